@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Ratsakten command line: a thin layer over the `pipeline` library."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.config import Settings
+from pipeline.errors import ExitCode, RatsaktenError
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "outputs"
+
+
+def _fail(exc: RatsaktenError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(int(exc.exit_code))
+
+
+@click.group(help="Ratsakten turns council memos (PDFs and scans) into clean tables.")
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
+def main(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command(help="Process PDF files and scans (files or folders, searched recursively).")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="Folder for the tables.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Process every document again.")
+@click.option("--dpi", type=int, default=300, show_default=True, help="Render resolution for OCR.")
+@click.option("--ocr-timeout", type=float, default=120.0, show_default=True, help="Seconds per page.")
+@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
+              help="Models folder (default: models/ of this checkout).")
+@click.option("--spacy-model", default=None, help="Also use this installed spaCy pipeline's NER (e.g. de_core_news_lg).")
+@click.option("--excel-csv", is_flag=True, help="Write CSV in the German Excel dialect (';', UTF-8 BOM).")
+@click.option("--no-crops", is_flag=True, help="Do not write page crops for the review queue.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_model, excel_csv, no_crops, quiet):
+    from pipeline.run import run as run_pipeline
+
+    kwargs = dict(dpi=dpi, ocr_timeout=ocr_timeout, use_cache=not no_cache, extra_spacy_model=spacy_model,
+                  write_crops=not no_crops)
+    if jobs:
+        kwargs["jobs"] = jobs
+    if models_dir:
+        kwargs["models_dir"] = models_dir
+    try:
+        settings = Settings(**kwargs)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    try:
+        summary = run_pipeline(list(inputs), out_dir, settings, quiet=quiet, excel=excel_csv)
+    except RatsaktenError as exc:
+        _fail(exc)
+    if not quiet:
+        rows = ", ".join(f"{k} {v}" for k, v in summary.rows.items())
+        click.echo(f"{summary.documents} documents ({summary.failed} failed, {summary.cached} cached), "
+                   f"{summary.pages} pages in {summary.seconds:.1f} s -> {summary.out_dir}: {rows}", err=True)
+    sys.exit(int(ExitCode.documents_failed if summary.failed else ExitCode.ok))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""One validated settings object for a run; thresholds live here, not in the stages."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODELS = ROOT / "models"
+SCAN_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+INPUT_SUFFIXES = (".pdf",) + SCAN_SUFFIXES
+
+
+@dataclass
+class Settings:
+    models_dir: Path = DEFAULT_MODELS
+    lang: str = "deu"
+    dpi: int = 300  # render resolution for OCR of PDF pages
+    max_render_pixels: int = 60_000_000  # a 3000-dpi poster is rendered smaller, not refused
+    ocr_timeout: float = 120.0  # seconds per page; a hanging Tesseract is killed
+    psm: int = 3
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    # routing: a text layer is used when it looks like real text
+    min_text_chars: int = 20
+    min_letter_ratio: float = 0.55
+    min_lexicon_ratio: float = 0.35
+    # correction bands (scores 0-100)
+    correct_floor: float = 70.0
+    correct_apply: float = 88.0
+    correct_margin: float = 4.0  # two candidates closer than this: suggest, do not apply
+    # review thresholds (confidence 0-1)
+    review_threshold: float = 0.60
+    low_ocr_word: float = 0.50
+    extra_spacy_model: str | None = None  # e.g. "de_core_news_lg" as an extra NER signal
+    use_cache: bool = True
+    write_crops: bool = True
+
+    def __post_init__(self) -> None:
+        self.models_dir = Path(self.models_dir)
+        if not 50 <= self.dpi <= 1200:
+            raise ValueError(f"dpi must be between 50 and 1200, not {self.dpi}")
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+        if not 0 < self.correct_floor <= self.correct_apply <= 100:
+            raise ValueError("need 0 < correct_floor <= correct_apply <= 100")
+        if not 0 <= self.review_threshold <= 1:
+            raise ValueError("review_threshold is a confidence between 0 and 1")
+        if self.ocr_timeout <= 0:
+            raise ValueError("ocr_timeout must be positive")

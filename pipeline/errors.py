@@ -1,0 +1,34 @@
+"""Exceptions that carry their exit code; only the CLI edge turns them into one."""
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    documents_failed = 1
+    usage = 2
+
+
+class RatsaktenError(Exception):
+    exit_code: ExitCode = ExitCode.usage
+
+
+class EnvironmentProblem(RatsaktenError):
+    """Tesseract, its German model or models/ is missing: nothing can run."""
+
+    exit_code = ExitCode.usage
+
+
+class UsageError(RatsaktenError):
+    exit_code = ExitCode.usage
+
+
+class DocumentError(RatsaktenError):
+    """One document cannot be read; the batch goes on and records a failed row."""
+
+    exit_code = ExitCode.documents_failed
+
+
+class OcrTimeout(DocumentError):
+    pass

@@ -1,0 +1,196 @@
+"""Extraction stage: page texts in, entities, decision clauses and document fields out."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.language import Language
+
+from ..config import Settings
+from ..records import Decision, DocFields, Entity, Page
+from . import docfields
+from .components import SPANS_KEY
+from .dates import resolve_year
+
+__all__ = ["extract_document"]
+
+
+def _words(page: Page, start: int, end: int):
+    return [w for w in page.words if w.start < end and w.end > start]
+
+
+def _bbox(words):
+    boxes = [w.bbox for w in words if w.bbox]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
+def _evidence(page: Page, start: int, end: int, base: float) -> tuple[float, Optional[str], list[str], object]:
+    """Combine a rule's confidence with the OCR confidence and corrections of its words."""
+    words = _words(page, start, end)
+    reasons = []
+    conf = base
+    corrected = [w for w in words if w.corrected_from]
+    if page.source == "ocr" and words:
+        low = min(words, key=lambda w: w.confidence)
+        conf = min(conf, 0.35 + 0.65 * low.confidence) if low.confidence < 0.9 else conf
+        if low.confidence < 0.6:
+            reasons.append(f"OCR confidence {low.confidence:.2f} on '{low.corrected_from or low.text}'")
+    corrected_from = None
+    if corrected:
+        corrected_from = " ".join(w.corrected_from for w in corrected)
+        score = min(w.correction_score or 0 for w in corrected)
+        conf = min(conf, score / 100.0)
+        reasons.append(f"corrected from '{corrected_from}' with score {score:.0f}")
+    return conf, corrected_from, reasons, _bbox(words)
+
+
+def extract_document(pages: list[Page], nlp: Language, settings: Settings,
+                     extra: Optional[Language] = None) -> tuple[list[Entity], list[Decision], DocFields]:
+    entities: list[Entity] = []
+    clauses = []
+    docs = []
+    texts = [p.text for p in pages]
+    if extra is not None:
+        made = []
+        for t in texts:
+            d = nlp.make_doc(t)
+            xd = extra(t)
+            d._.extra_ents = [(e.start_char, e.end_char, e.label_) for e in xd.ents
+                              if e.label_ in ("PER", "LOC", "ORG")]
+            made.append(d)
+        docs = [nlp(d) for d in made]
+    else:
+        docs = list(nlp.pipe(texts, batch_size=16))
+    for page, doc in zip(pages, docs):
+        for span in doc.spans[SPANS_KEY]:
+            rs = span._.rs
+            start, end = rs["start"], rs["end"]
+            conf, corrected_from, reasons, bbox = _evidence(page, start, end, rs["confidence"])
+            if rs.get("reason"):
+                reasons.insert(0, rs["reason"])
+            ent = Entity(label=span.label_, text=page.text[start:end], value=rs["value"], page=page.number,
+                         start=start, end=end, confidence=round(conf, 3), corrected_from=corrected_from,
+                         bbox=bbox, role=rs.get("role"), title=rs.get("title"), country=rs.get("country"),
+                         geonames_id=rs.get("geonames_id"), source=rs["source"])
+            ent.review_reason = "; ".join(reasons)
+            entities.append(ent)
+        for c in doc._.decisions or []:
+            clauses.append((page, c))
+    fields = _doc_fields(pages, entities)
+    _resolve_yearless(entities, fields.doc_date, settings)
+    decisions = _decisions(clauses, entities, fields)
+    for e in entities:
+        e.needs_review = e.confidence < settings.review_threshold
+        if e.needs_review and not e.review_reason:
+            e.review_reason = f"low confidence {e.confidence:.2f} ({e.source})"
+    entities.sort(key=lambda e: (e.page, e.start, e.label))
+    return entities, decisions, fields
+
+
+def _doc_fields(pages: list[Page], entities: list[Entity]) -> DocFields:
+    text = "\n\n".join(p.text for p in pages)
+    first = pages[0].text if pages else ""
+    f = DocFields(doc_type=docfields.doc_type(text), title=docfields.title(first) or docfields.title(text),
+                  references=docfields.references(text))
+    best = None
+    for e in entities:
+        if e.label != "DATE" or len(e.value) != 10 or e.page > 2:
+            continue
+        page = pages[e.page - 1]
+        cue, why = docfields.date_cue(page.text, e.start)
+        if cue == 0.0:
+            continue
+        # the head of the first page is where an issue date stands
+        position = e.start / max(1, len(page.text))
+        score = cue - (0.3 if e.page > 1 else 0) - (0.2 if position > 0.35 and cue < 0.9 else 0)
+        if best is None or score > best[0]:
+            best = (score, e, why)
+    if best is not None and best[0] > 0.15:
+        score, e, why = best
+        f.doc_date = e.value
+        f.doc_date_confidence = round(min(score, e.confidence), 3)
+        f.doc_date_reason = why
+        f.doc_date_page, f.doc_date_bbox, f.doc_date_text = e.page, e.bbox, e.text
+        if e.review_reason:
+            f.doc_date_reason += "; " + e.review_reason
+    else:
+        f.doc_date_reason = "no issue date found on the first pages"
+    return f
+
+
+def _resolve_yearless(entities: list[Entity], doc_date: Optional[str], settings: Settings) -> None:
+    for e in entities:
+        if e.label == "DATE" and e.value.startswith("--"):
+            value, why = resolve_year(e.value, doc_date)
+            e.review_reason = why
+            e.confidence = min(e.confidence, 0.5)
+            if value:  # otherwise the value stays '--MM-DD': the year is unknown
+                e.value = value
+
+
+BODY_WORDS = re.compile(r"rat\b|Rat\b|Ausschuss|ausschuss|Kreistag|Versammlung|versammlung|Bürgerschaft|"
+                        r"Magistrat|beirat|Beirat|Stadtrat|Gemeinderat", re.I)
+
+
+def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decision]:
+    out: list[Decision] = []
+    dates = [e for e in entities if e.label == "DATE" and len(e.value) == 10]
+    bodies = [e for e in entities if e.label == "ORG" and BODY_WORDS.search(e.value)]
+    # a session date stated anywhere ("Sitzung des Stadtrates am 20. April 2023") is the
+    # default decision date for clauses that state none
+    session = None
+    for e in dates:
+        page_text = next((c[0].text for c in clauses if c[0].number == e.page), None)
+        if page_text is None:
+            continue
+        before = page_text[max(0, e.start - 80):e.start]
+        if re.search(r"(?:Sitzung|sitzung|Beschluss|beschlossen|tagte)\b[^.]{0,60}(?:am|vom)\s*$", before):
+            session = e
+            break
+    for page, c in clauses:
+        date = None
+        conf = c.confidence
+        reason = []
+        if c.date_span:
+            date = next((e for e in dates if e.page == page.number and c.date_span[0] <= e.start < c.date_span[1]), None)
+        if date is None and session is not None:
+            date = session
+        if date is None:  # a date inside the clause, when nothing says which session decided
+            inside = [e for e in dates if e.page == page.number and c.start <= e.start < c.end]
+            date = inside[0] if inside else None
+            if date is not None:
+                conf = min(conf, 0.6)
+                reason.append(f"decision date '{date.text}' guessed from a date in the clause")
+        if date is None:
+            reason.append("no decision date found")
+            conf = min(conf, 0.55)
+        body = c.body
+        if body:
+            in_clause = [e for e in bodies if e.page == page.number and c.start <= e.start < c.end]
+            if in_clause:
+                body = in_clause[0].value
+        else:
+            before = [e for e in bodies if (e.page, e.start) <= (page.number, c.start)]
+            if before:
+                body = before[-1].value
+                conf = min(conf, 0.75)
+            elif bodies:
+                body = bodies[0].value
+                conf = min(conf, 0.65)
+            else:
+                reason.append("no deciding body found")
+                conf = min(conf, 0.55)
+        words = _words(page, c.start, c.end)
+        if page.source == "ocr" and words:
+            mean = sum(w.confidence for w in words) / len(words)
+            if mean < 0.7:
+                reason.append(f"mean OCR confidence {mean:.2f} in the clause")
+                conf = min(conf, mean)
+        out.append(Decision(page=page.number, item=c.item, body=body, decision_date=date.value if date else None,
+                            kind=c.kind, text=c.text, outcome=c.outcome, confidence=round(conf, 3),
+                            start=c.start, end=c.end, votes=c.votes, review_reason="; ".join(reason),
+                            bbox=_bbox(words)))
+    return out

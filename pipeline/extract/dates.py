@@ -1,0 +1,180 @@
+"""German date expressions in running text and stamps, normalised to ISO 8601.
+
+Rules rather than dateparser: dateparser.search finds no stamps ('21. MRZ. 2024'), splits no
+ranges ('vom 4. bis 7. März 2024') and gives full dates for 'Juni 2005' (see bench/dates.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from rapidfuzz.distance import Levenshtein
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "jan": 1, "februar": 2, "feber": 2, "feb": 2, "febr": 2,
+    "märz": 3, "maerz": 3, "mär": 3, "mrz": 3, "marz": 3, "april": 4, "apr": 4, "mai": 5,
+    "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9,
+    "sep": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "dezember": 12, "dez": 12,
+}
+STAMP_MONTHS = ["JAN", "FEB", "MRZ", "APR", "MAI", "JUN", "JUL", "AUG", "SEP", "OKT", "NOV", "DEZ"]
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+M = rf"(?P<mon>(?:{_MONTH_ALT})\b\.?)"
+WEEKDAYS = r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Mo|Di|Mi|Do|Fr|Sa|So)"
+
+# ordered: the first pattern to claim characters wins
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("range_named", re.compile(
+        rf"(?:vom\s+)?(?P<d1>\d{{1,2}})\.\s*(?:bis(?:\s+zum)?|-|–)\s*(?P<d2>\d{{1,2}})\.\s*{M}\s*(?P<y>\d{{4}})",
+        re.I)),
+    ("range_numeric", re.compile(
+        r"(?:vom\s+)?(?P<d1>\d{1,2})\.\s*(?:bis(?:\s+zum)?|-|–)\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("numeric", re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})(?![\d])")),
+    ("named", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.?\s*{M}\s*(?P<y>\d{{4}})\b", re.I)),
+    # rubber stamps as OCR reads them: '2 I MÜZ. 2024', '21.MRZ.2024', '2l. APR 2024'
+    ("stamp", re.compile(r"(?<![\w.])(?P<d>[0-3OIl|]?\s?[0-9OIl|])\s?\.?\s*(?P<mon>[A-ZÄÖÜ]{3,4})\.?\s*(?P<y>(?:19|20)\d{2})\b")),
+    ("named_noyear", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.\s*{M}(?!\s*\d)", re.I)),
+    ("weekday_noyear", re.compile(rf"\b{WEEKDAYS},?\s*\(?(?:den\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.\)?(?!\d)")),
+    ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
+    ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
+    ("year", re.compile(r"\b(?P<cue>seit|im\s+Jahr(?:e)?|Jahres|ab|bis|Ende|Anfang|Mitte|Frühjahr|Sommer|Herbst|Winter)\s+(?P<y>(?:1[89]|20)\d{2})\b")),
+]
+
+
+@dataclass
+class DateMatch:
+    start: int
+    end: int
+    value: str  # YYYY-MM-DD | YYYY-MM | YYYY | --MM-DD (year unknown)
+    confidence: float
+    reason: str = ""  # why it needs review, if it does
+
+
+def _year(y: str) -> Optional[int]:
+    n = int(y)
+    if len(y) == 2:
+        n += 2000 if n <= 49 else 1900
+    return n if 1800 <= n <= 2100 else None
+
+
+def _iso(y: Optional[int], m: int, d: int) -> Optional[str]:
+    try:
+        if y is None:
+            dt.date(2000, m, d)  # leap-year safe check
+            return f"--{m:02d}-{d:02d}"
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _month(token: str) -> tuple[Optional[int], bool]:
+    """Month number from a name or stamp abbreviation; the flag says it was OCR-repaired."""
+    t = token.strip(".").lower()
+    if t in MONTHS:
+        return MONTHS[t], False
+    up = token.strip(".").upper().replace("Ü", "U").replace("Ä", "A").replace("Ö", "O")
+    best = [(Levenshtein.distance(up[:3], s), i + 1) for i, s in enumerate(STAMP_MONTHS)]
+    best.sort()
+    if best[0][0] == 1 and (len(best) < 2 or best[1][0] > 1):
+        return best[0][1], True
+    return None, False
+
+
+def _stamp_day(raw: str) -> Optional[int]:
+    digits = raw.replace(" ", "").translate(str.maketrans({"O": "0", "I": "1", "l": "1", "|": "1"}))
+    return int(digits) if digits.isdigit() and 1 <= int(digits) <= 31 else None
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    taken = [False] * (len(text) + 1)
+    out: list[DateMatch] = []
+
+    def claim(s: int, e: int) -> bool:
+        if any(taken[s:e]):
+            return False
+        for k in range(s, e):
+            taken[k] = True
+        return True
+
+    for kind, pat in PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(taken[s:e]):
+                continue
+            g = m.groupdict()
+            found: list[DateMatch] = []
+            if kind in ("range_named", "range_numeric"):
+                y = _year(g["y"])
+                month = _month(g["mon"])[0] if kind == "range_named" else int(g["m"])
+                if not month or y is None:
+                    continue
+                d1s, d1e = m.span("d1")
+                v1, v2 = _iso(y, month, int(g["d1"])), _iso(y, month, int(g["d2"]))
+                if not v1 or not v2:
+                    continue
+                found = [DateMatch(d1s, d1e + 1, v1, 0.9), DateMatch(m.start("d2"), e, v2, 0.95)]
+            elif kind in ("numeric", "iso"):
+                y = _year(g["y"])
+                v = _iso(y, int(g["m"]), int(g["d"])) if y else None
+                if not v:
+                    continue
+                conf = 0.95 if len(g["y"]) == 4 else 0.85
+                found = [DateMatch(s, e, v, conf)]
+            elif kind == "named":
+                month, repaired = _month(g["mon"])
+                y = _year(g["y"])
+                v = _iso(y, month, int(g["d"])) if month and y else None
+                if not v:
+                    continue
+                found = [DateMatch(s, e, v, 0.7 if repaired else 0.97,
+                                   f"month '{g['mon']}' read as an OCR-damaged month name" if repaired else "")]
+            elif kind == "stamp":
+                month, repaired = _month(g["mon"])
+                day = _stamp_day(g["d"])
+                y = _year(g["y"])
+                v = _iso(y, month, day) if month and day and y else None
+                if not v:
+                    continue
+                damaged = repaired or not g["d"].replace(" ", "").isdigit() or " " in g["d"].strip()
+                conf = 0.55 if damaged else 0.9
+                found = [DateMatch(s, e, v, conf,
+                                   f"stamp '{m.group(0)}' read with OCR repairs" if damaged else "")]
+            elif kind in ("named_noyear", "weekday_noyear", "am_noyear"):
+                month = _month(g["mon"])[0] if kind == "named_noyear" else int(g["m"])
+                v = _iso(None, month, int(g["d"])) if month else None
+                if not v:
+                    continue
+                found = [DateMatch(s, e, v, 0.5, "no year written")]
+            elif kind == "month_year":
+                month = _month(g["mon"])[0]
+                y = _year(g["y"])
+                if not month or y is None:
+                    continue
+                found = [DateMatch(s, e, f"{y:04d}-{month:02d}", 0.9)]
+            elif kind == "year":
+                y = _year(g["y"])
+                if y is None:
+                    continue
+                ys, ye = m.span("y")
+                found = [DateMatch(ys, ye, f"{y:04d}", 0.8)]
+            if found and claim(s, e):
+                out.extend(found)
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def resolve_year(value: str, doc_date: Optional[str]) -> tuple[Optional[str], str]:
+    """A '--MM-DD' value gets the year of the document date, when that is safe."""
+    if not value.startswith("--"):
+        return value, ""
+    if not doc_date or len(doc_date) < 10:
+        return None, "no year written and no document date to take it from"
+    year, dmonth = int(doc_date[:4]), int(doc_date[5:7])
+    month = int(value[2:4])
+    # a memo of December that mentions '9. Januar' most likely means next year: not safe
+    if abs(month - dmonth) > 6:
+        return None, f"no year written; {value[2:]} is too far from the document date {doc_date}"
+    iso = _iso(year, month, int(value[5:7]))
+    return iso, f"no year written; year {year} taken from the document date {doc_date}"

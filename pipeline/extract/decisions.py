@@ -1,0 +1,149 @@
+"""Decision clauses: numbered and quoted resolution items, 'Beschluss:' blocks and sentences
+with decision verbs; their deciding body, date, kind, votes and the outcome a follow-up reports."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+KINDS: list[tuple[str, re.Pattern]] = [
+    ("verurteilung", re.compile(r"\bverurteil(?:t|en|te)\b", re.I)),
+    ("willensbekundung", re.compile(r"\bbekunde(?:t|n|te)\b.*\bWillen|\bWillensbekundung|\bbekräftig(?:t|en)\b", re.I | re.S)),
+    ("aufforderung", re.compile(r"\bforder(?:t|n|te)\b.*\bauf\b|\baufgefordert\b|\bappelliert\b", re.I | re.S)),
+    ("auftrag", re.compile(r"\bbeauftrag(?:t|en|te)\b|\bwird beauftragt\b|\bAuftrag\b", re.I)),
+    ("ablehnung", re.compile(r"\blehn(?:t|en|te)\b.*\bab\b|\babgelehnt\b", re.I | re.S)),
+    ("vertagung", re.compile(r"\bvertag(?:t|en|te)\b", re.I)),
+    ("verweisung", re.compile(r"\bverweis(?:t|en)\b|\bverwiesen\b|\bÜberweisung\b", re.I)),
+    ("zustimmung", re.compile(r"\bstimm(?:t|en|te)\b.*\bzu\b|\bzugestimmt\b|\bZustimmung\b", re.I | re.S)),
+    ("beschluss", re.compile(r"\bbeschlie(?:ß|ss)(?:t|en)\b|\bbeschlossen\b|\bBeschluss:", re.I)),
+]
+DECISION_CUE = re.compile(
+    r"\bbeschlie(?:ß|ss)t\b|\bhat\b[^.]{0,80}\bbeschlossen\b|\bbeschlossen\b|\bbeauftrag(?:t|te)\b|"
+    r"\bforder(?:t|te)\b[^.]{0,200}\bauf\b|\bbekunde(?:t|te)\b[^.]{0,80}\bWillen\b|\bverurteil(?:t|te)\b|"
+    r"\bstimm(?:t|te)\b[^.]{0,120}\bzu\b|\blehn(?:t|te)\b[^.]{0,120}\bab\b|\bvertag(?:t|te)\b|"
+    r"\bverweis(?:t)\b|\bverwiesen\b|\bBeschl(?:uss|üsse)\s+gefasst\b|\bfolgende[nr]?\s+Beschl", re.I)
+BODY_SUBJECT = re.compile(
+    r"\b(?:Der|Die|Das)\s+(?P<body>(?:Stadtrat|Gemeinderat|Rat|Kreistag|Stadtverordnetenversammlung|"
+    r"Bürgerschaft|Hauptausschuss|Ausschuss|Ortsbeirat|Bezirksbeirat|Magistrat|Verwaltungsausschuss|"
+    r"Ältestenrat|Stadtbezirksbeirat)[^.,:;\n]{0,60}?)\s+(?:beschließt|beschliesst|hat|beauftragt|fordert|"
+    r"bekundet|verurteilt|stimmt|lehnt|vertagt|verweist|bekräftigt)\b")
+VOTES = re.compile(
+    r"(?P<v>einstimmig(?:\s+(?:angenommen|beschlossen|abgelehnt))?|mehrheitlich(?:\s+(?:angenommen|beschlossen|abgelehnt))?|"
+    r"\d+\s*Ja(?:-Stimmen)?\s*[,/;]\s*\d+\s*Nein(?:-Stimmen)?(?:\s*[,/;]\s*\d+\s*Enthaltung(?:en)?)?|"
+    r"\d+\s*:\s*\d+\s*:\s*\d+)", re.I)
+SESSION_DATE_CUE = re.compile(
+    r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen|Tagung)\b[^.\n]{0,40}?"
+    r"\b(?:am|vom)\s*$", re.I)
+ITEM = re.compile(r"^[ \t]*[„\"»]?\s*(?:Punkt\s+)?(?P<n>\d{1,2}|[a-h])[.)]\s+(?=\S)", re.M)
+OUTCOME_CUE = re.compile(
+    r"^\s*(?:Umsetzung|Stand(?: der Umsetzung)?|Sachstand|Ergebnis|Erledigung|Realisierung|Vollzug|"
+    r"Bericht|Status)\s*:|\b(?:wurde[n]?|ist|sind)\b[^.]{0,80}\b(?:umgesetzt|realisiert|erledigt|"
+    r"durchgeführt|abgeschlossen|eingerichtet|übergeben|unterzeichnet|geändert|gestrichen|zurückgestellt|"
+    r"nicht weiterverfolgt|entfallen|erfolgt)\b|\bfand\b[^.]{0,60}\bstatt\b|\bentfällt\b", re.I)
+BESCHLUSS_HEAD = re.compile(r"^\s*(?:Beschluss(?:vorschlag|text|antrag)?|Beschlussfassung)\s*:\s*", re.I | re.M)
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    item: Optional[str]
+    kind: str
+    text: str
+    votes: Optional[str]
+    body: Optional[str]
+    date_span: Optional[tuple[int, int]]  # where a decision date is written
+    outcome: Optional[str]
+    confidence: float
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans, with numbered items starting their own paragraph."""
+    cuts = {0, len(text)}
+    for m in re.finditer(r"\n\s*\n", text):
+        cuts.add(m.end())
+    for m in ITEM.finditer(text):
+        cuts.add(m.start())
+    for m in BESCHLUSS_HEAD.finditer(text):
+        cuts.add(m.start())
+    for m in re.finditer(r"^\s*(?:Abstimmungsergebnis|Umsetzung|Stand der Umsetzung|Sachstand)\s*:", text, re.M):
+        cuts.add(m.start())
+    pts = sorted(cuts)
+    spans = []
+    for a, b in zip(pts, pts[1:]):
+        seg = text[a:b]
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            spans.append((a + lead, a + len(seg.rstrip())))
+    return spans
+
+
+def kind_of(segment: str) -> Optional[str]:
+    for kind, pat in KINDS:
+        if pat.search(segment):
+            return kind
+    return None
+
+
+def find_decisions(text: str) -> list[Clause]:
+    paras = _paragraphs(text)
+    out: list[Clause] = []
+    intro_kind: Optional[str] = None
+    intro_body: Optional[str] = None
+    intro_until = -1
+    after_head = False
+    for idx, (s, e) in enumerate(paras):
+        seg = text[s:e]
+        flat = re.sub(r"\s+", " ", seg)
+        item_m = ITEM.match(seg)
+        head_m = BESCHLUSS_HEAD.match(seg)
+        body_m = BODY_SUBJECT.search(flat)
+        is_outcome = bool(re.match(r"^\s*(?:Umsetzung|Stand der Umsetzung|Sachstand|Ergebnis)\s*:", seg, re.I))
+        if re.match(r"^\s*Abstimmungsergebnis\s*:", seg, re.I):
+            v = VOTES.search(seg)
+            if out and v and not out[-1].votes:
+                out[-1].votes = v.group("v")
+            continue
+        if is_outcome:
+            if out and out[-1].outcome is None:
+                out[-1].outcome = re.sub(r"\s+", " ", seg.split(":", 1)[1]).strip()
+            continue
+        if head_m:
+            after_head = True
+            rest = seg[head_m.end():].strip()
+            if not rest:
+                continue
+            seg_text = rest
+            s = s + head_m.end() + (len(seg[head_m.end():]) - len(seg[head_m.end():].lstrip()))
+        else:
+            seg_text = seg
+        intro = flat.rstrip().endswith(":") and DECISION_CUE.search(flat)
+        cue = DECISION_CUE.search(flat)
+        if intro and not item_m:
+            intro_kind = kind_of(flat) or "beschluss"
+            intro_body = body_m.group("body").strip() if body_m else None
+            intro_until = idx + 15
+            continue
+        in_list = item_m is not None and idx <= intro_until
+        if not (cue or in_list or (after_head and not item_m and len(flat) > 20) or (after_head and item_m)):
+            # Beschlusskontrolle: a plain paragraph after a decision reports what became of it
+            if out and out[-1].outcome is None and OUTCOME_CUE.search(flat) and not item_m:
+                out[-1].outcome = flat.strip()
+            continue
+        kind = kind_of(flat) or intro_kind or "beschluss"
+        body = body_m.group("body").strip() if body_m else (intro_body if in_list else None)
+        votes_m = VOTES.search(flat)
+        date_span = None
+        for m in re.finditer(r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen)"
+                             r"\b[^.\n]{0,40}?\b(?:am|vom)\s+", seg_text):
+            date_span = (s + m.end(), s + min(len(seg_text), m.end() + 25))
+            break
+        item = item_m.group("n") if item_m else None
+        clause_text = flat.strip()
+        if item_m:
+            clause_text = re.sub(r"\s+", " ", seg[item_m.end():]).strip()
+        clause_text = clause_text.strip("„“\"»« ")
+        conf = 0.85 if (cue and (body or in_list)) else (0.75 if cue or in_list else 0.6)
+        out.append(Clause(s, e, item, kind, clause_text, votes_m.group("v") if votes_m else None, body,
+                          date_span, None, conf))
+    return out

@@ -1,0 +1,401 @@
+"""Rule and gazetteer mentions (PERSON, CITY, ORG) and their merge with the statistical model.
+
+Pure functions over page text; the spaCy components in components.py call them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..gazetteer import Gazetteer, norm
+from ..lexicon import zipf
+
+TOKEN = re.compile(r"[^\s„“”\"»«()\[\],;:!?]+")
+_TRAIL = ".,;:!?'’"
+
+BUILTIN_TITLES = {"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.-Ing.": "Dipl.-Ing.",
+                  "Mag.": "Mag.", "Ing.": "Ing.", "Dr.med.": "Dr. med.", "h.c.": "h.c.", "PD": "PD",
+                  "Dres.": "Dres."}
+HONORIFICS = {"Herr", "Herrn", "Frau", "Herren", "Frauen"}
+PLACE_CUES = {"in", "aus", "nach", "von", "bei", "Stadt", "Partnerstadt", "Städtepartnerschaft",
+              "zwischen", "Gemeinde", "Landeshauptstadt", "Hauptstadt", "Oblast", "Region"}
+NOT_SURNAME = {"Stadt", "Rat", "Stadtrat", "Der", "Die", "Das", "Und", "Sehr", "Mit", "Im", "Am", "Vom",
+               "Zum", "Zur", "Bei", "Für", "Oberbürgermeister", "Bürgermeister", "Bürgermeisterin",
+               "Partnerstadt", "Landeshauptstadt", "Beschluss", "Sitzung"}
+COMPANY_SUFFIX = re.compile(r"(?:AG|GmbH(?:\s*&\s*Co\.\s*KG)?|e\.\s?V\.|eG|KG|SE|mbH|gGmbH|KGaA)(?=$|[\s.,;:)])")
+ORG_HEADS = ("Universität", "Hochschule", "Technische Universität", "Fachhochschule", "Ministerium",
+             "Landratsamt", "Regierungspräsidium", "Amt für", "Ausschuss für", "Ausschusses für",
+             "Ausschuß für", "Stiftung", "Verein", "Verband", "Kammer", "Botschaft", "Generalkonsulat")
+
+
+@dataclass
+class Tok:
+    text: str  # stripped of trailing punctuation
+    start: int
+    end: int
+    raw: str
+
+
+@dataclass
+class Mention:
+    label: str
+    start: int
+    end: int
+    value: str
+    confidence: float
+    source: str
+    meta: dict = field(default_factory=dict)
+
+
+def tokenize(text: str) -> list[Tok]:
+    out = []
+    for m in TOKEN.finditer(text):
+        raw = m.group(0)
+        core = raw.rstrip(_TRAIL) if not raw.endswith(("Dr.", "Prof.", "e.V.", "h.c.")) else raw
+        if raw.endswith(".") and (norm(raw) in BUILTIN_TITLES):
+            core = raw
+        if not core:
+            continue
+        out.append(Tok(core, m.start(), m.start() + len(core), raw))
+    return out
+
+
+def _is_cap(t: str) -> bool:
+    return bool(t) and t[0].isupper() and any(c.islower() for c in t[1:]) if len(t) > 1 else False
+
+
+# ---------------------------------------------------------------------- cities
+
+def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float]) -> list[Mention]:
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in (4, 3, 2, 1):
+            if i + n > len(toks):
+                continue
+            span = text[toks[i].start:toks[i + n - 1].end]
+            if "\n" in span and n > 1:
+                continue
+            cand = norm(span)
+            stem = cand
+            if cand not in g.cities and n >= 1:
+                # genitive: Dresdens, Chmelnyzkyjs; not adjectives (Dresdner) — those name bodies
+                for suf in ("s", "'s"):
+                    if cand.endswith(suf) and cand[: -len(suf)] in g.cities:
+                        stem = cand[: -len(suf)]
+                        break
+            if stem in g.cities and _is_cap(stem.split()[0]):
+                hit = (n, stem)
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, stem = hit
+        city = g.best_city(stem)
+        prev = toks[i - 1].text if i > 0 else ""
+        prev2 = toks[i - 2].text if i > 1 else ""
+        common = zipf(lexicon, stem) >= 3.0 or stem.lower() in ("mark", "hof", "essen", "bad", "neu")
+        cued = prev in PLACE_CUES or prev2 in PLACE_CUES or prev in ("-", "–", "/")
+        if common and not cued and city.population < 500_000:
+            i += 1
+            continue
+        if city.population < 1000 and not cued:
+            i += n
+            continue
+        conf = 0.95 if (not common or cued) else 0.75
+        if len(g.cities[stem]) > 1 and len({c.canonical for c in g.cities[stem]}) > 1:
+            conf = min(conf, 0.8)
+        out.append(Mention("CITY", toks[i].start, toks[i + n - 1].end, city.canonical, conf, "gazetteer",
+                           {"country": city.country, "geonames_id": city.geonames_id}))
+        i += n
+    return out
+
+
+# ---------------------------------------------------------------------- organisations
+
+def _org_patterns(g: Gazetteer) -> list[tuple[list[str], str, str]]:
+    pats = [(p.split(), canon, kind) for p, (canon, kind) in g.orgs.items()]
+    pats.sort(key=lambda x: -len(x[0]))
+    return pats
+
+
+def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    pats = _org_patterns(g)
+    city_at = {c.start: c for c in cities}
+    first_words: dict[str, list] = {}
+    for p in pats:
+        first_words.setdefault(p[0][0], []).append(p)
+    i = 0
+    while i < len(toks):
+        t = toks[i].text
+        matched = None
+        for cand_first in (t, t[:-1] if t.endswith("s") else None, t[:-2] if t.endswith("es") else None):
+            if not cand_first or cand_first not in first_words:
+                continue
+            for words, canon, kind in first_words[cand_first]:
+                n = len(words)
+                if i + n > len(toks):
+                    continue
+                seq = [toks[i + k].text for k in range(n)]
+                ok = all(a == b or (k == n - 1 and a in (b + "s", b + "es")) or (k == 0 and a == cand_first
+                         and n == 1) or (k == 0 and a in (b + "s", b + "es"))
+                         for k, (a, b) in enumerate(zip(seq, words)))
+                if ok:
+                    matched = (n, canon, kind)
+                    break
+            if matched:
+                break
+        if matched:
+            n, canon, kind = matched
+            end_i = i + n - 1
+            value = canon
+            # "Rat der Stadt Dortmund", "Stadtrat Dresden", "Gemeinderat der Stadt Radebeul"
+            j = end_i + 1
+            if j + 2 < len(toks) + 1 and j + 1 < len(toks) and toks[j].text in ("der", "von") and \
+                    toks[j + 1].text in ("Stadt", "Gemeinde", "Landeshauptstadt", "Hansestadt") and \
+                    j + 2 < len(toks) and toks[j + 2].start in city_at:
+                c = city_at[toks[j + 2].start]
+                value = f"{canon} der {toks[j + 1].text} {c.value}"
+                end_i = j + 2 + (len(TOKEN.findall(text[c.start:c.end])) - 1)
+            elif j < len(toks) and toks[j].start in city_at and kind == "body":
+                c = city_at[toks[j].start]
+                value = f"{canon} {c.value}"
+                end_i = j + (len(TOKEN.findall(text[c.start:c.end])) - 1)
+            if canon.endswith(" für") or canon in ("Ausschuss", "Amt"):
+                end_i, value = _extend_phrase(text, toks, end_i, value)
+            out.append(Mention("ORG", toks[i].start, toks[end_i].end, value, 0.9, "gazetteer",
+                               {"kind": kind}))
+            i = end_i + 1
+            continue
+        i += 1
+    out.extend(_company_and_heads(text, toks, out))
+    return out
+
+
+def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[int, str]:
+    """'Ausschuss für' + 'Wirtschaft, Kultur und Tourismus' up to the phrase's end."""
+    j = end_i + 1
+    last = end_i
+    while j < len(toks) and j - end_i <= 7:
+        t = toks[j]
+        between = text[toks[j - 1].end:t.start]
+        if "\n" in between or any(c in between for c in ".;:"):
+            break
+        if _is_cap(t.text) or t.text in ("und", "&") and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
+            if _is_cap(t.text):
+                last = j
+            j += 1
+            continue
+        break
+    if last > end_i:
+        value = value + " " + text[toks[end_i + 1].start:toks[last].end]
+    return last, re.sub(r"\s+", " ", value)
+
+
+def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention]) -> list[Mention]:
+    out = []
+    busy = [(m.start, m.end) for m in taken]
+    for m in COMPANY_SUFFIX.finditer(text):
+        # walk back over capitalised words on the same line
+        k = next((idx for idx, t in enumerate(toks) if t.start >= m.start()), None)
+        if k is None or k == 0:
+            continue
+        j = k - 1
+        first = None
+        while j >= 0 and k - j <= 5 and _is_cap(toks[j].text) and "\n" not in text[toks[j].end:toks[j + 1].start if j + 1 < len(toks) else toks[j].end]:
+            first = j
+            j -= 1
+        if first is None:
+            continue
+        s, e = toks[first].start, m.end()
+        if any(a < e and s < b for a, b in busy):
+            continue
+        out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.85, "rule", {"kind": "company"}))
+        busy.append((s, e))
+    for head in ORG_HEADS:
+        for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", text):
+            s = m.start()
+            if any(a <= s < b for a, b in busy):
+                continue
+            k = next((idx for idx, t in enumerate(toks) if t.start >= m.end()), None)
+            if k is None:
+                continue
+            last = None
+            j = k
+            while j < len(toks) and j - k < 6:
+                between = text[toks[j - 1].end:toks[j].start] if j > 0 else " "
+                if "\n" in between or any(c in between for c in ".;:,"):
+                    break
+                t = toks[j].text
+                if _is_cap(t) or t in ("der", "des", "für", "und", "&") or t.isupper():
+                    if _is_cap(t) or t.isupper():
+                        last = j
+                    j += 1
+                    continue
+                break
+            if last is None:
+                continue
+            e = toks[last].end
+            out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.8, "rule", {"kind": "other"}))
+            busy.append((s, e))
+    return out
+
+
+# ---------------------------------------------------------------------- persons
+
+def _role_at(toks: list[Tok], j: int, g: Gazetteer, forward: bool = True) -> Optional[tuple[int, int, str]]:
+    """A role phrase starting at token j (roles are matched longest first)."""
+    best = None
+    for n in (5, 4, 3, 2, 1):
+        if j + n > len(toks):
+            continue
+        phrase = " ".join(t.text for t in toks[j:j + n])
+        if phrase in g.roles:
+            best = (j, j + n - 1, phrase)
+            break
+    return best
+
+
+def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float],
+                 taken: list[Mention]) -> list[Mention]:
+    titles = dict(BUILTIN_TITLES)
+    titles.update(g.titles)
+    busy = [(m.start, m.end) for m in taken if m.label != "CITY"]
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i].text
+        name_start = None
+        if t in g.given_names and _is_cap(t) and (t not in g.ambiguous_given or _cued(toks, i, g, titles)):
+            name_start = i
+        elif t in HONORIFICS or t in titles:
+            k = i + 1
+            while k < len(toks) and toks[k].text in titles:
+                k += 1
+            if k < len(toks) and _is_cap(toks[k].text) and toks[k].text not in NOT_SURNAME \
+                    and toks[k].text not in g.roles:
+                name_start = k
+        if name_start is None:
+            i += 1
+            continue
+        # extend over capitalised name tokens on the same line
+        j = name_start
+        end = name_start
+        while j + 1 < len(toks) and j + 1 - name_start < 4:
+            nxt = toks[j + 1]
+            between = text[toks[j].end:nxt.start]
+            if between.strip() or "\n" in between or toks[j].raw != toks[j].text:
+                break
+            if not (_is_cap(nxt.text) or re.match(r"^(?:von|van|de|da|di|zu|ter|al)$", nxt.text)) or \
+                    nxt.text in NOT_SURNAME or nxt.text in g.roles or nxt.text in g.orgs:
+                break
+            if nxt.text in g.cities and zipf(lexicon, nxt.text) < 2 and nxt.text not in g.given_names \
+                    and j > name_start:
+                break
+            end = j + 1
+            j += 1
+        s, e = toks[name_start].start, toks[end].end
+        if end == name_start and toks[name_start].text in g.given_names and t not in HONORIFICS \
+                and t not in titles:
+            i += 1  # a lone given name is not a person mention
+            continue
+        if any(a < e and s < b for a, b in busy):
+            i = end + 1
+            continue
+        value = " ".join(tk.text for tk in toks[name_start:end + 1])
+        title, role = _title_role(text, toks, name_start, end, g, titles)
+        conf = 0.9 if toks[name_start].text in g.given_names else 0.75
+        out.append(Mention("PERSON", s, e, value, conf, "rule", {"title": title, "role": role}))
+        i = end + 1
+    return out
+
+
+def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict) -> bool:
+    prev = toks[i - 1].text if i else ""
+    return prev in HONORIFICS or prev in titles or prev in g.roles
+
+
+def _title_role(text: str, toks: list[Tok], s: int, e: int, g: Gazetteer,
+                titles: dict) -> tuple[Optional[str], Optional[str]]:
+    found_titles = []
+    k = s - 1
+    while k >= 0 and toks[k].text in titles:
+        found_titles.insert(0, titles[toks[k].text])
+        k -= 1
+    role = None
+    # role before: "Oberbürgermeister (Dr.) Dirk Hilbert", "Leiter der Stadtadministration X, Name"
+    for back in range(1, 8):
+        j = k - back + 1
+        if j < 0:
+            break
+        if "\n" in text[toks[j].start:toks[s].start] and back > 1:
+            break
+        r = _role_at(toks, j, g)
+        if r and r[1] <= k + 1 and (r[1] >= k - 3):
+            role = r[2]
+            break
+    if role is None:
+        # role after: "Dirk Hilbert, Oberbürgermeister der Stadt Dresden"
+        j = e + 1
+        if j < len(toks) and text[toks[e].end:toks[j].start].strip() in (",", "(", "–", "-"):
+            r = _role_at(toks, j, g)
+            if r:
+                role = r[2]
+    return (" ".join(found_titles) or None), role
+
+
+def person_value(span_text: str, g: Gazetteer) -> str:
+    titles = set(BUILTIN_TITLES) | set(g.titles)
+    parts = [p for p in span_text.split() if p not in titles and p not in HONORIFICS and p not in g.roles]
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------- merge
+
+def overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def merge_model(text: str, rules: list[Mention], model: list[tuple[int, int, str]], g: Gazetteer,
+                lexicon: dict[str, float]) -> list[Mention]:
+    """Rules and gazetteers outrank the model for DATE and CITY; the model adds people and
+    organisations no list knows, and confirms rule hits (agreement raises confidence)."""
+    out = list(rules)
+    for s, e, label in model:
+        span = text[s:e]
+        if "\n" in span:
+            continue
+        same = [m for m in out if overlaps(m, Mention(label, s, e, "", 0, ""))]
+        mapped = {"PER": "PERSON", "ORG": "ORG", "LOC": "CITY"}.get(label)
+        if mapped is None:
+            continue
+        if same:
+            for m in same:
+                if m.label == mapped:
+                    m.confidence = min(0.99, m.confidence + 0.05)
+                    m.source = m.source + "+model"
+            continue
+        if mapped == "CITY":
+            continue  # a place no gazetteer knows is not reported as a city
+        if mapped == "PERSON":
+            value = person_value(span, g)
+            words = value.split()
+            if not words or not all(_is_cap(w) or w in ("von", "van", "de", "zu") for w in words):
+                continue
+            if len(words) == 1 and zipf(lexicon, words[0]) >= 3.0:
+                continue
+            toks = tokenize(text)
+            idx = [k for k, t in enumerate(toks) if s <= t.start < e]
+            title = role = None
+            if idx:
+                title, role = _title_role(text, toks, idx[0], idx[-1], g, dict(BUILTIN_TITLES, **g.titles))
+            out.append(Mention("PERSON", s, e, value, 0.7 if len(words) > 1 else 0.55, "model",
+                               {"title": title, "role": role}))
+        else:
+            if len(span) < 3 or span.lower() == span:
+                continue
+            out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", span), 0.65, "model", {"kind": "other"}))
+    return out

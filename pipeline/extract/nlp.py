@@ -1,0 +1,56 @@
+"""Build, save and load the Ratsakten spaCy pipeline (models/spacy)."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import spacy
+from spacy.language import Language
+
+from . import components  # noqa: F401 - registers the factories
+
+log = logging.getLogger(__name__)
+
+
+def build(models_dir: Path) -> Language:
+    """blank German + (our trained NER, if present) + rules + decisions."""
+    nlp = spacy.blank("de")
+    ner_dir = models_dir / "ner"
+    if (ner_dir / "config.cfg").exists():
+        trained = spacy.load(ner_dir)
+        nlp.add_pipe("ner", source=trained)
+    nlp.add_pipe("ratsakten_rules", config={"models_dir": ""})
+    nlp.add_pipe("ratsakten_decisions")
+    nlp.meta["name"] = "ratsakten_de"
+    nlp.meta["description"] = "Ratsakten: rules, gazetteers and a NER model trained on GermEval/LER/Europeana"
+    return nlp
+
+
+def save(models_dir: Path) -> Path:
+    nlp = build(models_dir)
+    out = models_dir / "spacy"
+    nlp.to_disk(out)
+    return out
+
+
+@lru_cache(maxsize=2)
+def load(models_dir: str) -> Language:
+    path = Path(models_dir) / "spacy"
+    if (path / "config.cfg").exists():
+        nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
+    else:  # models/spacy not built yet: the same pipeline, built in memory
+        log.warning("models/spacy missing; building the pipeline in memory (run scripts/build_models.py)")
+        nlp = build(Path(models_dir))
+        nlp.get_pipe("ratsakten_rules").models_dir = models_dir
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def load_extra(name: str) -> Optional[Language]:
+    """A user's trained pipeline (e.g. de_core_news_lg) whose NER is used as an extra signal."""
+    try:
+        return spacy.load(name, disable=["parser", "lemmatizer", "attribute_ruler", "tagger", "morphologizer"])
+    except OSError as exc:
+        raise RuntimeError(f"spaCy model '{name}' is not installed: {exc}") from exc

@@ -1,0 +1,114 @@
+"""Gazetteers under models/gazetteer (cities, organisations, roles, titles, given names).
+
+Data files, rebuilt by scripts/build_gazetteers.py; loaded once per process.
+"""
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+
+def norm(s: str) -> str:
+    return unicodedata.normalize("NFC", s.translate(APOSTROPHES)).strip()
+
+
+@dataclass(frozen=True)
+class City:
+    canonical: str
+    country: Optional[str]
+    geonames_id: Optional[int]
+    population: int
+
+
+@dataclass
+class Gazetteer:
+    cities: dict[str, list[City]] = field(default_factory=dict)  # variant -> candidates
+    orgs: dict[str, tuple[str, str]] = field(default_factory=dict)  # pattern -> (canonical, kind)
+    roles: dict[str, str] = field(default_factory=dict)  # role -> kind
+    titles: dict[str, str] = field(default_factory=dict)
+    given_names: set[str] = field(default_factory=set)
+    ambiguous_given: set[str] = field(default_factory=set)
+    countries: dict[str, str] = field(default_factory=dict)
+    learned: dict[str, str] = field(default_factory=dict)  # reviewers' accepted corrections
+
+    def best_city(self, variant: str) -> Optional[City]:
+        cands = self.cities.get(norm(variant))
+        if not cands:
+            return None
+        return max(cands, key=lambda c: c.population)
+
+    @property
+    def version_files(self) -> list[str]:
+        return ["cities.tsv", "exonyms_de.tsv", "orgs.tsv", "roles.tsv", "titles.tsv",
+                "given_names.txt", "learned.tsv"]
+
+
+def _rows(path: Path):
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if not line.startswith("#"))
+        return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _int(value: Optional[str]) -> Optional[int]:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(models_dir: str) -> Gazetteer:
+    base = Path(models_dir) / "gazetteer"
+    g = Gazetteer()
+    for row in _rows(base / "cities.tsv"):
+        variant, canonical = norm(row.get("variant") or ""), norm(row.get("canonical") or "")
+        if not variant or not canonical:
+            continue
+        city = City(canonical, (row.get("country") or None), _int(row.get("geonames_id")),
+                    _int(row.get("population")) or 0)
+        bucket = g.cities.setdefault(variant, [])
+        if city not in bucket:
+            bucket.append(city)
+    for row in _rows(base / "exonyms_de.tsv"):
+        canonical = norm(row.get("canonical") or "")
+        if not canonical:
+            continue
+        gid = _int(row.get("geonames_id"))
+        pop = max((c.population for c in g.cities.get(canonical, []) if c.geonames_id == gid), default=0)
+        city = City(canonical, row.get("country") or None, gid, pop or 100_000)
+        for variant in [canonical] + (row.get("variants") or "").split("|"):
+            variant = norm(variant)
+            if variant:
+                bucket = g.cities.setdefault(variant, [])
+                if city not in bucket:
+                    bucket.append(city)
+    for row in _rows(base / "orgs.tsv"):
+        if row.get("pattern"):
+            g.orgs[norm(row["pattern"])] = (norm(row.get("canonical") or row["pattern"]), row.get("kind") or "")
+    for row in _rows(base / "roles.tsv"):
+        if row.get("role"):
+            g.roles[norm(row["role"])] = row.get("kind") or ""
+    for row in _rows(base / "titles.tsv"):
+        if row.get("title"):
+            g.titles[norm(row["title"])] = norm(row.get("normalised") or row["title"])
+    for row in _rows(base / "countries.tsv"):
+        if row.get("variant"):
+            g.countries[norm(row["variant"])] = row.get("code") or ""
+    for row in _rows(base / "learned.tsv"):
+        if row.get("original") and row.get("corrected"):
+            g.learned[norm(row["original"])] = norm(row["corrected"])
+    for name in ("given_names.txt", "given_names_ambiguous.txt"):
+        path = base / name
+        if path.exists():
+            target = g.given_names if name == "given_names.txt" else g.ambiguous_given
+            target.update(norm(x) for x in path.read_text(encoding="utf-8").split("\n")
+                          if x.strip() and not x.startswith("#"))
+    return g

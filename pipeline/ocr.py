@@ -1,0 +1,251 @@
+"""OCR stage: an upright, deskewed page image in, words with boxes (PDF points) and confidences out.
+
+The pipeline talks to an `OcrEngine`, never to Tesseract directly, so tests can use a fake engine.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Protocol
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageOps
+
+from .errors import OcrTimeout
+from .records import Page, Word
+
+# Tesseract is 4-8x slower with its own threads fighting on few cores (FINDINGS.md).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+@dataclass
+class OcrWord:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0-1
+    block: int
+    line: int  # unique line key within the page
+
+
+@dataclass
+class ScanPage:
+    """A page that needs OCR; the image is produced lazily so that pages stream one at a time."""
+
+    number: int
+    width: float  # PDF points
+    height: float
+    render: Callable[[], tuple[Image.Image, float]]  # -> (image, dpi)
+    reason: str = ""
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]: ...
+
+    def orientation(self, image: Image.Image, dpi: float, timeout: float) -> int:
+        """Clockwise degrees (0/90/180/270) the page must be rotated to be upright."""
+        ...
+
+
+class TesseractEngine:
+    name = "tesseract"
+
+    def __init__(self, lang: str = "deu", psm: int = 3) -> None:
+        self.lang = lang
+        self.psm = psm
+
+    def version(self) -> str:
+        import pytesseract
+
+        return str(pytesseract.get_tesseract_version())
+
+    def _write_tiff(self, image: Image.Image, dpi: float, tmp: str) -> str:
+        # A path to an uncompressed TIFF with its dpi is ~1 s/page faster than handing
+        # pytesseract a PIL image, and the dpi keeps Tesseract from dropping lines (FINDINGS.md).
+        path = os.path.join(tmp, "page.tif")
+        image.save(path, format="TIFF", dpi=(dpi, dpi))
+        return path
+
+    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+        import pytesseract
+
+        with tempfile.TemporaryDirectory(prefix="ratsakten-") as tmp:
+            path = self._write_tiff(image, dpi, tmp)
+            try:
+                data = pytesseract.image_to_data(
+                    path,
+                    lang=self.lang,
+                    config=f"--psm {self.psm} --dpi {int(round(dpi))}",
+                    output_type=pytesseract.Output.DICT,
+                    timeout=timeout,
+                )
+            except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
+                if "timeout" in str(exc).lower():
+                    raise OcrTimeout(f"Tesseract did not finish within {timeout:.0f} s") from exc
+                raise
+        words: list[OcrWord] = []
+        for i, text in enumerate(data["text"]):
+            text = (text or "").strip()
+            conf = float(data["conf"][i])
+            if not text or conf < 0:
+                continue
+            key = data["block_num"][i] * 1_000_000 + data["par_num"][i] * 1_000 + data["line_num"][i]
+            words.append(
+                OcrWord(text, data["left"][i], data["top"][i], data["width"][i], data["height"][i],
+                        max(0.0, min(1.0, conf / 100.0)), data["block_num"][i], key)
+            )
+        return words
+
+    def orientation(self, image: Image.Image, dpi: float, timeout: float) -> int:
+        import pytesseract
+
+        small = image
+        scale = 1.0
+        if dpi > 200:  # OSD needs no more than ~150-200 dpi; halves its time
+            scale = 200 / dpi
+            small = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
+        with tempfile.TemporaryDirectory(prefix="ratsakten-") as tmp:
+            path = self._write_tiff(small, dpi * scale, tmp)
+            try:
+                osd = pytesseract.image_to_osd(
+                    path, config=f"--psm 0 --dpi {int(dpi * scale)}",
+                    output_type=pytesseract.Output.DICT, timeout=timeout,
+                )
+            except (pytesseract.TesseractError, RuntimeError):
+                return 0  # too little text to tell: leave the page as it is
+        if float(osd.get("orientation_conf", 0)) < 2.0:
+            return 0
+        return int(osd.get("rotate", 0)) % 360
+
+
+def tesseract_available(lang: str) -> tuple[bool, str]:
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (FileNotFoundError, PermissionError):
+        return False, "Tesseract is not installed"
+    except subprocess.TimeoutExpired:
+        return False, "tesseract --list-langs did not answer"
+    langs = set(out.stdout.split()) | set(out.stderr.split())
+    if lang not in langs:
+        return False, f"Tesseract has no '{lang}' language model"
+    return True, ""
+
+
+# ---------------------------------------------------------------- image preparation
+
+def _gray(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        bg = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(bg, image)
+    return ImageOps.grayscale(image) if image.mode != "L" else image
+
+
+def noise_level(gray: Image.Image) -> float:
+    """Share of isolated dark pixels: speckle that Tesseract turns into punctuation."""
+    small = gray.resize((max(1, gray.width // 2), max(1, gray.height // 2)))
+    a = np.asarray(small, dtype=np.int16)
+    med = np.asarray(small.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
+    return float((np.abs(a - med) > 60).mean())
+
+
+def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> float:
+    """Skew in degrees by projection-profile variance on a median-filtered thumbnail.
+
+    Bounded to +-limit: a naive minAreaRect reads speckle as -90 deg (FINDINGS.md).
+    """
+    scale = min(1.0, 1000 / max(gray.width, 1))
+    small = gray.resize((max(1, int(gray.width * scale)), max(1, int(gray.height * scale))))
+    small = small.filter(ImageFilter.MedianFilter(3))
+    arr = np.asarray(small)
+    if arr.size == 0:
+        return 0.0
+    thresh = min(160, int(arr.mean() - arr.std())) if arr.std() > 5 else 128
+    ink = Image.fromarray(((arr < thresh) * 255).astype(np.uint8))
+    if np.asarray(ink).mean() < 0.5:  # (nearly) blank page
+        return 0.0
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-limit, limit + 1e-9, step):
+        rot = np.asarray(ink.rotate(float(angle), resample=Image.NEAREST, expand=False), dtype=np.float32)
+        rows = rot.sum(axis=1)
+        score = float(np.var(rows))
+        if score > best_score:
+            best, best_score = float(angle), score
+    return best if abs(best) >= 0.3 else 0.0
+
+
+def prepare(image: Image.Image) -> tuple[Image.Image, float]:
+    """Grayscale, and a median filter when the page is speckled (cuts CER on bad scans)."""
+    gray = _gray(image)
+    noise = noise_level(gray)
+    if noise > 0.01:
+        gray = gray.filter(ImageFilter.MedianFilter(3))
+    return gray, noise
+
+
+# ---------------------------------------------------------------- the stage
+
+def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientation: bool = True) -> Page:
+    """OCR one page: orientation, skew, recognition; boxes come back in points of the upright page."""
+    image, dpi = scan.render()
+    gray, _noise = prepare(image)
+    del image
+    rotation = 0
+    if detect_orientation:
+        rotation = engine.orientation(gray, dpi, timeout)
+        if rotation:
+            gray = gray.rotate(-rotation, expand=True, fillcolor=255)
+    skew = estimate_skew(gray)
+    if skew:
+        gray = gray.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    raw = engine.recognize(gray, dpi, timeout)
+    k = 72.0 / dpi
+    width_pt, height_pt = gray.width * k, gray.height * k
+    words: list[Word] = []
+    line_ids: dict[int, int] = {}
+    for w in raw:
+        line_no = line_ids.setdefault(w.line, len(line_ids))
+        words.append(
+            Word(
+                text=w.text,
+                bbox=(round(w.left * k, 2), round(w.top * k, 2),
+                      round((w.left + w.width) * k, 2), round((w.top + w.height) * k, 2)),
+                confidence=round(w.conf, 4),
+                source="ocr",
+                line=line_no,
+                block=w.block,
+            )
+        )
+    conf = round(sum(w.confidence for w in words) / len(words), 4) if words else 0.0
+    return Page(number=scan.number, words=words, source="ocr", width=width_pt, height=height_pt,
+                confidence=conf, rotation=rotation, skew=skew)
+
+
+class FakeEngine:
+    """Returns prepared words; for tests that must not depend on Tesseract."""
+
+    name = "fake"
+
+    def __init__(self, pages: Optional[dict[int, list[OcrWord]]] = None, rotate: int = 0,
+                 hang: bool = False) -> None:
+        self.pages = pages or {}
+        self.rotate = rotate
+        self.hang = hang
+        self.calls = 0
+
+    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+        self.calls += 1
+        if self.hang:
+            raise OcrTimeout(f"Tesseract did not finish within {timeout:.0f} s")
+        return list(self.pages.get(self.calls, []))
+
+    def orientation(self, image: Image.Image, dpi: float, timeout: float) -> int:
+        return self.rotate
+

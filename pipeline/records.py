@@ -1,0 +1,149 @@
+"""Typed records passed between stages. Position and confidence travel from the first stage."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+BBox = tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF points
+
+
+@dataclass
+class Word:
+    text: str
+    bbox: Optional[BBox]
+    confidence: float  # 0-1; 1.0 for a good text layer
+    source: str  # "text" | "ocr"
+    line: int = 0  # line number on the page (layout stage)
+    block: int = 0
+    corrected_from: Optional[str] = None
+    correction_score: Optional[float] = None
+    start: int = -1  # offsets into Page.text, set when text is rendered
+    end: int = -1
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    words: list[Word]
+    source: str  # "text" | "ocr"
+    width: float = 0.0  # PDF points
+    height: float = 0.0
+    text: str = ""
+    confidence: Optional[float] = None  # mean OCR word confidence, None for text pages
+    rotation: int = 0  # degrees applied before OCR
+    skew: float = 0.0
+    error: Optional[str] = None  # a page that could not be read (OCR timeout, …)
+
+
+@dataclass
+class Correction:
+    page: int
+    start: int
+    end: int
+    original: str
+    corrected: str
+    score: float  # 0-100
+    source: str
+    applied: bool
+    needs_review: bool = False
+    reason: str = ""
+
+
+@dataclass
+class Entity:
+    label: str  # DATE | PERSON | CITY | ORG
+    text: str
+    value: str
+    page: int
+    start: int
+    end: int
+    confidence: float
+    needs_review: bool = False
+    review_reason: str = ""
+    corrected_from: Optional[str] = None
+    bbox: Optional[BBox] = None
+    role: Optional[str] = None
+    title: Optional[str] = None
+    country: Optional[str] = None
+    geonames_id: Optional[int] = None
+    source: str = "rule"  # rule | gazetteer | model | model+rule
+
+
+@dataclass
+class Decision:
+    page: int
+    item: Optional[str]
+    body: Optional[str]
+    decision_date: Optional[str]
+    kind: str
+    text: str
+    outcome: Optional[str]
+    confidence: float
+    start: int = -1
+    end: int = -1
+    votes: Optional[str] = None
+    needs_review: bool = False
+    review_reason: str = ""
+    bbox: Optional[BBox] = None
+
+
+@dataclass
+class DocFields:
+    doc_type: Optional[str] = None
+    title: Optional[str] = None
+    doc_date: Optional[str] = None
+    doc_date_confidence: float = 0.0
+    doc_date_reason: str = ""
+    doc_date_page: Optional[int] = None
+    doc_date_bbox: Optional[BBox] = None
+    doc_date_text: Optional[str] = None
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReviewItem:
+    doc_id: str
+    page: Optional[int]
+    table_name: str
+    row_id: str
+    field: str
+    value: Optional[str]
+    suggestion: Optional[str]
+    confidence: float
+    reason: str
+    bbox: Optional[BBox] = None
+    context: str = ""
+    status: str = "open"
+    crop: Optional[str] = None  # PNG path relative to the output folder
+
+
+@dataclass
+class DocumentResult:
+    """Everything the pipeline learned about one input file."""
+
+    doc_id: str
+    source_file: str
+    path: str
+    sha256: str
+    pages: list[Page] = field(default_factory=list)
+    status: str = "ok"
+    error: Optional[str] = None
+    fields: DocFields = field(default_factory=DocFields)
+    entities: list[Entity] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    also_seen_as: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def text_source(self) -> Optional[str]:
+        kinds = {p.source for p in self.pages}
+        if not kinds:
+            return None
+        return kinds.pop() if len(kinds) == 1 else "mixed"
+
+    @property
+    def ocr_confidence(self) -> Optional[float]:
+        vals = [p.confidence for p in self.pages if p.source == "ocr" and p.confidence is not None]
+        return round(sum(vals) / len(vals), 4) if vals else None

@@ -1,0 +1,147 @@
+"""The contract's six tables: schemas, rows from results, atomic Parquet + CSV writing."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .records import DocumentResult
+
+S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("doc_id", S), ("source_file", S), ("sha256", S), ("n_pages", I), ("text_source", S),
+        ("ocr_confidence", F), ("doc_type", S), ("title", S), ("doc_date", S), ("references", S),
+        ("status", S), ("error", S), ("doc_date_confidence", F), ("also_seen_as", S), ("seconds", F),
+    ]),
+    "pages": pa.schema([
+        ("doc_id", S), ("page", I), ("text_source", S), ("ocr_confidence", F), ("text", S),
+        ("rotation", I), ("skew", F), ("width", F), ("height", F), ("error", S),
+    ]),
+    "entities": pa.schema([
+        ("doc_id", S), ("entity_id", S), ("page", I), ("label", S), ("text", S), ("value", S),
+        ("start", I), ("end", I), ("confidence", F), ("corrected_from", S), ("needs_review", B),
+        ("review_reason", S), ("x0", F), ("y0", F), ("x1", F), ("y1", F), ("role", S), ("title", S),
+        ("country", S), ("geonames_id", I), ("source", S),
+    ]),
+    "decisions": pa.schema([
+        ("doc_id", S), ("decision_id", S), ("page", I), ("item", S), ("body", S), ("decision_date", S),
+        ("kind", S), ("text", S), ("outcome", S), ("confidence", F), ("needs_review", B),
+        ("review_reason", S), ("votes", S), ("start", I), ("end", I),
+    ]),
+    "corrections": pa.schema([
+        ("doc_id", S), ("page", I), ("start", I), ("end", I), ("original", S), ("corrected", S),
+        ("score", F), ("source", S), ("applied", B), ("needs_review", B), ("reason", S),
+    ]),
+    "review": pa.schema([
+        ("review_id", S), ("doc_id", S), ("page", I), ("table_name", S), ("row_id", S), ("field", S),
+        ("value", S), ("suggestion", S), ("confidence", F), ("reason", S), ("status", S),
+        ("context", S), ("x0", F), ("y0", F), ("x1", F), ("y1", F), ("crop", S),
+    ]),
+}
+TABLES = list(SCHEMAS)
+
+
+def _box(b):
+    return (None, None, None, None) if not b else tuple(round(float(v), 2) for v in b)
+
+
+def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {t: [] for t in TABLES}
+    for r in results:
+        f = r.fields
+        out["documents"].append(dict(
+            doc_id=r.doc_id, source_file=r.source_file, sha256=r.sha256, n_pages=len(r.pages) if r.pages else 0,
+            text_source=r.text_source, ocr_confidence=r.ocr_confidence, doc_type=f.doc_type, title=f.title,
+            doc_date=f.doc_date, references="; ".join(f.references) if f.references else None, status=r.status,
+            error=r.error, doc_date_confidence=f.doc_date_confidence if f.doc_date else None,
+            also_seen_as="; ".join(r.also_seen_as) or None, seconds=round(r.seconds, 3)))
+        for p in r.pages:
+            out["pages"].append(dict(doc_id=r.doc_id, page=p.number, text_source=p.source,
+                                     ocr_confidence=p.confidence, text=p.text, rotation=p.rotation,
+                                     skew=p.skew, width=round(p.width, 2), height=round(p.height, 2),
+                                     error=p.error))
+        for i, e in enumerate(r.entities):
+            x0, y0, x1, y1 = _box(e.bbox)
+            out["entities"].append(dict(
+                doc_id=r.doc_id, entity_id=f"{r.doc_id}-e{i:04d}", page=e.page, label=e.label, text=e.text,
+                value=e.value, start=e.start, end=e.end, confidence=e.confidence, corrected_from=e.corrected_from,
+                needs_review=e.needs_review, review_reason=e.review_reason or None, x0=x0, y0=y0, x1=x1, y1=y1,
+                role=e.role, title=e.title, country=e.country, geonames_id=e.geonames_id, source=e.source))
+        for i, d in enumerate(r.decisions):
+            out["decisions"].append(dict(
+                doc_id=r.doc_id, decision_id=f"{r.doc_id}-d{i:04d}", page=d.page, item=d.item, body=d.body,
+                decision_date=d.decision_date, kind=d.kind, text=d.text, outcome=d.outcome,
+                confidence=d.confidence, needs_review=d.needs_review, review_reason=d.review_reason or None,
+                votes=d.votes, start=d.start, end=d.end))
+        for c in r.corrections:
+            out["corrections"].append(dict(
+                doc_id=r.doc_id, page=c.page, start=c.start, end=c.end, original=c.original,
+                corrected=c.corrected, score=c.score, source=c.source, applied=c.applied,
+                needs_review=c.needs_review, reason=c.reason or None))
+        for i, v in enumerate(r.review):
+            x0, y0, x1, y1 = _box(v.bbox)
+            out["review"].append(dict(
+                review_id=f"{r.doc_id}-r{i:04d}", doc_id=r.doc_id, page=v.page, table_name=v.table_name,
+                row_id=v.row_id, field=v.field, value=v.value, suggestion=v.suggestion,
+                confidence=round(v.confidence, 3), reason=v.reason, status=v.status, context=v.context,
+                x0=x0, y0=y0, x1=x1, y1=y1, crop=v.crop))
+    return out
+
+
+def frame(name: str, records: list[dict]) -> pd.DataFrame:
+    schema = SCHEMAS[name]
+    table = pa.Table.from_pylist(records, schema=schema)
+    return table.to_pandas()
+
+
+def _defuse(value):
+    """Spreadsheets run cells that start with = + - @ as formulas: prefix a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _atomic(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_table(out_dir: Path, name: str, records: list[dict], excel: bool = False) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    schema = SCHEMAS[name]
+    table = pa.Table.from_pylist(records, schema=schema)
+    _atomic(out_dir / f"{name}.parquet", lambda tmp: pq.write_table(table, tmp))
+    df = table.to_pandas()
+    for col in df.columns:
+        if df[col].dtype == object or str(df[col].dtype).startswith("str"):
+            df[col] = df[col].map(_defuse)
+    if excel:
+        _atomic(out_dir / f"{name}.csv", lambda tmp: df.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig"))
+    else:
+        _atomic(out_dir / f"{name}.csv", lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8"))
+
+
+def write_all(out_dir: Path, results: list[DocumentResult], excel: bool = False) -> dict[str, int]:
+    data = rows(results)
+    for name in TABLES:
+        write_table(out_dir, name, data[name], excel=excel)
+    return {name: len(v) for name, v in data.items()}
+
+
+def read(out_dir: Path, name: str) -> pd.DataFrame:
+    return pq.read_table(Path(out_dir) / f"{name}.parquet").to_pandas()
