@@ -117,7 +117,8 @@ def _open_pdf(path: Path):
     except Exception as exc:
         name = type(exc).__name__
         msg = str(exc).splitlines()[0][:160] if str(exc) else ""
-        if "password" in msg.lower() or "encrypt" in name.lower():
+        inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ()) if isinstance(a, BaseException))
+        if "password" in msg.lower() or "encrypt" in name.lower() or "Password" in inner:
             raise DocumentError("encrypted PDF: it needs a password to open") from exc
         raise DocumentError(f"broken PDF ({name}{': ' + msg if msg else ''})") from exc
     if n == 0:

@@ -29,7 +29,7 @@ BODY_SUBJECT = re.compile(
     r"bekundet|verurteilt|stimmt|lehnt|vertagt|verweist|bekräftigt)\b")
 VOTES = re.compile(
     r"(?P<v>einstimmig(?:\s+(?:angenommen|beschlossen|abgelehnt))?|mehrheitlich(?:\s+(?:angenommen|beschlossen|abgelehnt))?|"
-    r"\d+\s*Ja(?:-Stimmen)?\s*[,/;]\s*\d+\s*Nein(?:-Stimmen)?(?:\s*[,/;]\s*\d+\s*Enthaltung(?:en)?)?|"
+    r"\d+\s*Ja(?:-Stimmen)?\W{1,4}\d+\s*Nein(?:-Stimmen)?(?:\W{1,4}\d+\s*Enthaltung(?:en)?)?|"
     r"\d+\s*:\s*\d+\s*:\s*\d+)", re.I)
 SESSION_DATE_CUE = re.compile(
     r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen|Tagung)\b[^.\n]{0,40}?"
@@ -40,6 +40,7 @@ OUTCOME_CUE = re.compile(
     r"Bericht|Status)\s*:|\b(?:wurde[n]?|ist|sind)\b[^.]{0,80}\b(?:umgesetzt|realisiert|erledigt|"
     r"durchgeführt|abgeschlossen|eingerichtet|übergeben|unterzeichnet|geändert|gestrichen|zurückgestellt|"
     r"nicht weiterverfolgt|entfallen|erfolgt)\b|\bfand\b[^.]{0,60}\bstatt\b|\bentfällt\b", re.I)
+TOP_LINE = re.compile(r"^[ \t]*(?:TOP|Tagesordnungspunkt|Punkt)\s+(?P<n>\d{1,3}(?:\.\d{1,2})?)\b[^\n]*", re.M)
 BESCHLUSS_HEAD = re.compile(r"^\s*(?:Beschluss(?:vorschlag|text|antrag)?|Beschlussfassung)\s*:\s*", re.I | re.M)
 
 
@@ -57,6 +58,20 @@ class Clause:
     confidence: float
 
 
+def normalise_votes(raw: str) -> str:
+    """'12 Ja, .3 Nein, 1 Enthaltung' (OCR specks) -> '12 Ja, 3 Nein, 1 Enthaltung'."""
+    nums = re.findall(r"\d+", raw)
+    if re.search(r"Ja", raw) and len(nums) >= 2:
+        out = f"{nums[0]} Ja, {nums[1]} Nein"
+        if len(nums) >= 3:
+            out += f", {nums[2]} Enthaltung" + ("en" if nums[2] != "1" else "")
+        return out
+    if re.fullmatch(r"\d+\s*:\s*\d+\s*:\s*\d+", raw.strip()):
+        a, b, c = nums[:3]
+        return f"{a} Ja, {b} Nein, {c} Enthaltung" + ("en" if c != "1" else "")
+    return re.sub(r"\s+", " ", raw.strip()).lower()
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraph spans, with numbered items starting their own paragraph."""
     cuts = {0, len(text)}
@@ -66,6 +81,9 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         cuts.add(m.start())
     for m in BESCHLUSS_HEAD.finditer(text):
         cuts.add(m.start())
+    for m in TOP_LINE.finditer(text):
+        cuts.add(m.start())
+        cuts.add(m.end())
     for m in re.finditer(r"^\s*(?:Abstimmungsergebnis|Umsetzung|Stand der Umsetzung|Sachstand)\s*:", text, re.M):
         cuts.add(m.start())
     pts = sorted(cuts)
@@ -92,8 +110,14 @@ def find_decisions(text: str) -> list[Clause]:
     intro_body: Optional[str] = None
     intro_until = -1
     after_head = False
+    top: Optional[str] = None
     for idx, (s, e) in enumerate(paras):
         seg = text[s:e]
+        top_m = TOP_LINE.match(seg)
+        if top_m:
+            top = top_m.group("n")
+            after_head = False
+            continue
         flat = re.sub(r"\s+", " ", seg)
         item_m = ITEM.match(seg)
         head_m = BESCHLUSS_HEAD.match(seg)
@@ -102,7 +126,7 @@ def find_decisions(text: str) -> list[Clause]:
         if re.match(r"^\s*Abstimmungsergebnis\s*:", seg, re.I):
             v = VOTES.search(seg)
             if out and v and not out[-1].votes:
-                out[-1].votes = v.group("v")
+                out[-1].votes = normalise_votes(v.group("v"))
             continue
         if is_outcome:
             if out and out[-1].outcome is None:
@@ -129,7 +153,9 @@ def find_decisions(text: str) -> list[Clause]:
             # Beschlusskontrolle: a plain paragraph after a decision reports what became of it
             if out and out[-1].outcome is None and OUTCOME_CUE.search(flat) and not item_m:
                 out[-1].outcome = flat.strip()
+            after_head = False
             continue
+        after_head = False
         kind = kind_of(flat) or intro_kind or "beschluss"
         body = body_m.group("body").strip() if body_m else (intro_body if in_list else None)
         votes_m = VOTES.search(flat)
@@ -138,12 +164,12 @@ def find_decisions(text: str) -> list[Clause]:
                              r"\b[^.\n]{0,40}?\b(?:am|vom)\s+", seg_text):
             date_span = (s + m.end(), s + min(len(seg_text), m.end() + 25))
             break
-        item = item_m.group("n") if item_m else None
+        item = item_m.group("n") if item_m else top
         clause_text = flat.strip()
         if item_m:
             clause_text = re.sub(r"\s+", " ", seg[item_m.end():]).strip()
-        clause_text = clause_text.strip("„“\"»« ")
+        clause_text = re.sub(r"^[\W_]+(?=[A-ZÄÖÜ])", "", clause_text).strip("„“\"»« ")
         conf = 0.85 if (cue and (body or in_list)) else (0.75 if cue or in_list else 0.6)
-        out.append(Clause(s, e, item, kind, clause_text, votes_m.group("v") if votes_m else None, body,
+        out.append(Clause(s, e, item, kind, clause_text, normalise_votes(votes_m.group("v")) if votes_m else None, body,
                           date_span, None, conf))
     return out

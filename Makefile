@@ -1,0 +1,37 @@
+# Ratsakten: `make run` sets everything up and processes samples/; `make test` sets up and tests.
+# Both are safe to repeat: each step only does what is missing.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system venv run test test-slow bench evaluate clean
+
+setup: system venv
+
+system:
+	@bash scripts/setup_system.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev,build]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: setup
+	$(PY) cli.py run samples --out outputs
+
+test: setup
+	@bash scripts/setup_system.sh --browser
+	$(PY) -m pytest -q
+
+test-slow: setup
+	$(PY) -m pytest -q -m slow
+
+evaluate: run
+	$(PY) cli.py evaluate outputs samples
+
+clean:
+	rm -rf outputs/* .pytest_cache

@@ -1,0 +1,69 @@
+"""Unit tests of single stages on hand-made input."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline import layout
+from pipeline.config import Settings
+from pipeline.extract.dates import find_dates, resolve_year
+from pipeline.read import layer_verdict
+from pipeline.records import Page, Word
+
+
+def _page(lines: list[str], source="text") -> Page:
+    words = []
+    for n, line in enumerate(lines):
+        x = 50.0
+        for tok in line.split():
+            words.append(Word(tok, (x, 100 + 15 * n, x + 6 * len(tok), 110 + 15 * n), 1.0, source, line=n))
+            x += 6 * len(tok) + 4
+    return Page(1, words, source)
+
+
+@pytest.mark.parametrize("lines,want,unwanted", [
+    (["eine Veran-", "staltung am Montag"], "eine Veranstaltung\nam Montag", None),
+    (["die Bürger-", "schaft tagte"], "die Bürgerschaft\ntagte", None),
+    (["das IT-", "Cluster und"], "das IT-Cluster\nund", None),
+    (["die Online-", "Konferenz"], "die Online-Konferenz", None),
+    (["Vor-", "und Nachteile"], "Vor-\nund Nachteile", None),
+    (["Stuttgart -", "Chmelnyzkyj - Dresden"], "Stuttgart -\nChmelnyzkyj - Dresden", None),
+    (["liebe Amtskolleg*innen", "aus Lwiw"], "liebe Amtskolleg*innen\naus Lwiw", None),
+])
+def test_dehyphenation(lines, want, unwanted):
+    page = layout.render(layout.arrange(_page(lines)))
+    assert page.text == want
+    for w in page.words:
+        assert page.text[w.start:w.end] == w.text
+
+
+@pytest.mark.parametrize("text,values", [
+    ("am 21.03.2024 und 21.3.24", ["2024-03-21", "2024-03-21"]),
+    ("Dresden, den 21. März 2024", ["2024-03-21"]),
+    ("Eingang 21. MRZ. 2024", ["2024-03-21"]),
+    ("Stempel 2 I MÜZ. 2024", ["2024-03-21"]),
+    ("vom 4. bis 7. März 2024", ["2024-03-04", "2024-03-07"]),
+    ("im Juni 2005 und seit 1977", ["2005-06", "1977"]),
+    ("am Dienstag (10.1.) um 10 Uhr", ["--01-10"]),
+    ("am 9. Februar", ["--02-09"]),
+    ("Vorlage V2072/23 und Ziffer 1.2.3", []),
+    ("am 31.02.2024", []),
+])
+def test_dates(text, values):
+    assert [d.value for d in find_dates(text)] == values
+
+
+def test_yearless_date_takes_the_document_year_only_when_safe():
+    assert resolve_year("--02-09", "2024-03-21")[0] == "2024-02-09"
+    assert resolve_year("--01-09", "2024-12-01")[0] is None
+    assert resolve_year("--01-09", None)[0] is None
+
+
+def test_text_layer_routing():
+    s = Settings()
+    good = [Word(w, None, 1.0, "text") for w in "Der Stadtrat hat in seiner Sitzung folgenden Beschluss gefasst".split()]
+    assert layer_verdict(good, s, {}) == ""
+    assert "no text" in layer_verdict([], s, {})
+    garbage = [Word(w, None, 1.0, "text") for w in "%&$ §§/ ()=? 1234 #+* ~~~ ||| ;;; ___ 9876 ++ ==".split()]
+    assert layer_verdict(garbage, s, {}) != ""
+    cid = [Word("(cid:12)(cid:44)(cid:70)", None, 1.0, "text")] * 5
+    assert "encoding" in layer_verdict(cid, s, {})
