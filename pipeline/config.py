@@ -31,6 +31,11 @@ class Settings:
     # review thresholds (confidence 0-1)
     review_threshold: float = 0.60
     low_ocr_word: float = 0.50
+    # how a field's confidence combines its evidence (pipeline/extract/__init__.py: _evidence)
+    ocr_trusted: float = 0.90  # an OCR word at or above this does not lower the field's confidence
+    ocr_floor: float = 0.35  # below it, a field resting on a word of OCR confidence c gets at most
+    #                          ocr_floor + (1 - ocr_floor) * c  (c = 0.41 -> 0.62)
+    yearless_date_confidence: float = 0.50  # '23. Oktober': the year is guessed or unknown
     extra_spacy_model: str | None = None  # e.g. "de_core_news_lg" as an extra NER signal
     use_cache: bool = True
     write_crops: bool = True
@@ -43,7 +48,8 @@ class Settings:
             raise ValueError(f"jobs must be at least 1, not {self.jobs}")
         if not 0 < self.correct_floor <= self.correct_apply <= 100:
             raise ValueError("need 0 < correct_floor <= correct_apply <= 100")
-        if not 0 <= self.review_threshold <= 1:
-            raise ValueError("review_threshold is a confidence between 0 and 1")
+        for name in ("review_threshold", "low_ocr_word", "ocr_trusted", "ocr_floor", "yearless_date_confidence"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} is a confidence between 0 and 1, not {getattr(self, name)}")
         if self.ocr_timeout <= 0:
             raise ValueError("ocr_timeout must be positive")

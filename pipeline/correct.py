@@ -150,6 +150,8 @@ class Corrector:
         g = self.res.gazetteer
         if core in g.learned:
             return self._apply(w, pre, core, post, g.learned[core], 100.0, "learned", page)
+        if w.source == "text":
+            return None  # a born-digital text layer is exact: only reviewers' corrections apply
         if len(core) < 5 or not core[0].isupper() or core in g.cities or not core.isalpha():
             return None
         stem, suffix = _inflection_stem(core, g)
@@ -174,7 +176,11 @@ class Corrector:
         original = w.text
         w.corrected_from = original
         w.correction_score = score
+        w.correction_source = source
         w.text = pre + new + post
+        if source == "learned":  # a reviewer accepted this repair before: do not ask again
+            return Correction(page.number, -1, -1, original, w.text, round(score, 1), source, applied=True,
+                              reason=f"'{original}' corrected to '{w.text}' as a reviewer did before")
         return Correction(page.number, -1, -1, original, w.text, round(score, 1), source, applied=True,
                           needs_review=w.confidence < self.s.low_ocr_word,
                           reason=f"OCR confidence {w.confidence:.2f} on '{original}'; corrected to "

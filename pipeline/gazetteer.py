@@ -18,12 +18,20 @@ def norm(s: str) -> str:
     return unicodedata.normalize("NFC", s.translate(APOSTROPHES)).strip()
 
 
+KIND_RANK = {"exonym": 3, "curated": 3, "canonical": 2, "translit": 2, "alt": 1}
+
+
 @dataclass(frozen=True)
 class City:
     canonical: str
     country: Optional[str]
     geonames_id: Optional[int]
     population: int
+    kind: str = "canonical"  # how this surface form names the city: canonical|exonym|translit|alt
+
+    @property
+    def rank(self) -> int:
+        return KIND_RANK.get(self.kind, 1)
 
 
 @dataclass
@@ -41,7 +49,9 @@ class Gazetteer:
         cands = self.cities.get(norm(variant))
         if not cands:
             return None
-        return max(cands, key=lambda c: c.population)
+        # a curated German exonym beats a main name, which beats a stray alternate name
+        # ('Florenz' is also an alternate name of an Egyptian town)
+        return max(cands, key=lambda c: (c.rank, c.population))
 
     @property
     def version_files(self) -> list[str]:
@@ -73,7 +83,7 @@ def load_gazetteer(models_dir: str) -> Gazetteer:
         if not variant or not canonical:
             continue
         city = City(canonical, (row.get("country") or None), _int(row.get("geonames_id")),
-                    _int(row.get("population")) or 0)
+                    _int(row.get("population")) or 0, row.get("kind") or "alt")
         bucket = g.cities.setdefault(variant, [])
         if city not in bucket:
             bucket.append(city)
@@ -83,7 +93,7 @@ def load_gazetteer(models_dir: str) -> Gazetteer:
             continue
         gid = _int(row.get("geonames_id"))
         pop = max((c.population for c in g.cities.get(canonical, []) if c.geonames_id == gid), default=0)
-        city = City(canonical, row.get("country") or None, gid, pop or 100_000)
+        city = City(canonical, row.get("country") or None, gid, pop or 100_000, "curated")
         for variant in [canonical] + (row.get("variants") or "").split("|"):
             variant = norm(variant)
             if variant:

@@ -17,6 +17,7 @@ class Word:
     block: int = 0
     corrected_from: Optional[str] = None
     correction_score: Optional[float] = None
+    correction_source: Optional[str] = None  # gazetteer or lexicon; 'learned' = a reviewer's earlier answer
     start: int = -1  # offsets into Page.text, set when text is rendered
     end: int = -1
 

@@ -10,6 +10,15 @@ def _context(text: str, start: int, end: int, width: int = 80) -> str:
     return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
 
 
+def _decision_field(d) -> tuple[str, object]:
+    """The column a reviewer can fix: the missing or guessed date, the missing body, else the clause."""
+    if d.decision_date is None or "decision date" in (d.review_reason or ""):
+        return "decision_date", d.decision_date
+    if d.body is None:
+        return "body", None
+    return "text", d.text
+
+
 def build_review(doc: DocumentResult, settings: Settings) -> list[ReviewItem]:
     items: list[ReviewItem] = []
     pages = {p.number: p for p in doc.pages}
@@ -31,8 +40,9 @@ def build_review(doc: DocumentResult, settings: Settings) -> list[ReviewItem]:
         if not d.needs_review:
             continue
         page = pages.get(d.page)
-        items.append(ReviewItem(doc.doc_id, d.page, "decisions", f"{doc.doc_id}-d{i:04d}", "decision",
-                                d.text[:200], None, d.confidence, d.review_reason or "low confidence", d.bbox,
+        field, value = _decision_field(d)
+        items.append(ReviewItem(doc.doc_id, d.page, "decisions", f"{doc.doc_id}-d{i:04d}", field,
+                                value, None, d.confidence, d.review_reason or "low confidence", d.bbox,
                                 _context(page.text, d.start, d.end, 40) if page else ""))
     for i, c in enumerate(doc.corrections):
         if not c.needs_review:
@@ -44,9 +54,9 @@ def build_review(doc: DocumentResult, settings: Settings) -> list[ReviewItem]:
             if ws:
                 bbox = (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws), max(w.bbox[2] for w in ws),
                         max(w.bbox[3] for w in ws))
+        # value: what OCR read; suggestion: the repair (proposed, or applied when c.applied)
         items.append(ReviewItem(doc.doc_id, c.page, "corrections", f"{doc.doc_id}-c{i:04d}", "corrected",
-                                c.original if not c.applied else c.corrected,
-                                c.corrected if not c.applied else c.original, c.score / 100.0,
+                                c.original, c.corrected, c.score / 100.0,
                                 c.reason or "correction uncertain", bbox,
                                 _context(page.text, c.start, c.end) if page else ""))
     return items

@@ -10,6 +10,7 @@ from ..config import Settings
 from ..records import Decision, DocFields, Entity, Page
 from . import docfields
 from .components import SPANS_KEY
+from .entities import COUNCILS
 from .dates import resolve_year
 
 __all__ = ["extract_document"]
@@ -27,29 +28,48 @@ def _bbox(words):
             max(b[3] for b in boxes))
 
 
-def _evidence(page: Page, start: int, end: int, base: float) -> tuple[float, Optional[str], list[str], object]:
-    """Combine a rule's confidence with the OCR confidence and corrections of its words."""
+def _bare(token: str) -> str:
+    return token.strip(".,;:!?()[]\"'„“”‚‘’»«")
+
+
+def _evidence(page: Page, start: int, end: int, base: float,
+              settings: Optional[Settings] = None) -> tuple[float, Optional[str], list[str], object]:
+    """Combine a rule's confidence with the OCR confidence and corrections of its words.
+
+    A field is as sure as its weakest evidence: the rule, its least confident OCR word (a word
+    repaired as a reviewer did before counts as read) and its lowest correction score."""
+    s = settings or Settings()
     words = _words(page, start, end)
     reasons = []
     conf = base
     corrected = [w for w in words if w.corrected_from]
-    if page.source == "ocr" and words:
-        low = min(words, key=lambda w: w.confidence)
-        conf = min(conf, 0.35 + 0.65 * low.confidence) if low.confidence < 0.9 else conf
-        if low.confidence < 0.6:
-            reasons.append(f"OCR confidence {low.confidence:.2f} on '{low.corrected_from or low.text}'")
+    read = [w for w in words if w.correction_source != "learned"]
+    named = None  # the word the OCR reason names
+    if page.source == "ocr" and read:
+        low = min(read, key=lambda w: w.confidence)
+        if low.confidence < s.ocr_trusted:
+            cap = s.ocr_floor + (1 - s.ocr_floor) * low.confidence
+            conf = min(conf, cap)
+            if low.confidence < s.low_ocr_word or cap < s.review_threshold:
+                named = low
+                reasons.append(f"OCR confidence {low.confidence:.2f} on '{_bare(low.corrected_from or low.text)}'")
     corrected_from = None
     if corrected:
         corrected_from = " ".join(w.corrected_from for w in corrected)
         score = min(w.correction_score or 0 for w in corrected)
         conf = min(conf, score / 100.0)
-        reasons.append(f"corrected from '{corrected_from}' with score {score:.0f}")
+        for w in corrected:
+            what = "corrected" if w is named else f"'{_bare(w.corrected_from)}' corrected"
+            how = ("as a reviewer did before" if w.correction_source == "learned"
+                   else f"with score {w.correction_score or 0:.0f}")
+            reasons.append(f"{what} to '{_bare(w.text)}' {how}")
     return conf, corrected_from, reasons, _bbox(words)
 
 
 def extract_document(pages: list[Page], nlp: Language, settings: Settings,
                      extra: Optional[Language] = None) -> tuple[list[Entity], list[Decision], DocFields]:
     entities: list[Entity] = []
+    councils: list[tuple[Entity, bool]] = []
     clauses = []
     docs = []
     texts = [p.text for p in pages]
@@ -68,7 +88,7 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
         for span in doc.spans[SPANS_KEY]:
             rs = span._.rs
             start, end = rs["start"], rs["end"]
-            conf, corrected_from, reasons, bbox = _evidence(page, start, end, rs["confidence"])
+            conf, corrected_from, reasons, bbox = _evidence(page, start, end, rs["confidence"], settings)
             if rs.get("reason"):
                 reasons.insert(0, rs["reason"])
             ent = Entity(label=span.label_, text=page.text[start:end], value=rs["value"], page=page.number,
@@ -77,15 +97,35 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
                          geonames_id=rs.get("geonames_id"), source=rs["source"])
             ent.review_reason = "; ".join(reasons)
             entities.append(ent)
+            if span.label_ == "ORG":
+                councils.append((ent, bool(rs.get("council"))))
         for c in doc._.decisions or []:
             clauses.append((page, c))
     fields = _doc_fields(pages, entities)
+    home = home_city(pages, entities)
+    named = [e.value for e, _ in councils if e.value not in COUNCILS]
+    drop = []
+    for e, rs_council in councils:
+        if not rs_council or e.value not in COUNCILS:
+            continue
+        # 'der Rat' is the 'Rat der Stadt Münster' the memo names elsewhere, else the home city's
+        full = next((v for v in named if v.startswith(e.value + " ")), None)
+        if full is None and home and e.value != "Rat":
+            full = f"{e.value} {home}"
+        if full is not None:
+            e.value = full
+        elif e.value == "Rat":
+            drop.append(e)
+        else:
+            e.review_reason = "council of which city? the document names no home city"
+            e.confidence = min(e.confidence, 0.55)
+    entities = [e for e in entities if not any(e is d for d in drop)]
     _resolve_yearless(entities, fields.doc_date, settings)
     decisions = _decisions(clauses, entities, fields)
     for e in entities:
         e.needs_review = e.confidence < settings.review_threshold
         if e.needs_review and not e.review_reason:
-            e.review_reason = f"low confidence {e.confidence:.2f} ({e.source})"
+            e.review_reason = _why_low(e)
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return entities, decisions, fields
 
@@ -97,15 +137,17 @@ def _doc_fields(pages: list[Page], entities: list[Entity]) -> DocFields:
                   references=docfields.references(text))
     best = None
     for e in entities:
-        if e.label != "DATE" or len(e.value) != 10 or e.page > 2:
+        if e.label != "DATE" or len(e.value) != 10:
             continue
         page = pages[e.page - 1]
-        cue, why = docfields.date_cue(page.text, e.start)
+        cue, why = docfields.date_cue(page.text, e.start, e.end)
         if cue == 0.0:
             continue
-        # the head of the first page is where an issue date stands
+        # an issue date stands in the head of the first page, or is named as such anywhere
         position = e.start / max(1, len(page.text))
-        score = cue - (0.3 if e.page > 1 else 0) - (0.2 if position > 0.35 and cue < 0.9 else 0)
+        weak = cue < 0.9
+        score = cue - (0.3 if weak and e.page > 1 else 0) - (0.2 if weak and position > 0.35 else 0)
+        score -= 0.001 * e.page + 0.0001 * position  # ties: the earlier one
         if best is None or score > best[0]:
             best = (score, e, why)
     if best is not None and best[0] > 0.15:
@@ -121,12 +163,49 @@ def _doc_fields(pages: list[Page], entities: list[Entity]) -> DocFields:
     return f
 
 
+def home_city(pages: list[Page], entities: list[Entity]) -> Optional[str]:
+    """The city whose memo this is: letterhead ('Landeshauptstadt Dresden'), the place-and-date
+    line ('Radebeul, den 24. April 2023'), else the German city named most often."""
+    cities = [e for e in entities if e.label == "CITY"]
+    if not cities:
+        return None
+    first = pages[0].text
+    head_end = sum(len(x) + 1 for x in first.split("\n")[:8])
+    for e in cities:
+        if e.page != 1 or e.start > head_end:
+            continue
+        before = first[first.rfind("\n", 0, e.start) + 1:e.start]
+        after = first[e.end:e.end + 3]
+        if re.fullmatch(r"\s*(?:(?:Landeshauptstadt|Hansestadt|Stadt|Gemeinde|Große Kreisstadt|Bundesstadt|"
+                        r"Universitätsstadt|Kreisstadt|Magistrat der Stadt|Rat der Stadt)\s+)?", before) \
+                and (after[:1] in ("\n", ",", "") or after.startswith(" \u00b7")):
+            return e.value
+    for page in pages:
+        for e in cities:
+            if e.page == page.number and re.match(r",\s*(?:den\s+)?\d", page.text[e.end:e.end + 8]) and \
+                    page.text[page.text.rfind("\n", 0, e.start) + 1:e.start].strip() == "":
+                return e.value
+    german = [e.value for e in cities if e.country == "DE"]
+    if german:
+        return max(set(german), key=lambda v: (german.count(v), -german.index(v)))
+    return None
+
+
+_FOUND_BY = {"model": "found only by the statistical model; no rule or gazetteer agrees",
+             "rule": "found by a pattern rule only", "gazetteer": "found by the gazetteer only"}
+
+
+def _why_low(e: Entity) -> str:
+    how = _FOUND_BY.get(e.source, "found by " + " and ".join(e.source.split("+")))
+    return f"confidence {e.confidence:.2f}: {how}"
+
+
 def _resolve_yearless(entities: list[Entity], doc_date: Optional[str], settings: Settings) -> None:
     for e in entities:
         if e.label == "DATE" and e.value.startswith("--"):
             value, why = resolve_year(e.value, doc_date)
             e.review_reason = why
-            e.confidence = min(e.confidence, 0.5)
+            e.confidence = min(e.confidence, settings.yearless_date_confidence)
             if value:  # otherwise the value stays '--MM-DD': the year is unknown
                 e.value = value
 
@@ -172,6 +251,12 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
             in_clause = [e for e in bodies if e.page == page.number and c.start <= e.start < c.end]
             if in_clause:
                 body = in_clause[0].value
+            else:  # 'Der Stadtrat beschließt:' above a list: the body the memo names in full
+                same = [e for e in bodies if e.value == body or e.value.startswith(body + " ")]
+                prior = [e for e in same if (e.page, e.start) <= (page.number, c.start)]
+                pick = prior[-1] if prior else (same[0] if same else None)
+                if pick is not None:
+                    body = pick.value
         else:
             before = [e for e in bodies if (e.page, e.start) <= (page.number, c.start)]
             if before:

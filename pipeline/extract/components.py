@@ -62,7 +62,9 @@ class RulesComponent:
         dates_busy = [m for m in mentions]
         cities = [c for c in cities if not any(E.overlaps(c, d) for d in dates_busy)]
         orgs = E.find_orgs(text, toks, g, cities)
-        persons = E.find_persons(text, toks, g, lex, orgs + cities + mentions)
+        persons = E.find_persons(text, toks, g, lex, orgs + mentions)
+        # 'Prof. Dr. Haina Kowaltschuk': a name that is also a town is a name here
+        cities = [c for c in cities if not any(E.overlaps(c, p) for p in persons)]
         mentions += cities + orgs + persons
         model = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
         model += list(doc._.extra_ents or [])

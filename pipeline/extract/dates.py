@@ -39,7 +39,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday_noyear", re.compile(rf"\b{WEEKDAYS},?\s*\(?(?:den\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.\)?(?!\d)")),
     ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
     ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
-    ("year", re.compile(r"\b(?P<cue>seit|im\s+Jahr(?:e)?|Jahres|ab|bis|Ende|Anfang|Mitte|Frühjahr|Sommer|Herbst|Winter)\s+(?P<y>(?:1[89]|20)\d{2})\b")),
+    ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|Haushaltsjahr(?:es)?|Kalenderjahr|für|ab|bis|Ende|Anfang|Mitte|"
+                        r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel))\s+(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)")),
 ]
 
 
@@ -173,8 +174,9 @@ def resolve_year(value: str, doc_date: Optional[str]) -> tuple[Optional[str], st
         return None, "no year written and no document date to take it from"
     year, dmonth = int(doc_date[:4]), int(doc_date[5:7])
     month = int(value[2:4])
-    # a memo of December that mentions '9. Januar' most likely means next year: not safe
-    if abs(month - dmonth) > 6:
+    # a memo of December that mentions '9. Januar' most likely means next year: not safe;
+    # memos look ahead more often than back ('die nächste Sitzung am 2. Oktober')
+    if not -6 <= month - dmonth <= 9:
         return None, f"no year written; {value[2:]} is too far from the document date {doc_date}"
     iso = _iso(year, month, int(value[5:7]))
     return iso, f"no year written; year {year} taken from the document date {doc_date}"

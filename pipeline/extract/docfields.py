@@ -70,18 +70,41 @@ def references(text: str) -> list[str]:
     return refs
 
 
-def date_cue(text: str, start: int) -> tuple[float, str]:
-    """How much the words before a date say 'this is the issue date'."""
+ISSUE_CUES = [
+    (re.compile(r"\b(?:Datum|Date)\s*:?\s*$", re.I), 0.97, "Datum field"),
+    (re.compile(r"(?:^|[-–·|]\s*|\s{2,})[A-ZÄÖÜ][\w.\-]*(?:\s(?:am|an der|im|in|ob der|a\.)?\s?[A-ZÄÖÜ(][\w.()\-]*){0,3},\s*"
+                r"(?:den\s+|am\s+|im\s+)?$"), 0.95, "place-and-date line"),
+    (re.compile(r"\b(?:Niederschrift|Protokoll|Bericht)\b[^\n]{0,40}\b(?:am|vom)\s*$", re.I), 0.0, ""),
+    (re.compile(r"\b(?:gefertigt|erstellt|ausgefertigt|aufgestellt)\s+(?:am)?\s*$", re.I), 0.93, "drawn-up date"),
+    (re.compile(r"\b(?:Zuletzt\s+)?(?:aktualisiert|geändert|Stand|Veröffentlicht|Erstellt|Ausgabe)"
+                r"(?:\s+am)?\s*:?\s*$", re.I), 0.9, "publication date"),
+]
+AFTER_CUES = re.compile(r"^\s*(?:gefertigt|erstellt|ausgefertigt|aufgestellt)\b", re.I)
+SESSION = re.compile(r"(?:Sitzung|sitzung|Tagung|Versammlung)\b[^\n]{0,30}(?:am|vom|,)\s*$")
+RECEIPT = re.compile(r"\b(?:Eingang|Eingegangen|Posteingang|Eing\.|Empfangen)\b", re.I)
+BODY_DATE = re.compile(r"\b(?:am|vom|bis|seit|zum|ab|bis zum|den|im|Frist|bis spätestens)\s*$", re.I)
+
+
+def date_cue(text: str, start: int, end: int) -> tuple[float, str]:
+    """How strongly the words around a date say 'this is the document's issue date'."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
-    if re.search(r"\bDatum\s*:?\s*$", before, re.I):
-        return 0.97, "Datum field"
-    if re.match(r"^\s*[A-ZÄÖÜ][\w.\- ]{1,40},\s*(?:den\s+|am\s+)?$", before):
-        return 0.95, "place-and-date line"
-    if re.search(r"\b(?:Sitzung|vom|am|bis|seit|zum|ab)\s*$", before, re.I):
+    line_end = text.find("\n", end)
+    after = text[end:line_end if line_end >= 0 else len(text)]
+    prev_lines = text[max(0, text.rfind("\n", 0, max(0, line_start - 1)) + 1):line_start]
+    if AFTER_CUES.match(after) or re.search(r"\bwurde\s+am\s*$", before) and re.match(r"^\s*(?:gefertigt|erstellt)", after):
+        return 0.93, "drawn-up date"
+    for pat, score, why in ISSUE_CUES:
+        if pat.search(before):
+            if score == 0.0:
+                break
+            return score, why
+    if RECEIPT.search(prev_lines) or RECEIPT.search(before):
+        return 0.4, "receipt stamp (Eingang), not the issue date"
+    if SESSION.search(before):
+        return 0.3, "session date (no issue date written)"
+    if BODY_DATE.search(before):
         return 0.0, "a date in the text"
-    if before.strip() == "":
+    if before.strip() == "" and after.strip() in ("", ".") :
         return 0.8, "date on its own line"
-    if re.search(r"\b(?:Stand|Erstellt|Ausgabe|Dresden|Berlin)\b", before):
-        return 0.7, "date in the header"
-    return 0.3, "first date in the document"
+    return 0.25, "first date in the document"

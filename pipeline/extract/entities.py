@@ -23,7 +23,7 @@ PLACE_CUES = {"in", "aus", "nach", "von", "bei", "Stadt", "Partnerstadt", "Städ
 NOT_SURNAME = {"Stadt", "Rat", "Stadtrat", "Der", "Die", "Das", "Und", "Sehr", "Mit", "Im", "Am", "Vom",
                "Zum", "Zur", "Bei", "Für", "Oberbürgermeister", "Bürgermeister", "Bürgermeisterin",
                "Partnerstadt", "Landeshauptstadt", "Beschluss", "Sitzung"}
-COMPANY_SUFFIX = re.compile(r"(?:AG|GmbH(?:\s*&\s*Co\.\s*KG)?|e\.\s?V\.|eG|KG|SE|mbH|gGmbH|KGaA)(?=$|[\s.,;:)])")
+COMPANY_SUFFIX = re.compile(r"(?<=\s)(?:AG|GmbH(?:\s*&\s*Co\.\s*KG)?|e\.\s?V\.|eG|KG|SE|mbH|gGmbH|KGaA)(?=$|[\s.,;:)])")
 ORG_HEADS = ("Universität", "Hochschule", "Technische Universität", "Fachhochschule", "Ministerium",
              "Landratsamt", "Regierungspräsidium", "Amt für", "Ausschuss für", "Ausschusses für",
              "Ausschuß für", "Stiftung", "Verein", "Verband", "Kammer", "Botschaft", "Generalkonsulat")
@@ -96,16 +96,19 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
         city = g.best_city(stem)
         prev = toks[i - 1].text if i > 0 else ""
         prev2 = toks[i - 2].text if i > 1 else ""
-        common = zipf(lexicon, stem) >= 3.0 or stem.lower() in ("mark", "hof", "essen", "bad", "neu")
+        z = zipf(lexicon, stem)
+        common = z >= 3.0 and city.population < 100_000
         cued = prev in PLACE_CUES or prev2 in PLACE_CUES or prev in ("-", "–", "/")
-        if common and not cued and city.population < 500_000:
+        # stray alternate names (a surname listed for a US suburb), words that are also towns,
+        # and hamlets are cities only where the text says 'in', 'aus', 'nach' … before them
+        needs_cue = common or (city.rank < 2 and city.population < 1_000_000) or \
+            (city.population < 20_000 and z >= 1.5) or city.population < 1000
+        if needs_cue and not cued:
             i += 1
             continue
-        if city.population < 1000 and not cued:
-            i += n
-            continue
-        conf = 0.95 if (not common or cued) else 0.75
-        if len(g.cities[stem]) > 1 and len({c.canonical for c in g.cities[stem]}) > 1:
+        conf = 0.95 if not needs_cue else 0.8
+        if len({c.canonical for c in g.cities[stem]}) > 1 and \
+                sorted(c.rank for c in g.cities[stem])[-2:] == [city.rank, city.rank]:
             conf = min(conf, 0.8)
         out.append(Mention("CITY", toks[i].start, toks[i + n - 1].end, city.canonical, conf, "gazetteer",
                            {"country": city.country, "geonames_id": city.geonames_id}))
@@ -115,63 +118,106 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
 
 # ---------------------------------------------------------------------- organisations
 
-def _org_patterns(g: Gazetteer) -> list[tuple[list[str], str, str]]:
-    pats = [(p.split(), canon, kind) for p, (canon, kind) in g.orgs.items()]
-    pats.sort(key=lambda x: -len(x[0]))
-    return pats
+def _org_patterns(g: Gazetteer) -> dict[str, list[tuple[list[str], str, str]]]:
+    by_first: dict[str, list[tuple[list[str], str, str]]] = {}
+    patterns = dict(g.orgs)
+    for body in COUNCILS:
+        patterns.setdefault(body, (body, "body"))
+    for p, (canon, kind) in patterns.items():
+        words = p.split()
+        by_first.setdefault(words[0], []).append((words, canon, kind))
+    for pats in by_first.values():
+        pats.sort(key=lambda x: -len(x[0]))
+    return by_first
+
+
+# council bodies: a bare 'der Stadtrat' names the council of the document's own city
+COUNCILS = {"Stadtrat", "Gemeinderat", "Stadtverordnetenversammlung", "Kreistag", "Bürgerschaft",
+            "Ortschaftsrat", "Magistrat", "Rat", "Stadtbezirksrat", "Samtgemeinderat", "Verbandsgemeinderat"}
+# descriptions, not names: reported only when a name or place follows ('Stadtwerke Dresden')
+GENERIC_ORGS = {"Rathaus", "Stadtverwaltung", "Stadtwerke", "Volkshochschule", "Partnerschaftsverein",
+                "Fraktion", "Feuerwehr", "Verwaltung", "Polizei", "Sparkasse", "Jobcenter", "Stadtbibliothek",
+                "Verein", "Stiftung", "Verband", "Kammer", "Botschaft", "Ministerium", "Universität",
+                "Hochschule", "Schule", "Gymnasium", "Landtag", "Partnerstadt", "Wirtschaftsförderung",
+                "Freundeskreis", "Städtepartnerschaftsverein", "Förderverein", "Arbeitsgruppe", "Lenkungsgruppe"}
+_OFFICE = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{2,}(?:amt|referat|dezernat)(?![\wäöü])")
+_CITY_KIND = r"(?:Stadt|Landeshauptstadt|Hansestadt|Gemeinde|Bundesstadt|Universitätsstadt|Kreisstadt|Großen Kreisstadt)"
+_FRAKTION = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\wÄÖÜäöü./]*-Fraktion|Fraktion\s+(?:[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+"
+                       r"(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*|Die Linke|DIE LINKE))")
+
+
+def _inflected(word: str, pattern_word: str) -> bool:
+    return word == pattern_word or word in (pattern_word + "s", pattern_word + "es")
 
 
 def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -> list[Mention]:
-    out: list[Mention] = []
-    pats = _org_patterns(g)
+    """Bodies and organisations; the value is the name as written, without case endings
+    ('des Stadtrates' -> 'Stadtrat'), with the city where the text names it."""
+    out: list[Mention] = _company_and_heads(text, toks, [], heads=False)
+    by_first = _org_patterns(g)
     city_at = {c.start: c for c in cities}
-    first_words: dict[str, list] = {}
-    for p in pats:
-        first_words.setdefault(p[0][0], []).append(p)
     i = 0
     while i < len(toks):
         t = toks[i].text
+        if any(m.start <= toks[i].start < m.end for m in out):
+            i += 1
+            continue
         matched = None
-        for cand_first in (t, t[:-1] if t.endswith("s") else None, t[:-2] if t.endswith("es") else None):
-            if not cand_first or cand_first not in first_words:
-                continue
-            for words, canon, kind in first_words[cand_first]:
+        for first in (t, t[:-1], t[:-2]):
+            for words, canon, kind in by_first.get(first, ()):
                 n = len(words)
-                if i + n > len(toks):
+                if i + n > len(toks) or "\n" in text[toks[i].start:toks[i + n - 1].end]:
                     continue
-                seq = [toks[i + k].text for k in range(n)]
-                ok = all(a == b or (k == n - 1 and a in (b + "s", b + "es")) or (k == 0 and a == cand_first
-                         and n == 1) or (k == 0 and a in (b + "s", b + "es"))
-                         for k, (a, b) in enumerate(zip(seq, words)))
-                if ok:
-                    matched = (n, canon, kind)
+                if all(_inflected(toks[i + k].text, w) for k, w in enumerate(words)):
+                    matched = (n, words, canon, kind)
                     break
             if matched:
                 break
-        if matched:
-            n, canon, kind = matched
-            end_i = i + n - 1
-            value = canon
-            # "Rat der Stadt Dortmund", "Stadtrat Dresden", "Gemeinderat der Stadt Radebeul"
-            j = end_i + 1
-            if j + 2 < len(toks) + 1 and j + 1 < len(toks) and toks[j].text in ("der", "von") and \
-                    toks[j + 1].text in ("Stadt", "Gemeinde", "Landeshauptstadt", "Hansestadt") and \
-                    j + 2 < len(toks) and toks[j + 2].start in city_at:
-                c = city_at[toks[j + 2].start]
-                value = f"{canon} der {toks[j + 1].text} {c.value}"
-                end_i = j + 2 + (len(TOKEN.findall(text[c.start:c.end])) - 1)
-            elif j < len(toks) and toks[j].start in city_at and kind == "body":
-                c = city_at[toks[j].start]
-                value = f"{canon} {c.value}"
-                end_i = j + (len(TOKEN.findall(text[c.start:c.end])) - 1)
-            if canon.endswith(" für") or canon in ("Ausschuss", "Amt"):
-                end_i, value = _extend_phrase(text, toks, end_i, value)
-            out.append(Mention("ORG", toks[i].start, toks[end_i].end, value, 0.9, "gazetteer",
-                               {"kind": kind}))
+        if not matched:
+            i += 1
+            continue
+        n, words, canon, kind = matched
+        end_i = i + n - 1
+        value = " ".join(words)
+        named = False
+        j = end_i + 1
+        # 'Rat der Stadt Dortmund', 'Stadtrat der Landeshauptstadt Dresden', 'Stadtrat Dresden'
+        if j + 2 < len(toks) and toks[j].text in ("der", "von") and re.fullmatch(_CITY_KIND, toks[j + 1].text) \
+                and toks[j + 2].start in city_at:
+            c = city_at[toks[j + 2].start]
+            city_end = next(k for k in range(j + 2, len(toks)) if toks[k].end >= c.end)
+            value = f"{value} der {toks[j + 1].text} {c.value}" if value == "Rat" else f"{value} {c.value}"
+            end_i, named = city_end, True
+        elif value.startswith("Rat der") and j < len(toks) and toks[j].start in city_at:
+            c = city_at[toks[j].start]
+            end_i = next(k for k in range(j, len(toks)) if toks[k].end >= c.end)
+            value, named = f"{value} {c.value}", True
+        elif j < len(toks) and toks[j].start in city_at and text[toks[end_i].end:toks[j].start] == " ":
+            c = city_at[toks[j].start]
+            end_i = next(k for k in range(j, len(toks)) if toks[k].end >= c.end)
+            value, named = f"{value} {c.value}", True
+        if " für" in f" {value}" or value in ("Ausschuss", "Amt", "Büro", "Referat", "Dezernat", "Fachbereich"):
+            end_i, value = _extend_phrase(text, toks, end_i, value)
+        if value in GENERIC_ORGS and not named:
             i = end_i + 1
             continue
-        i += 1
-    out.extend(_company_and_heads(text, toks, out))
+        if value == "Rat" and not named and (i == 0 or toks[i - 1].text not in ("der", "Der", "des", "dem")):
+            i += 1  # 'Rat' alone is advice, 'der Rat' is the council
+            continue
+        conf = 0.9 if (named or kind == "body" or len(words) > 1) else 0.8
+        out.append(Mention("ORG", toks[i].start, toks[end_i].end, value, conf, "gazetteer",
+                           {"kind": kind, "council": value in COUNCILS}))
+        i = end_i + 1
+    busy = [(m.start, m.end) for m in out]
+    for pat, kind in ((_FRAKTION, "body"), (_OFFICE, "authority")):
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if "\n" in text[s:e]:
+                e = s + text[s:e].index("\n")
+            if not any(a < e and s < b for a, b in busy):
+                out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", {"kind": kind}))
+                busy.append((s, e))
+    out.extend(_company_and_heads(text, toks, out, companies=False))
     return out
 
 
@@ -182,7 +228,7 @@ def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[
     while j < len(toks) and j - end_i <= 7:
         t = toks[j]
         between = text[toks[j - 1].end:t.start]
-        if "\n" in between or any(c in between for c in ".;:"):
+        if "\n" in between or any(c in between for c in ".;:()[]"):
             break
         if _is_cap(t.text) or t.text in ("und", "&") and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
             if _is_cap(t.text):
@@ -195,18 +241,23 @@ def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[
     return last, re.sub(r"\s+", " ", value)
 
 
-def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention]) -> list[Mention]:
-    out = []
+def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], heads: bool = True,
+                       companies: bool = True) -> list[Mention]:
+    out: list[Mention] = []
     busy = [(m.start, m.end) for m in taken]
-    for m in COMPANY_SUFFIX.finditer(text):
-        # walk back over capitalised words on the same line
+    for m in (COMPANY_SUFFIX.finditer(text) if companies else ()):
+        # walk back over capitalised words (and 'der', 'für' … between them) on the same line
         k = next((idx for idx, t in enumerate(toks) if t.start >= m.start()), None)
         if k is None or k == 0:
             continue
         j = k - 1
         first = None
-        while j >= 0 and k - j <= 5 and _is_cap(toks[j].text) and "\n" not in text[toks[j].end:toks[j + 1].start if j + 1 < len(toks) else toks[j].end]:
-            first = j
+        while j >= 0 and k - j <= 6 and "\n" not in text[toks[j].start:m.start()]:
+            word = toks[j].text
+            if _is_cap(word) or word.isupper():
+                first = j
+            elif word not in ("der", "des", "für", "und", "von", "&"):
+                break
             j -= 1
         if first is None:
             continue
@@ -215,7 +266,7 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention]) -> list
             continue
         out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.85, "rule", {"kind": "company"}))
         busy.append((s, e))
-    for head in ORG_HEADS:
+    for head in (ORG_HEADS if heads else ()):
         for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", text):
             s = m.start()
             if any(a <= s < b for a, b in busy):
@@ -227,7 +278,7 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention]) -> list
             j = k
             while j < len(toks) and j - k < 6:
                 between = text[toks[j - 1].end:toks[j].start] if j > 0 else " "
-                if "\n" in between or any(c in between for c in ".;:,"):
+                if "\n" in between or any(c in between for c in ".;:,()[]"):
                     break
                 t = toks[j].text
                 if _is_cap(t) or t in ("der", "des", "für", "und", "&") or t.isupper():
