@@ -235,15 +235,16 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
         reason = []
         if c.date_span:
             date = next((e for e in dates if e.page == page.number and c.date_span[0] <= e.start < c.date_span[1]), None)
-        if date is None and session is not None:
+        proposal = fields.doc_type == "Beschlussvorlage"
+        if date is None and session is not None and not proposal:
             date = session
-        if date is None:  # a date inside the clause, when nothing says which session decided
+        if date is None and not proposal:  # a date inside the clause, when nothing says which session
             inside = [e for e in dates if e.page == page.number and c.start <= e.start < c.end]
             date = inside[0] if inside else None
             if date is not None:
                 conf = min(conf, 0.6)
                 reason.append(f"decision date '{date.text}' guessed from a date in the clause")
-        if date is None:
+        if date is None and not proposal:
             reason.append("no decision date found")
             conf = min(conf, 0.55)
         body = c.body

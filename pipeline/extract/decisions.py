@@ -13,7 +13,7 @@ KINDS: list[tuple[str, re.Pattern]] = [
     ("auftrag", re.compile(r"\bbeauftrag(?:t|en|te)\b|\bwird beauftragt\b|\bAuftrag\b", re.I)),
     ("ablehnung", re.compile(r"\blehn(?:t|en|te)\b.*\bab\b|\babgelehnt\b", re.I | re.S)),
     ("vertagung", re.compile(r"\bvertag(?:t|en|te)\b", re.I)),
-    ("verweisung", re.compile(r"\bverweis(?:t|en)\b|\bverwiesen\b|\bÜberweisung\b", re.I)),
+    ("verweisung", re.compile(r"\bverweis(?:t|en)\b(?![^.]{0,40}\bauf\b)|\bverwiesen\b|\bÜberweisung\b", re.I)),
     ("zustimmung", re.compile(r"\bstimm(?:t|en|te)\b.*\bzu\b|\bzugestimmt\b|\bZustimmung\b", re.I | re.S)),
     ("beschluss", re.compile(r"\bbeschlie(?:ß|ss)(?:t|en)\b|\bbeschlossen\b|\bBeschluss:", re.I)),
 ]
@@ -21,7 +21,7 @@ DECISION_CUE = re.compile(
     r"\bbeschlie(?:ß|ss)t\b|\bhat\b[^.]{0,80}\bbeschlossen\b|\bbeschlossen\b|\bbeauftrag(?:t|te)\b|"
     r"\bforder(?:t|te)\b[^.]{0,200}\bauf\b|\bbekunde(?:t|te)\b[^.]{0,80}\bWillen\b|\bverurteil(?:t|te)\b|"
     r"\bstimm(?:t|te)\b[^.]{0,120}\bzu\b|\blehn(?:t|te)\b[^.]{0,120}\bab\b|\bvertag(?:t|te)\b|"
-    r"\bverweis(?:t)\b|\bverwiesen\b|\bBeschl(?:uss|üsse)\s+gefasst\b|\bfolgende[nr]?\s+Beschl", re.I)
+    r"\bverweis(?:t)\b(?![^.]{0,40}\bauf\b)|\bverwiesen\b|\bBeschl(?:uss|üsse)\s+gefasst\b|\bfolgende[nr]?\s+Beschl", re.I)
 BODY_SUBJECT = re.compile(
     r"\b(?:Der|Die|Das)\s+(?P<body>(?:Stadtrat|Gemeinderat|Rat|Kreistag|Stadtverordnetenversammlung|"
     r"Bürgerschaft|Hauptausschuss|Ausschuss|Ortsbeirat|Bezirksbeirat|Magistrat|Verwaltungsausschuss|"
@@ -34,13 +34,17 @@ VOTES = re.compile(
 SESSION_DATE_CUE = re.compile(
     r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen|Tagung)\b[^.\n]{0,40}?"
     r"\b(?:am|vom)\s*$", re.I)
-ITEM = re.compile(r"^[ \t]*[„\"»]?\s*(?:Punkt\s+)?(?P<n>\d{1,2}|[a-h])[.)]\s+(?=\S)", re.M)
+_MONTH_WORD = (r"(?:Jan|Feb|Mär|Mar|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zä]*\.?(?:\s|$)")
+ITEM = re.compile(r"^[ \t]*[„\"»]?\s*(?:Punkt\s+)?(?P<n>\d{1,2}|[a-h])[.);,:]\s+(?=[„\"»]?[A-ZÄÖÜ])"
+                  rf"(?!{_MONTH_WORD}|\d)", re.M)
 OUTCOME_CUE = re.compile(
     r"^\s*(?:Umsetzung|Stand(?: der Umsetzung)?|Sachstand|Ergebnis|Erledigung|Realisierung|Vollzug|"
     r"Bericht|Status)\s*:|\b(?:wurde[n]?|ist|sind)\b[^.]{0,80}\b(?:umgesetzt|realisiert|erledigt|"
     r"durchgeführt|abgeschlossen|eingerichtet|übergeben|unterzeichnet|geändert|gestrichen|zurückgestellt|"
     r"nicht weiterverfolgt|entfallen|erfolgt)\b|\bfand\b[^.]{0,60}\bstatt\b|\bentfällt\b", re.I)
 TOP_LINE = re.compile(r"^[ \t]*(?:TOP|Tagesordnungspunkt|Punkt)\s+(?P<n>\d{1,3}(?:\.\d{1,2})?)\b[^\n]*", re.M)
+OUTCOME_HEAD = re.compile(r"^\s*(?:Umsetzung|Stand(?: der Umsetzung)?|Sachstand|Ergebnis|Erledigung|Vollzug)\s*:",
+                          re.I | re.M)
 BESCHLUSS_HEAD = re.compile(r"^\s*(?:Beschluss(?:vorschlag|text|antrag)?|Beschlussfassung)\s*:\s*", re.I | re.M)
 
 
@@ -84,7 +88,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     for m in TOP_LINE.finditer(text):
         cuts.add(m.start())
         cuts.add(m.end())
-    for m in re.finditer(r"^\s*(?:Abstimmungsergebnis|Umsetzung|Stand der Umsetzung|Sachstand)\s*:", text, re.M):
+    for m in re.finditer(OUTCOME_HEAD.pattern + r"|^\s*Abstimmungsergebnis\s*:", text, re.M | re.I):
         cuts.add(m.start())
     pts = sorted(cuts)
     spans = []
@@ -103,56 +107,58 @@ def kind_of(segment: str) -> Optional[str]:
     return None
 
 
-def find_decisions(text: str) -> list[Clause]:
+def find_decisions(text: str, proposal: bool = False) -> list[Clause]:
+    """Decision clauses of one page. `proposal`: a Beschlussvorlage, whose items are not yet decided."""
     paras = _paragraphs(text)
     out: list[Clause] = []
     intro_kind: Optional[str] = None
     intro_body: Optional[str] = None
-    intro_until = -1
+    in_list_mode = False  # numbered items follow a 'Der Stadtrat beschließt:' line
     after_head = False
     top: Optional[str] = None
-    for idx, (s, e) in enumerate(paras):
+    for s, e in paras:
         seg = text[s:e]
         top_m = TOP_LINE.match(seg)
         if top_m:
             top = top_m.group("n")
-            after_head = False
+            after_head = in_list_mode = False
             continue
         flat = re.sub(r"\s+", " ", seg)
         item_m = ITEM.match(seg)
         head_m = BESCHLUSS_HEAD.match(seg)
-        body_m = BODY_SUBJECT.search(flat)
-        is_outcome = bool(re.match(r"^\s*(?:Umsetzung|Stand der Umsetzung|Sachstand|Ergebnis)\s*:", seg, re.I))
         if re.match(r"^\s*Abstimmungsergebnis\s*:", seg, re.I):
             v = VOTES.search(seg)
             if out and v and not out[-1].votes:
                 out[-1].votes = normalise_votes(v.group("v"))
             continue
-        if is_outcome:
+        out_m = OUTCOME_HEAD.match(seg)
+        if out_m:
             if out and out[-1].outcome is None:
-                out[-1].outcome = re.sub(r"\s+", " ", seg.split(":", 1)[1]).strip()
+                out[-1].outcome = re.sub(r"\s+", " ", seg[out_m.end():]).strip()
             continue
         if head_m:
             after_head = True
-            rest = seg[head_m.end():].strip()
-            if not rest:
+            rest = seg[head_m.end():]
+            if not rest.strip():
                 continue
-            seg_text = rest
-            s = s + head_m.end() + (len(seg[head_m.end():]) - len(seg[head_m.end():].lstrip()))
-        else:
-            seg_text = seg
-        intro = flat.rstrip().endswith(":") and DECISION_CUE.search(flat)
+            s = s + head_m.end() + (len(rest) - len(rest.lstrip()))
+            seg = text[s:e]
+            flat = re.sub(r"\s+", " ", seg)
+            item_m = ITEM.match(seg)
+        body_m = BODY_SUBJECT.search(flat)
         cue = DECISION_CUE.search(flat)
-        if intro and not item_m:
+        if cue and flat.rstrip().endswith(":") and not item_m:
             intro_kind = kind_of(flat) or "beschluss"
             intro_body = body_m.group("body").strip() if body_m else None
-            intro_until = idx + 15
+            in_list_mode = True
             continue
-        in_list = item_m is not None and idx <= intro_until
-        if not (cue or in_list or (after_head and not item_m and len(flat) > 20) or (after_head and item_m)):
+        in_list = item_m is not None and in_list_mode
+        if not (cue or in_list or after_head):
             # Beschlusskontrolle: a plain paragraph after a decision reports what became of it
             if out and out[-1].outcome is None and OUTCOME_CUE.search(flat) and not item_m:
                 out[-1].outcome = flat.strip()
+            if not item_m and not OUTCOME_CUE.search(flat):
+                in_list_mode = False
             after_head = False
             continue
         after_head = False
@@ -161,15 +167,13 @@ def find_decisions(text: str) -> list[Clause]:
         votes_m = VOTES.search(flat)
         date_span = None
         for m in re.finditer(r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen)"
-                             r"\b[^.\n]{0,40}?\b(?:am|vom)\s+", seg_text):
-            date_span = (s + m.end(), s + min(len(seg_text), m.end() + 25))
+                             r"\b[^.\n]{0,40}?\b(?:am|vom)\s+", seg):
+            date_span = (s + m.end(), s + min(len(seg), m.end() + 25))
             break
         item = item_m.group("n") if item_m else top
-        clause_text = flat.strip()
-        if item_m:
-            clause_text = re.sub(r"\s+", " ", seg[item_m.end():]).strip()
+        clause_text = re.sub(r"\s+", " ", seg[item_m.end():] if item_m else seg).strip()
         clause_text = re.sub(r"^[\W_]+(?=[A-ZÄÖÜ])", "", clause_text).strip("„“\"»« ")
         conf = 0.85 if (cue and (body or in_list)) else (0.75 if cue or in_list else 0.6)
-        out.append(Clause(s, e, item, kind, clause_text, normalise_votes(votes_m.group("v")) if votes_m else None, body,
-                          date_span, None, conf))
+        out.append(Clause(s, e, item, kind, clause_text, normalise_votes(votes_m.group("v")) if votes_m else None,
+                          body, date_span, None, conf))
     return out
