@@ -64,5 +64,28 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
     sys.exit(int(ExitCode.documents_failed if summary.failed else ExitCode.ok))
 
 
+@main.command(help="Export the tables in OUT_DIR to a standard format (OParl 1.1 JSON in OUT_DIR/oparl/).")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["oparl"]), required=True, help="Export format.")
+@click.option("--base-url", default="http://localhost/oparl", show_default=True,
+              help="URL at which OUT_DIR/oparl/ will be served; all OParl ids are built under it.")
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="Folder or file the run was given, to find the originals for File size and sha512 (repeatable).")
+def export(out_dir, fmt, base_url, inputs):
+    from pipeline.errors import UsageError as RatsaktenUsageError
+    from pipeline.export_oparl import export_oparl
+
+    try:
+        counts = export_oparl(out_dir, base_url=base_url, inputs=list(inputs))
+    except RatsaktenUsageError as exc:
+        raise click.UsageError(str(exc))
+    except (RatsaktenError, OSError) as exc:
+        raise click.ClickException(str(exc))
+    objects = ", ".join(f"{k} {v}" for k, v in counts.items() if k[:1].isupper())
+    click.echo(f"OParl 1.1 -> {out_dir / 'oparl'}: {objects}; {counts['lists']} list pages, "
+               f"{counts['checksummed_files']} files checksummed, {counts['skipped_documents']} failed documents "
+               f"not exported")
+
+
 if __name__ == "__main__":
     main()
