@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Optional
 
 from spacy.language import Language
@@ -101,6 +102,7 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
                 councils.append((ent, bool(rs.get("council"))))
         for c in doc._.decisions or []:
             clauses.append((page, c))
+    _merge_spellings(entities)
     fields = _doc_fields(pages, entities)
     home = home_city(pages, entities)
     named = [e.value for e, _ in councils if e.value not in COUNCILS]
@@ -161,6 +163,28 @@ def _doc_fields(pages: list[Page], entities: list[Entity]) -> DocFields:
     else:
         f.doc_date_reason = "no issue date found on the first pages"
     return f
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
+
+
+def _merge_spellings(entities: list[Entity]) -> None:
+    """OCR drops diacritics ('Élise' -> 'Elise', 'Çelik' -> 'Celik'): where the same document spells
+    a person with them elsewhere, that spelling is the value."""
+    people = [e for e in entities if e.label == "PERSON"]
+    best: dict[str, str] = {}
+    for e in people:
+        key = _fold(e.value)
+        richer = sum(ord(c) > 127 for c in e.value) > sum(ord(c) > 127 for c in best.get(key, ""))
+        if key not in best or richer:
+            best[key] = e.value
+    for e in people:
+        want = best[_fold(e.value)]
+        if want != e.value:
+            e.corrected_from = e.corrected_from or e.value
+            e.review_reason = "; ".join(x for x in (e.review_reason, f"spelled '{want}' elsewhere in the document") if x)
+            e.value = want
 
 
 def home_city(pages: list[Page], entities: list[Entity]) -> Optional[str]:

@@ -17,6 +17,9 @@ _TRAIL = ".,;:!?'’"
 BUILTIN_TITLES = {"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.-Ing.": "Dipl.-Ing.",
                   "Mag.": "Mag.", "Ing.": "Ing.", "Dr.med.": "Dr. med.", "h.c.": "h.c.", "PD": "PD",
                   "Dres.": "Dres."}
+ROLE_WORD = re.compile(r"(?:präsident|meister|direktor|leiter|vorsitzende|sprecher|konsul|botschafter|minister|"
+                       r"sekretär|beauftragte|referent|dezernent|beigeordnete|landrat|stadtrat|stadträtin|"
+                       r"gouverneur|kanzler)(?:in|innen|en|er|r)?$", re.I)
 HONORIFICS = {"Herr", "Herrn", "Frau", "Herren", "Frauen"}
 PLACE_CUES = {"in", "aus", "nach", "von", "bei", "Stadt", "Partnerstadt", "Städtepartnerschaft",
               "zwischen", "Gemeinde", "Landeshauptstadt", "Hauptstadt", "Oblast", "Region"}
@@ -322,13 +325,24 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         name_start = None
         if t in g.given_names and _is_cap(t) and (t not in g.ambiguous_given or _cued(toks, i, g, titles)):
             name_start = i
-        elif t in HONORIFICS or t in titles:
+        elif t in HONORIFICS or t in titles or (t in g.roles and not ROLE_WORD.search(toks[i - 1].text if i else "")):
+            # 'Frau Dr. Weber', 'Generalkonsul Pawet Dulkiewicz': a name follows an honorific or a role
             k = i + 1
             while k < len(toks) and toks[k].text in titles:
                 k += 1
             if k < len(toks) and _is_cap(toks[k].text) and toks[k].text not in NOT_SURNAME \
-                    and toks[k].text not in g.roles:
+                    and toks[k].text not in g.roles and not ROLE_WORD.search(toks[k].text) \
+                    and "\n" not in text[toks[i].end:toks[k].start] and toks[i].raw == toks[i].text \
+                    and (t not in g.roles or (k + 1 < len(toks) and _is_cap(toks[k + 1].text)
+                                              and text[toks[k].end:toks[k + 1].start] == " "
+                                              and toks[k].text not in g.cities)):
                 name_start = k
+        elif _is_cap(t) and i + 2 < len(toks) and _is_cap(toks[i + 1].text) and \
+                text[toks[i].end:toks[i + 1].start] == " " and zipf(lexicon, t) < 3.0 and \
+                re.match(r"^\s*[(,]\s*$", text[toks[i + 1].end:toks[i + 2].start]) and \
+                (toks[i + 2].text in g.roles or ROLE_WORD.search(toks[i + 2].text)) and \
+                toks[i + 1].text not in g.roles and not ROLE_WORD.search(toks[i + 1].text):
+            name_start = i  # 'Annekatrin Zschoche (Beigeordnete)': a role names the person
         if name_start is None:
             i += 1
             continue
