@@ -67,3 +67,20 @@ def test_text_layer_routing():
     assert layer_verdict(garbage, s, {}) != ""
     cid = [Word("(cid:12)(cid:44)(cid:70)", None, 1.0, "text")] * 5
     assert "encoding" in layer_verdict(cid, s, {})
+
+
+def test_references_read_through_ocr_damage_and_skip_press_numbers():
+    from pipeline.extract.docfields import references
+
+    text = "Vorlage: A0O547/24, V2072/23 und SR/049/2023; Pressemitteilung Nr. 480/2024; Drucksache 2020/0650"
+    assert references(text) == ["A0547/24", "V2072/23", "SR/049/2023", "2020/0650"]
+
+
+def test_issue_date_cues():
+    from pipeline.extract.docfields import date_cue
+
+    t = "EINGANG\n28. NOV. 2024\nHannover, 26.11.2024\nDie Sitzung am 3.4.2024"
+    i = t.index("28.")
+    j = t.index("26.11")
+    k = t.index("3.4.")
+    assert date_cue(t, j, j + 10)[0] > date_cue(t, i, i + 12)[0] > date_cue(t, k, k + 8)[0]

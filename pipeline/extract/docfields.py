@@ -12,10 +12,24 @@ DOC_TYPES = [
     ("Webseite", re.compile(r"\bStartseite\b|\bwww\.|https?://|Sie sind hier", re.I)),
     ("Brief", re.compile(r"\bSehr geehrte[rn]?\b|\bMit freundlichen Grüßen\b|\bHochachtungsvoll\b", re.I)),
 ]
-REF_STRONG = re.compile(r"(?<![\w/])(?:[A-Z]{1,4}\d{2,5}/\d{2,4}|[A-Z]{1,4}/\d{2,5}/\d{2,4}|[A-Z]{1,3}-\d{2,5}/\d{2,4})(?![\w/])")
+REF_STRONG = re.compile(r"(?<![\w/])(?:[A-Z]{1,4}[\dOIl]{2,5}/[\dOIl]{2,4}|[A-Z]{1,4}/[\dOIl]{2,5}/[\dOIl]{2,4}|"
+                        r"[A-Z]{1,3}-[\dOIl]{2,5}/[\dOIl]{2,4})(?![\w/])")
+_DIGIT_FIX = str.maketrans({"O": "0", "I": "1", "l": "1"})
+
+
+def _ref(raw: str) -> Optional[str]:
+    """'A0O547/24' (OCR read a zero as O) -> 'A0547/24'; a token that is mostly letters is no reference."""
+    m = re.match(r"^([A-Z]{1,4}[/-]?)(.*)$", raw)
+    head, tail = (m.group(1), m.group(2)) if m else ("", raw)
+    if sum(c.isdigit() for c in tail) < 0.6 * sum(c.isalnum() for c in tail):
+        return None
+    # a digit-like letter right after the digit it resembles is an OCR echo ('0O5' -> '05')
+    tail = re.sub(r"(\d)([OIl])(?=\d)", lambda mm: mm.group(1) if (mm.group(1), mm.group(2) in "Il") in
+                  (("0", False), ("1", True)) else mm.group(0), tail)
+    return head + tail.translate(_DIGIT_FIX)
 REF_CUED = re.compile(
-    r"(?:Vorlage(?:n-Nr\.?|nnummer)?|Drucksache|Az\.?|Aktenzeichen|Beschluss-Nr\.?|Nr\.|Ds\.|Gz\.?|Unser Zeichen)"
-    r"\s*:?\s*(?P<ref>[A-Z]{0,4}[/-]?\d{1,5}(?:[/.-]\d{1,5}){1,3})")
+    r"(?:Vorlage(?:n-Nr\.?|nnummer)?|Drucksache|Az\.?|Aktenzeichen|Beschluss-Nr\.?|Ds\.|Gz\.?|Unser Zeichen)"
+    r"\s*:?\s*(?P<ref>[A-Z]{0,4}[/-]?\d[\dOIl]{0,4}(?:[/.-][\dOIl]{1,5}){1,3})(?![\w])")
 TITLE_CUE = re.compile(r"^\s*(?:Betreff|Betr\.|Thema|Gegenstand|Titel)\s*:\s*(?P<t>.+)$", re.M | re.I)
 
 
@@ -61,11 +75,12 @@ def title(text: str) -> Optional[str]:
 def references(text: str) -> list[str]:
     refs: list[str] = []
     for m in REF_STRONG.finditer(text):
-        if m.group(0) not in refs:
-            refs.append(m.group(0))
+        ref = _ref(m.group(0))
+        if ref and ref not in refs:
+            refs.append(ref)
     for m in REF_CUED.finditer(text):
-        r = m.group("ref")
-        if r not in refs and not re.fullmatch(r"\d{1,2}\.\d{1,2}(\.\d{2,4})?", r):
+        r = _ref(m.group("ref")) or ""
+        if r and r not in refs and not re.fullmatch(r"\d{1,2}\.\d{1,2}(\.\d{2,4})?", r):
             refs.append(r)
     return refs
 
