@@ -87,5 +87,48 @@ def export(out_dir, fmt, base_url, inputs):
                f"not exported")
 
 
+@main.command(help="Review flagged values in the browser: a local web app over OUT_DIR (the address is printed). "
+                   "With --export, write all answers given so far to a CSV file instead.")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but localhost lets others change the answers.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="Port (0: a free one).")
+@click.option("--user", "who", default=None, help="Reviewer name stored with each answer (default: login name).")
+@click.option("--export", "export_csv", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the answers (OUT_DIR/review.sqlite) to this CSV file and exit.")
+def review(out_dir, host, port, who, export_csv):
+    from pipeline import review_app
+
+    try:
+        if export_csv is not None:
+            n = review_app.export_answers(out_dir, export_csv)
+            click.echo(f"{n} answers -> {export_csv}", err=True)
+            return
+        review_app.serve(out_dir, host=host, port=port, who=who, announce=click.echo)
+    except RatsaktenError as exc:
+        _fail(exc)
+    except OSError as exc:  # port taken, address not available
+        raise click.ClickException(str(exc))
+
+
+@main.command(help="Write the reviewers' answers (OUT_DIR/review.sqlite) into the tables in OUT_DIR, and accepted "
+                   "name corrections into the learned gazetteer (models/gazetteer/learned.tsv).")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--models", "models_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Models folder whose learned gazetteer to extend (default: models/ of this checkout).")
+def apply(out_dir, models_dir):
+    from pipeline.review_apply import apply_answers
+
+    if not (out_dir / "review.sqlite").exists():
+        raise click.UsageError(f"no answers in {out_dir}: review first with `python cli.py review {out_dir}`")
+    try:
+        s = apply_answers(out_dir, models_dir)
+    except (RatsaktenError, OSError) as exc:
+        raise click.ClickException(str(exc))
+    statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.by_status.items())) or "none"
+    click.echo(f"{s.applied} answers applied ({statuses}); {s.stale} no longer asked; "
+               f"{s.learned} corrections added to the learned gazetteer", err=True)
+
+
 if __name__ == "__main__":
     main()

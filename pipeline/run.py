@@ -315,6 +315,13 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None, 
     progress.close()
     ordered = sorted(list(results.values()) + failed_early, key=lambda r: (r.source_file, r.doc_id))
     counts = tables.write_all(out_dir, ordered, excel=excel)
+    if (out_dir / "review.sqlite").exists():  # reviewers' answers outlive a re-run
+        from .review_apply import apply_answers
+
+        try:
+            apply_answers(out_dir, settings.models_dir, excel=excel, settings=settings)
+        except Exception as exc:  # the tables stand; the answers stay in review.sqlite for `cli.py apply`
+            log.warning("reviewers' answers not applied (%s); run `python cli.py apply %s`", exc, out_dir)
     failed = sum(r.status == "failed" for r in ordered)
     return RunSummary(documents=len(ordered), failed=failed, pages=sum(len(r.pages) for r in ordered),
                       cached=cached, seconds=time.perf_counter() - t0, rows=counts, out_dir=out_dir)

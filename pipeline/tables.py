@@ -45,6 +45,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("context", S), ("x0", F), ("y0", F), ("x1", F), ("y1", F), ("crop", S),
     ]),
 }
+# Reviewers' answers (pipeline/review_apply.py): a corrected field keeps its pipeline value in
+# FIELD_before_review; the review row records the answer, who gave it and when.
+REVIEWED_FIELDS = {"documents": ("doc_date",), "entities": ("value",),
+                   "decisions": ("decision_date", "body", "text"), "corrections": ("corrected",)}
+for _name, _fields in REVIEWED_FIELDS.items():
+    for _field in _fields:
+        SCHEMAS[_name] = SCHEMAS[_name].append(pa.field(f"{_field}_before_review", S))
+SCHEMAS["review"] = pa.schema(list(SCHEMAS["review"]) + [("answer", S), ("answered_by", S), ("answered_at", S)])
 TABLES = list(SCHEMAS)
 
 
