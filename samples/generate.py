@@ -19,14 +19,13 @@ import argparse
 import datetime as dt
 import io
 import json
-import math
 import random
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageFilter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -88,6 +87,11 @@ class HomeCity:
     mayor_role: str    # "Oberbürgermeister" / "Oberbürgermeisterin"
     state: str
 
+
+PLZ = {"Dresden": "01067", "Leipzig": "04109", "Dortmund": "44135", "Köln": "50667", "Karlsruhe": "76133",
+       "Freiburg im Breisgau": "79098", "Stuttgart": "70173", "Nürnberg": "90403", "Erfurt": "99084",
+       "Magdeburg": "39104", "Kiel": "24103", "Chemnitz": "09111", "Mainz": "55116", "Bonn": "53111",
+       "Münster": "48143", "Hannover": "30159"}
 
 HOME_CITIES = [
     HomeCity("Dresden", "Landeshauptstadt", "Stadtrat", "Stadtrat Dresden", "Oberbürgermeister", "Sachsen"),
@@ -468,7 +472,7 @@ def ref_vorlage(w: Writer, year: int) -> str:
     if kind == "KA":
         return f"{year}/{w.rng.randint(100, 2999):04d}"
     if kind == "DS":
-        return f"Drucksache {w.rng.randint(10, 99)}/{w.rng.randint(100, 999)}"[len("Drucksache "):]
+        return f"{w.rng.randint(10, 99)}/{w.rng.randint(100, 999)}"
     return f"{year}/{w.rng.randint(100, 999):04d}"
 
 
@@ -511,7 +515,8 @@ def decision_clause(w: Writer, kind: str, council: Entity, partner: Entity, home
         ])
     if kind == "aufforderung":
         return w.pick([
-            ["Der ", c, " fordert die Bundesregierung auf, die Partnerstädte in der Ukraine mit Generatoren und Medizintechnik zu unterstützen."],
+            ["Der ", c, " fordert die ", w.org("Bundesregierung"),
+             " auf, die Partnerstädte in der Ukraine mit Generatoren und Medizintechnik zu unterstützen."],
             ["Der ", c, " fordert ", ob, " auf, eine Delegation nach ", p,
              " zu entsenden und die Bedarfe vor Ort zu erheben."],
             ["Der ", c, " fordert alle Fraktionen auf, die Partnerschaft mit ", p,
@@ -540,7 +545,6 @@ def decision_clause(w: Writer, kind: str, council: Entity, partner: Entity, home
     if kind == "ablehnung":
         return w.pick([
             ["Der ", c, " lehnt den Antrag auf Beendigung der Städtepartnerschaft mit ", p, " ab."],
-            ["Der ", c, " lehnt die Umbenennung des ", p, "er Platzes ab."] if False else
             ["Der ", c, " lehnt eine Erhöhung der Zuschüsse für Delegationsreisen nach ", p, " ab."],
         ])
     if kind == "vertagung":
@@ -582,18 +586,18 @@ OUTCOMES = {
     ],
     "dropped": [
         "Nicht umgesetzt. Wegen der Sicherheitslage in {p} wurde das Vorhaben zurückgestellt.",
-        "Entfallen. Die Bundesregierung hat die Förderung am {d} eingestellt.",
+        "Entfallen. Die {b} hat die Förderung am {d} eingestellt.",
         "Nicht weiter verfolgt, da die Partnerstadt um Aufschub gebeten hat.",
     ],
 }
 
 
-def fill_outcome(w: Writer, tmpl: str, d: dt.date, partner: Partner, council_word: str) -> list:
-    """Fragments for an outcome sentence; {d} → DATE entity, {p} → CITY entity, {c} → council."""
+def fill_outcome(w: Writer, tmpl: str, d: dt.date, partner: Partner, council: Entity) -> list:
+    """Fragments for an outcome sentence; {d} → DATE, {p} → CITY, {c} → council, {b} → Bundesregierung."""
     frags: list = []
     rest = tmpl
     while rest:
-        idx = [(rest.find(k), k) for k in ("{d}", "{p}", "{c}") if rest.find(k) >= 0]
+        idx = [(rest.find(k), k) for k in ("{d}", "{p}", "{c}", "{b}") if rest.find(k) >= 0]
         if not idx:
             frags.append(rest)
             break
@@ -603,8 +607,12 @@ def fill_outcome(w: Writer, tmpl: str, d: dt.date, partner: Partner, council_wor
             frags.append(w.date(d, w.pick(["long", "num"])))
         elif key == "{p}":
             frags.append(w.city(partner.name, partner.country))
+        elif key == "{b}":
+            frags.append(w.org("Bundesregierung"))
         else:
-            frags.append(council_word)
+            if council.text.startswith("Ratsv") and frags and frags[-1].endswith("dem "):
+                frags[-1] = frags[-1][:-4] + "der "
+            frags.append(Entity("ORG", council.value, council.text))
         rest = rest[pos + 3:]
     return [f for f in frags if f != ""]
 
@@ -651,6 +659,16 @@ def letterhead(w: Writer, home: HomeCity, office: str | None, blocks: list[Block
         p.e(w.org(office))
         blocks.append(p.block)
     blocks.append(Block("rule", space_before=4))
+    if w.chance(0.5):  # sender block on the right: street, postcode + city, phone, mail
+        blocks.append(Block("lhr", w.pick(["Rathausplatz 1", "Marktplatz 2", "Dr.-Külz-Ring 19",
+                                           "Postfach 12 00 20", "Am Rathaus 4"])))
+        p = Para("lhr")
+        p.t(f"{PLZ[home.name]} ").e(w.city(home.name))
+        blocks.append(p.block)
+        blocks.append(Block("lhr", f"Telefon 0{w.rng.randint(200, 999)} {w.rng.randint(100, 999)}-"
+                                   f"{w.rng.randint(1000, 9999)}"))
+        slug = (home.name.split()[0].lower().replace("ü", "ue").replace("ö", "oe").replace("ä", "ae"))
+        blocks.append(Block("lhr", f"partnerschaften@{slug}.de"))
 
 
 def signature(w: Writer, person: Entity, role: str | None, blocks: list[Block],
@@ -850,9 +868,12 @@ def genre_hausmitteilung(w: Writer) -> Memo:
     p = Para("body")
     p.t("Von: ").e(author)
     blocks.append(p.block)
-    p = Para("body")
-    date_ent = w.date(doc_d, w.pick(["num", "num", "nopad", "short"]))
-    p.t("Datum: ").e(date_ent)
+    if w.chance(0.6):
+        p = Para("body")
+        p.t("Datum: ").e(w.date(doc_d, w.pick(["num", "num", "nopad", "short"])))
+    else:
+        p = Para("right", space_before=4)
+        p.e(w.city(home.name)).t(", den " if w.chance(0.6) else ", ").e(w.date(doc_d, w.pick(["long", "num"])))
     blocks.append(p.block)
     blocks.append(Block("body", f"Az.: {az}"))
     council_short = council_entity(w, home, with_city=False)
@@ -861,10 +882,17 @@ def genre_hausmitteilung(w: Writer) -> Memo:
     subj.t(" – Partnerschaft mit ").e(w.city(partner.name, partner.country))
     blocks.append(subj.block)
     p = Para("body", space_before=8)
-    p.t("Der ").e(council_entity(w, home, with_city=True)).t(" hat in seiner Sitzung am ")
-    p.e(w.date(dec_d, w.pick(["long", "num"])))
-    p.t(f" unter der Vorlage {ref} die folgenden Beschlusspunkte gefasst. Zum Stand der Umsetzung "
-        "wird wie folgt berichtet:")
+    c_full = council_entity(w, home, with_city=True)
+    art = "Die " if c_full.text.startswith("Ratsv") else "Der "
+    if w.chance(0.5):
+        p.t(art).e(c_full).t(" hat in seiner Sitzung am ")
+        p.e(w.date(dec_d, w.pick(["long", "num"])))
+        p.t(f" unter der Vorlage {ref} die folgenden Beschlusspunkte gefasst. Zum Stand der Umsetzung "
+            "wird wie folgt berichtet:")
+    else:
+        p.t(f"Mit der Vorlage {ref} hat {art.lower()}").e(c_full).t(" am ")
+        p.e(w.date(dec_d, w.pick(["long", "num", "nopad"])))
+        p.t(" beschlossen (Auszug). Die einzelnen Punkte und ihre Umsetzung:")
     blocks.append(p.block)
     n_items = w.rng.randint(3, 5)
     kinds = w.rng.sample(DECISION_KINDS, n_items)
@@ -875,7 +903,7 @@ def genre_hausmitteilung(w: Writer) -> Memo:
                                             home, [], dec_d.year), council)
         status = w.pick(["realised", "realised", "changed", "dropped"])
         od = dec_d + dt.timedelta(days=w.rng.randint(20, max(21, (doc_d - dec_d).days - 5)))
-        out_frags = fill_outcome(w, w.pick(OUTCOMES[status]), od, partner, council_short.text)
+        out_frags = fill_outcome(w, w.pick(OUTCOMES[status]), od, partner, council_short)
         dec = Decision(str(i), home.body, dec_d.isoformat(), kind, None, frags_text(out_frags),
                        frags_text(frags), outcome_status=status)
         decisions.append(dec)
@@ -925,7 +953,7 @@ def genre_brief(w: Writer) -> Memo:
     blocks.append(Block("body", f"Unser Zeichen: {az}"))
     subj = Para("h2", space_before=10)
     subj.t("Partnerschaft zwischen ").e(w.city(home.name)).t(" und ")
-    subj.e(w.city(partner.name, partner.country)).t(f" – Beschluss vom ")
+    subj.e(w.city(partner.name, partner.country)).t(" – Beschluss vom ")
     subj.e(w.date(dec_d, "num"))
     blocks.append(subj.block)
     sal = ("Sehr geehrter Herr " if g == "m" else "Sehr geehrte Frau ") + head.role.split(" ")[0] + ","
@@ -999,7 +1027,7 @@ def genre_vorlage(w: Writer) -> Memo:
     blocks.append(Block("h2", "Beschlussvorschlag:", space_before=8))
     p = Para("body")
     p.t("Der ").e(council_entity(w, home, with_city=False))
-    p.t(" beschließt:" if not home.council.startswith("Ratsv") else " beschließt:")
+    p.t(" beschließt:")
     blocks.append(p.block)
     kinds = w.rng.sample(["beschluss", "auftrag", "zustimmung", "willensbekundung"], w.rng.randint(2, 4))
     for i, kind in enumerate(kinds, 1):
@@ -1040,7 +1068,7 @@ def genre_vorlage(w: Writer) -> Memo:
 
 
 def genre_niederschrift(w: Writer) -> Memo:
-    home, partner, year = pick_context(w)
+    home, _, year = pick_context(w)
     meet = w.date_between(year, year)
     doc_d = meet + dt.timedelta(days=w.rng.randint(3, 21))
     blocks: list[Block] = []
@@ -1086,7 +1114,7 @@ def genre_niederschrift(w: Writer) -> Memo:
         ref = ref_vorlage(w, meet.year)
         refs.append(ref)
         p2 = w.pick(PARTNERS)
-        topic = w.pick([f"Städtepartnerschaft mit {{p}} – Antrag der {{f}}",
+        topic = w.pick(["Städtepartnerschaft mit {p} – Antrag der {f}",
                         "Solidaritätspartnerschaft mit {p}",
                         "Bericht über die Delegationsreise nach {p}",
                         "Zuschuss an den Freundeskreis {p}"])
@@ -1133,19 +1161,19 @@ def genre_niederschrift(w: Writer) -> Memo:
                 surface = votes
             else:
                 yes, no, ab = (int(x.split()[0]) for x in votes.split(", "))
-                surface = w.pick([votes, f"{yes} Ja-Stimmen, {no} Nein-Stimmen, {ab} Enthaltung"
-                                  f"{'' if ab == 1 else 'en'}",
+                surface = w.pick([votes, (f"{yes} Ja-Stimmen, {no} Nein-Stimmen, {ab} Enthaltung"
+                                          f"{'' if ab == 1 else 'en'}"),
                                   f"{yes} Ja / {no} Nein / {ab} Enthaltung{'' if ab == 1 else 'en'}"])
             blocks.append(Block("body", f"Abstimmungsergebnis: {surface}"))
         else:
             blocks.append(Block("body", "Abstimmungsergebnis: ohne Abstimmung"))
-    p = Para("body", space_before=12)
-    p.t("Die Niederschrift wurde am ").e(w.date(doc_d, w.pick(["num", "long"])))
-    p.t(" gefertigt.")
-    blocks.append(p.block)
+    blocks.append(Block("body", w.pick(["Für die Richtigkeit:", "Die Richtigkeit der Niederschrift wird bestätigt.",
+                                        "Ende des öffentlichen Teils."]), space_before=12))
     signature(w, chair, "Vorsitz", blocks, closing=None)
     signature(w, writer, "Schriftführung", blocks, closing=None)
-    return Memo("niederschrift", "Niederschrift", doc_d.isoformat(), title, refs, blocks)
+    # minutes are dated by their session (as archives and OParl do)
+    _ = doc_d
+    return Memo("niederschrift", "Niederschrift", meet.isoformat(), title, refs, blocks)
 
 
 def genre_presse(w: Writer) -> Memo:
@@ -1208,8 +1236,7 @@ def genre_presse(w: Writer) -> Memo:
         "„Diese Partnerschaft lebt von den Begegnungen der Menschen“, erklärte ",
     ])
     p = Para("body", space_before=6)
-    p.t(quote).e(Entity("PERSON", ob.value, ob.value.split(" ", 1)[1] if False else ob.value,
-                        role=ob.role, title=None)).t(".")
+    p.t(quote).e(Entity("PERSON", ob.value, ob.value, role=ob.role, title=None)).t(".")
     blocks.append(p.block)
     nxt = dt.date(doc_d.year, min(12, doc_d.month + w.rng.randint(1, 4)), w.rng.randint(1, 28))
     p = Para("body", space_before=6)
@@ -1287,6 +1314,55 @@ def genre_webseite(w: Writer) -> Memo:
                 family="Sans", head_family="Sans")
 
 
+def genre_antrag(w: Writer) -> Memo:
+    """A faction's motion: proposed items (decision_date null), incl. verurteilt / fordert … auf."""
+    home, partner, year = pick_context(w)
+    doc_d = w.date_between(year, year)
+    ref = f"A{w.rng.randint(10, 999):04d}/{doc_d.year % 100:02d}"
+    faction = w.pick(FACTIONS)
+    blocks: list[Block] = []
+    p = Para("lh1")
+    p.e(w.org(faction))
+    blocks.append(p.block)
+    p = Para("lh2")
+    c_full = council_entity(w, home, with_city=True)
+    p.t("in der " if c_full.text.startswith("Ratsv") else "im ").e(c_full)
+    blocks.append(p.block)
+    blocks.append(Block("rule", space_before=4))
+    blocks.append(Block("title", "Antrag", space_before=8))
+    blocks.append(Block("body", f"Antrag Nr. {ref}"))
+    p = Para("body")
+    p.t("Datum: ").e(w.date(doc_d, w.pick(["num", "nopad", "short"])))
+    blocks.append(p.block)
+    p = Para("h2", space_before=10)
+    p.t("Gegenstand: Solidarität mit unserer Partnerstadt ").e(w.city(partner.name, partner.country))
+    blocks.append(p.block)
+    p = Para("body", space_before=8)
+    c = council_entity(w, home, with_city=False)
+    p.t("Die " if c.text.startswith("Ratsv") else "Der ").e(c).t(" möge beschließen:")
+    blocks.append(p.block)
+    kinds = w.rng.sample(["verurteilung", "aufforderung", "willensbekundung", "auftrag", "beschluss"],
+                         w.rng.randint(2, 4))
+    for i, kind in enumerate(kinds, 1):
+        c = council_entity(w, home, with_city=False)
+        frags = fix_article(decision_clause(w, kind, c, w.city(partner.name, partner.country), home, [],
+                                            doc_d.year), c)
+        dec = Decision(str(i), home.body, None, kind, None, None, frags_text(frags))
+        p = Para("body", hang=16, space_before=3)
+        p.t(f"{i}. ").d(dec)
+        add_frags(p, frags)
+        blocks.append(p.block)
+    blocks.append(Block("h2", "Begründung:", space_before=10))
+    blocks.append(Block("anchor"))
+    p = Para("body", space_before=4)
+    p.t("Die Partnerschaft besteht seit ").e(w.date(dt.date(w.rng.randint(1965, 2016), 1, 1), "year"))
+    p.t(". Gerade jetzt braucht sie ein sichtbares Zeichen des Rates.")
+    blocks.append(p.block)
+    chair = w.person(w.pick(["de", "de", "tr", "it", "pl"]), "Vorsitzender", title_p=0.3)
+    signature(w, chair, "Fraktionsvorsitz" if w.chance(0.5) else chair.role, blocks, closing=None)
+    return Memo("antrag", "Antrag", doc_d.isoformat(), f"Solidarität mit {partner.name}", [ref], blocks)
+
+
 GENRES = {
     "hausmitteilung": genre_hausmitteilung,
     "brief": genre_brief,
@@ -1294,6 +1370,7 @@ GENRES = {
     "niederschrift": genre_niederschrift,
     "pressemitteilung": genre_presse,
     "webseite": genre_webseite,
+    "antrag": genre_antrag,
 }
 
 
@@ -1444,7 +1521,7 @@ def layout(memo: Memo) -> Layout:
             line_offsets.append((s, e, len(pages), off))
         y -= max(0.0, leading * 0.15)
 
-        def locate(pos: int) -> tuple[int, int]:
+        def locate(pos: int, line_offsets: list = line_offsets) -> tuple[int, int]:
             for s, e, pg, off in line_offsets:
                 if s <= pos <= e:
                     return pg, off + (pos - s)
@@ -1566,9 +1643,11 @@ def typewriter_fits(lay: Layout) -> bool:
 
 DAMAGE = {
     # dpi choices, max skew, blur radius, gaussian noise sigma, speck density, jpeg quality, fade
-    "light": dict(dpi=(300,), skew=0.5, blur=0.0, noise=4.0, specks=0.00002, jpeg=85, fade=0.0),
-    "medium": dict(dpi=(250, 300), skew=1.5, blur=0.5, noise=10.0, specks=0.0001, jpeg=60, fade=0.15),
-    "hard": dict(dpi=(200, 240), skew=3.0, blur=0.85, noise=18.0, specks=0.0003, jpeg=35, fade=0.35),
+    "light": {"dpi": (300,), "skew": 0.5, "blur": 0.0, "noise": 4.0, "specks": 0.00002, "jpeg": 85, "fade": 0.0},
+    "medium": {"dpi": (240, 300), "skew": 1.5, "blur": 0.7, "noise": 14.0, "specks": 0.0002, "jpeg": 50,
+               "fade": 0.25},
+    "hard": {"dpi": (200,), "skew": 3.0, "blur": 1.1, "noise": 24.0, "specks": 0.0006, "jpeg": 30,
+             "fade": 0.45},
 }
 
 
@@ -1726,7 +1805,7 @@ def build_memo(spec: Spec) -> tuple[Memo, Layout, random.Random]:
 
 
 def render(spec: Spec, out_dir: Path) -> Path:
-    memo, lay, rng = build_memo(spec)
+    memo, lay, _ = build_memo(spec)
     n_pages = len(lay.pages)
     ext = {"png": ".png", "tiff": ".tif"}[spec.image_format] if spec.kind == "image" else ".pdf"
     name = f"{spec.index:04d}_{spec.genre}_{spec.kind}" + (
@@ -1875,6 +1954,7 @@ def preset_samples() -> list[Spec]:
         ("webseite", "image", "light", {"image_format": "png"}),
         ("hausmitteilung", "scan", "medium", {"typewriter": True}),
         ("niederschrift", "digital", "none", {}),
+        ("antrag", "scan", "hard", {}),
     ]
     specs = []
     for i, (genre, kind, damage, extra) in enumerate(plan):
