@@ -250,7 +250,9 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
         if page_text is None:
             continue
         before = page_text[max(0, e.start - 80):e.start]
-        if re.search(r"(?:Sitzung|sitzung|Beschluss|beschlossen|tagte)\b[^.]{0,60}(?:am|vom)\s*$", before):
+        after = page_text[e.end:e.end + 40]
+        if re.search(r"(?:[Ss]itzung|Beschluss|beschlossen|tagte)\b[^.\n]{0,60}?(?:am|vom|,)\s*$", before) or \
+                re.match(r"^[^.\n]{0,25}\b(?:beschlossen|beschloss|zugestimmt|gefasst)\b", after):
             session = e
             break
     for page, c in clauses:
@@ -259,7 +261,14 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
         reason = []
         if c.date_span:
             date = next((e for e in dates if e.page == page.number and c.date_span[0] <= e.start < c.date_span[1]), None)
-        proposal = fields.doc_type == "Beschlussvorlage"
+        proposal = fields.doc_type in ("Beschlussvorlage", "Antrag")  # not decided yet
+        if date is None:  # 'am 20. November 2019 zugestimmt': the date the clause itself gives
+            for e in dates:
+                if e.page == page.number and c.start <= e.start < c.end and re.match(
+                        r"^[^.\n]{0,25}\b(?:beschlossen|beschloss|zugestimmt|gefasst|abgelehnt|vertagt|verwiesen|"
+                        r"bekundet|beauftragt|verurteilt)\b", page.text[e.end:e.end + 40]):
+                    date = e
+                    break
         if date is None and session is not None and not proposal:
             date = session
         if date is None and not proposal:  # a date inside the clause, when nothing says which session

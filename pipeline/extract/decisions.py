@@ -8,8 +8,8 @@ from typing import Optional
 
 KINDS: list[tuple[str, re.Pattern]] = [
     ("verurteilung", re.compile(r"\bverurteil(?:t|en|te)\b", re.I)),
-    ("willensbekundung", re.compile(r"\bbekunde(?:t|n|te)\b.*\bWillen|\bWillensbekundung|\bbekräftig(?:t|en)\b", re.I | re.S)),
-    ("aufforderung", re.compile(r"\bforder(?:t|n|te)\b.*\bauf\b|\baufgefordert\b|\bappelliert\b", re.I | re.S)),
+    ("willensbekundung", re.compile(r"\bbekunde(?:t|n|te)\b.*\bWillen|\bWillen\b[^.]{0,60}\bbekundet\b|\bWillensbekundung|\bbekräftig(?:t|en)\b", re.I | re.S)),
+    ("aufforderung", re.compile(r"\bf[oö]rder(?:t|n|te)\b.*\bauf\b|\baufgefordert\b|\bappelliert\b", re.I | re.S)),
     ("auftrag", re.compile(r"\bbeauftrag(?:t|en|te)\b|\bwird beauftragt\b|\bAuftrag\b", re.I)),
     ("ablehnung", re.compile(r"\blehn(?:t|en|te)\b.*\bab\b|\babgelehnt\b", re.I | re.S)),
     ("vertagung", re.compile(r"\bvertag(?:t|en|te)\b", re.I)),
@@ -19,11 +19,12 @@ KINDS: list[tuple[str, re.Pattern]] = [
 ]
 DECISION_CUE = re.compile(
     r"\bbeschlie(?:ß|ss)t\b|\bhat\b[^.]{0,80}\bbeschlossen\b|\bbeschlossen\b|\bbeauftrag(?:t|te)\b|"
-    r"\bforder(?:t|te)\b[^.]{0,200}\bauf\b|\bbekunde(?:t|te)\b[^.]{0,80}\bWillen\b|\bverurteil(?:t|te)\b|"
+    r"\bf[oö]rder(?:t|te)\b[^.]{0,200}\bauf\b|\bbekunde(?:t|te)\b[^.]{0,80}\bWillen\b|\bverurteil(?:t|te)\b|"
     r"\bstimm(?:t|te)\b[^.]{0,120}\bzu\b|\blehn(?:t|te)\b[^.]{0,120}\bab\b|\bvertag(?:t|te)\b|"
+    r"\bzugestimmt\b|\bWillen\b[^.]{0,60}\bbekundet\b|\babgelehnt\b|\bvertagt\b|"
     r"\bverweis(?:t)\b(?![^.]{0,40}\bauf\b)|\bverwiesen\b|\bBeschl(?:uss|üsse)\s+gefasst\b|\bfolgende[nr]?\s+Beschl", re.I)
 BODY_SUBJECT = re.compile(
-    r"\b(?:Der|Die|Das)\s+(?P<body>(?:Stadtrat|Gemeinderat|Rat|Kreistag|Stadtverordnetenversammlung|"
+    r"\b(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?P<body>(?:Stadtrat|Gemeinderat|Rat|Kreistag|Stadtverordnetenversammlung|"
     r"Bürgerschaft|Hauptausschuss|Ausschuss|Ortsbeirat|Bezirksbeirat|Magistrat|Verwaltungsausschuss|"
     r"Ältestenrat|Stadtbezirksbeirat)[^.,:;\n]{0,60}?)\s+(?:beschließt|beschliesst|hat|beauftragt|fordert|"
     r"bekundet|verurteilt|stimmt|lehnt|vertagt|verweist|bekräftigt)\b")
@@ -100,11 +101,44 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_SENT_END = re.compile(r"(?<=[.!?“”\"])\s+(?=[„\"]?[A-ZÄÖÜ])")
+_NO_END = re.compile(r"(?:\b(?:Dr|Prof|Nr|Abs|Art|Ziff|bzw|ca|vgl|St|Hr|Fr|z\.B|u\.a|e\.V|i\.V|Az)\.|\b\d{1,2}\.|"
+                     r"\b(?:Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez)\.)$")
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end]; German abbreviations and ordinals do not end one."""
+    out = []
+    a = start
+    for m in _SENT_END.finditer(text, start, end):
+        if _NO_END.search(text[max(a, m.start() - 8):m.start()]):
+            continue
+        out.append((a, m.start()))
+        a = m.end()
+    out.append((a, end))
+    return [(x, y) for x, y in out if text[x:y].strip()]
+
+
 def kind_of(segment: str) -> Optional[str]:
     for kind, pat in KINDS:
         if pat.search(segment):
             return kind
     return None
+
+
+def _clause(text: str, s: int, e: int, item_m, top: Optional[str], kind: str, flat: str, body: Optional[str],
+            conf: float) -> Clause:
+    votes_m = VOTES.search(flat)
+    seg = text[s:e]
+    date_span = None
+    for m in re.finditer(r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen)"
+                         r"\b[^.\n]{0,40}?\b(?:am|vom)\s+", seg):
+        date_span = (s + m.end(), s + min(len(seg), m.end() + 25))
+        break
+    clause_text = re.sub(r"\s+", " ", seg[item_m.end():] if item_m else seg).strip()
+    clause_text = re.sub(r"^[\W_]+(?=[A-ZÄÖÜ])", "", clause_text).strip("„“\"»« ")
+    return Clause(s, e, item_m.group("n") if item_m else top, kind, clause_text,
+                  normalise_votes(votes_m.group("v")) if votes_m else None, body, date_span, None, conf)
 
 
 def find_decisions(text: str, proposal: bool = False) -> list[Clause]:
@@ -152,7 +186,8 @@ def find_decisions(text: str, proposal: bool = False) -> list[Clause]:
             intro_body = body_m.group("body").strip() if body_m else None
             in_list_mode = True
             continue
-        in_list = item_m is not None and in_list_mode
+        quoted = seg.lstrip()[:1] in ("„", '"', "»", "‚")
+        in_list = (item_m is not None or quoted) and in_list_mode
         if not (cue or in_list or after_head):
             # Beschlusskontrolle: a plain paragraph after a decision reports what became of it
             if out and out[-1].outcome is None and OUTCOME_CUE.search(flat) and not item_m:
@@ -162,18 +197,17 @@ def find_decisions(text: str, proposal: bool = False) -> list[Clause]:
             after_head = False
             continue
         after_head = False
+        if not item_m and not in_list and cue:
+            # running text: the clause is the sentence that decides, not the paragraph around it
+            for a, b in sentences(text, s, e):
+                sent = re.sub(r"\s+", " ", text[a:b])
+                if DECISION_CUE.search(sent):
+                    bm = BODY_SUBJECT.search(sent)
+                    out.append(_clause(text, a, b, None, top, kind_of(sent) or "beschluss", sent,
+                                       bm.group("body").strip() if bm else None, 0.75))
+            continue
         kind = kind_of(flat) or intro_kind or "beschluss"
         body = body_m.group("body").strip() if body_m else (intro_body if in_list else None)
-        votes_m = VOTES.search(flat)
-        date_span = None
-        for m in re.finditer(r"(?:Sitzung|Stadtratssitzung|Ratssitzung|Gemeinderatssitzung|Beschluss|beschlossen)"
-                             r"\b[^.\n]{0,40}?\b(?:am|vom)\s+", seg):
-            date_span = (s + m.end(), s + min(len(seg), m.end() + 25))
-            break
-        item = item_m.group("n") if item_m else top
-        clause_text = re.sub(r"\s+", " ", seg[item_m.end():] if item_m else seg).strip()
-        clause_text = re.sub(r"^[\W_]+(?=[A-ZÄÖÜ])", "", clause_text).strip("„“\"»« ")
         conf = 0.85 if (cue and (body or in_list)) else (0.75 if cue or in_list else 0.6)
-        out.append(Clause(s, e, item, kind, clause_text, normalise_votes(votes_m.group("v")) if votes_m else None,
-                          body, date_span, None, conf))
+        out.append(_clause(text, s, e, item_m, top, kind, flat, body, conf))
     return out

@@ -6,6 +6,7 @@ from typing import Optional
 
 DOC_TYPES = [
     ("Hausmitteilung", re.compile(r"\bHausmitteilung\b", re.I)),
+    ("Antrag", re.compile(r"^\s*Antrag\b|\bAntrag\s+Nr\b|\bmöge beschließen\b", re.I | re.M)),
     ("Beschlussvorlage", re.compile(r"\bBeschlussvorlage\b|\bVorlage\s+Nr\b|\bVorlagen-Nr\b", re.I)),
     ("Niederschrift", re.compile(r"\bNiederschrift\b|\bProtokoll\b|\bSitzungsprotokoll\b", re.I)),
     ("Pressemitteilung", re.compile(r"\bPressemitteilung\b|\bPresseinformation\b|\bMedieninformation\b", re.I)),
@@ -48,7 +49,7 @@ def doc_type(text: str) -> Optional[str]:
                 return name
         return None
     # a letter mentioning a 'Beschlussvorlage' is still a letter if it opens as one
-    if best[0] in ("Beschlussvorlage", "Niederschrift") and DOC_TYPES[5][1].search(head) and \
+    if best[0] in ("Beschlussvorlage", "Niederschrift") and dict(DOC_TYPES)["Brief"].search(head) and \
             not re.search(r"^\s*(?:Beschlussvorlage|Niederschrift|Protokoll)", head, re.M):
         return "Brief"
     return best[0]
