@@ -130,5 +130,24 @@ def apply(out_dir, models_dir):
                f"{s.learned} corrections added to the learned gazetteer", err=True)
 
 
+@main.command(help="Score the tables in OUT_DIR against the true answers (*.truth.json) under TRUTH_DIR: "
+                   "prints a table and writes the scores as JSON.")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("truth_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the scores (default: OUT_DIR/evaluation.json).")
+def evaluate(out_dir, truth_dir, json_path):
+    from pipeline.evaluate import evaluate as score
+    from pipeline.evaluate import format_report, write_json
+
+    scores = score(out_dir, truth_dir)
+    if not scores["documents"]["truth"]:
+        raise click.UsageError(f"no *.truth.json under {truth_dir}")
+    json_path = json_path or out_dir / "evaluation.json"
+    write_json(scores, json_path)
+    click.echo(format_report(scores))
+    click.echo(f"scores -> {json_path}", err=True)
+
+
 if __name__ == "__main__":
     main()

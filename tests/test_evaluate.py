@@ -231,3 +231,19 @@ def test_report_is_a_table(tmp_path):
     text = format_report(s)
     for word in ("DATE", "PERSON", "CITY", "ORG", "doc_date", "decisions", "corrections", "CER", "Flags"):
         assert word in text
+
+
+def test_cli_evaluate_prints_and_writes_json(tmp_path):
+    from click.testing import CliRunner
+
+    import cli
+
+    run(tmp_path, perfect_tables(TRUTH))
+    result = CliRunner().invoke(cli.main, ["evaluate", str(tmp_path / "out"), str(tmp_path / "truth")])
+    assert result.exit_code == 0, result.output
+    assert "doc_date accuracy" in result.output
+    scores = json.loads((tmp_path / "out" / "evaluation.json").read_text(encoding="utf-8"))
+    assert scores["entities"]["ALL"]["f1"] == 1.0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CliRunner().invoke(cli.main, ["evaluate", str(tmp_path / "out"), str(empty)]).exit_code == 2
