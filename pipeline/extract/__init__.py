@@ -143,6 +143,8 @@ def _doc_fields(pages: list[Page], entities: list[Entity]) -> DocFields:
             continue
         page = pages[e.page - 1]
         cue, why = docfields.date_cue(page.text, e.start, e.end)
+        if why == "session date" and f.doc_type == "Niederschrift":
+            cue = 0.96  # minutes are dated by their session (as OParl dates them)
         if cue == 0.0:
             continue
         # an issue date stands in the head of the first page, or is named as such anywhere
@@ -251,7 +253,8 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
             continue
         before = page_text[max(0, e.start - 80):e.start]
         after = page_text[e.end:e.end + 40]
-        if re.search(r"(?:[Ss]itzung|Beschluss|beschlossen|tagte)\b[^.\n]{0,60}?(?:am|vom|,)\s*$", before) or \
+        if docfields.is_session_date(page_text, e.start) or \
+                re.search(r"(?:[Ss]itzung|Beschluss|beschlossen|tagte)\b[^.\n]{0,60}?(?:am|vom|,)\s*$", before) or \
                 re.match(r"^[^.\n]{0,25}\b(?:beschlossen|beschloss|zugestimmt|gefasst)\b", after):
             session = e
             break

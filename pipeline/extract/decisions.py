@@ -14,7 +14,10 @@ KINDS: list[tuple[str, re.Pattern]] = [
     ("ablehnung", re.compile(r"\blehn(?:t|en|te)\b.*\bab\b|\babgelehnt\b", re.I | re.S)),
     ("vertagung", re.compile(r"\bvertag(?:t|en|te)\b", re.I)),
     ("verweisung", re.compile(r"\bverweis(?:t|en)\b(?![^.]{0,40}\bauf\b)|\bverwiesen\b|\bÜberweisung\b", re.I)),
-    ("zustimmung", re.compile(r"\bstimm(?:t|en|te)\b.*\bzu\b|\bzugestimmt\b|\bZustimmung\b", re.I | re.S)),
+    ("zustimmung", re.compile(r"\bstimm(?:t|en|te)\b.*\bzu\b|\bzugestimmt\b|\bZustimmung\b|\bEinverstanden\b|"
+                              r"\bangenommen\b", re.I | re.S)),
+    ("kenntnisnahme", re.compile(r"\bKenntnisnahme\b|\bKenntnis genommen\b|\bnimmt\b[^.]{0,80}\bzur Kenntnis\b",
+                                 re.I)),
     ("beschluss", re.compile(r"\bbeschlie(?:ß|ss)(?:t|en)\b|\bbeschlossen\b|\bBeschluss:", re.I)),
 ]
 DECISION_CUE = re.compile(

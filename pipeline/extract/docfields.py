@@ -88,7 +88,7 @@ def references(text: str) -> list[str]:
 
 ISSUE_CUES = [
     (re.compile(r"\b(?:Datum|Date)\s*:?\s*$", re.I), 0.97, "Datum field"),
-    (re.compile(r"(?:^|[-–·|]\s*|\s{2,})[A-ZÄÖÜ][\w.\-]*(?:\s(?:am|an der|im|in|ob der|a\.)?\s?[A-ZÄÖÜ(][\w.()\-]*){0,3},\s*"
+    (re.compile(r"(?:^|[-–·|:;]\s*|\s{2,})[A-ZÄÖÜ][\w.\-]*(?:\s(?:am|an der|im|in|ob der|a\.)?\s?[A-ZÄÖÜ(][\w.()\-]*){0,3},\s*"
                 r"(?:den\s+|am\s+|im\s+)?$"), 0.95, "place-and-date line"),
     (re.compile(r"\b(?:Niederschrift|Protokoll|Bericht)\b[^\n]{0,40}\b(?:am|vom)\s*$", re.I), 0.0, ""),
     (re.compile(r"\b(?:gefertigt|erstellt|ausgefertigt|aufgestellt)\s+(?:am)?\s*$", re.I), 0.93, "drawn-up date"),
@@ -96,7 +96,22 @@ ISSUE_CUES = [
                 r"(?:\s+am)?\s*:?\s*$", re.I), 0.9, "publication date"),
 ]
 AFTER_CUES = re.compile(r"^\s*(?:gefertigt|erstellt|ausgefertigt|aufgestellt)\b", re.I)
-SESSION = re.compile(r"(?:Sitzung|sitzung|Tagung|Versammlung)\b[^\n]{0,30}(?:am|vom|,)\s*$")
+SESSION = re.compile(r"(?:Sitzung|sitzung|Tagung|Versammlung)\b[^\n]{0,30}(?:am|vom|,)\s*$|"
+                     r"\b(?:Termin|Sitzungstag|Sitzungsdatum|Tag der Sitzung)\s*:?\s*$")
+SESSION_LINE = re.compile(r"(?:[Ss]itzung|Tagung)\b[^\n]{0,80}$")
+
+
+def is_session_date(text: str, start: int) -> bool:
+    """'Sitzung am 20. April 2023', 'Plenarsitzung, 24.09.2018', 'Termin: 18.10.2011', or a date
+    opening the line under 'Niederschrift 11. Plenarsitzung des Gemeinderates'."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if SESSION.search(before):
+        return True
+    if before.strip() == "":
+        prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+        return bool(SESSION_LINE.search(text[prev_start:max(prev_start, line_start - 1)]))
+    return False
 RECEIPT = re.compile(r"\b(?:Eingang|Eingegangen|Posteingang|Eing\.|Empfangen)\b", re.I)
 BODY_DATE = re.compile(r"\b(?:am|vom|bis|seit|zum|ab|bis zum|den|im|Frist|bis spätestens)\s*$", re.I)
 
@@ -117,8 +132,8 @@ def date_cue(text: str, start: int, end: int) -> tuple[float, str]:
             return score, why
     if RECEIPT.search(prev_lines) or RECEIPT.search(before):
         return 0.4, "receipt stamp (Eingang), not the issue date"
-    if SESSION.search(before):
-        return 0.3, "session date (no issue date written)"
+    if is_session_date(text, start):
+        return 0.3, "session date"
     if BODY_DATE.search(before):
         return 0.0, "a date in the text"
     if before.strip() == "" and after.strip() in ("", ".") :
