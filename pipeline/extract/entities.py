@@ -20,6 +20,9 @@ BUILTIN_TITLES = {"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.
 ROLE_WORD = re.compile(r"(?:präsident|meister|direktor|leiter|vorsitzende|sprecher|konsul|botschafter|minister|"
                        r"sekretär|beauftragte|referent|dezernent|beigeordnete|landrat|stadtrat|stadträtin|"
                        r"gouverneur|kanzler)(?:in|innen|en|er|r)?$", re.I)
+FUNCTION_CAPS = {"Der", "Die", "Das", "Des", "Dem", "Den", "Ein", "Eine", "Einer", "Im", "Am", "Beim", "Vom", "Zum",
+                 "Zur", "Auch", "Und", "Mit", "Von", "Bei", "Für", "Nach", "Aus", "Dieser", "Diese", "Unser", "Unsere"}
+_NAME_PART = re.compile(r"^(?:[A-ZÄÖÜÀ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇ][\w'’\-]*[^\W\d_]|von|van|de|da|di|zu|ter|al|der|den|la|le)$")
 HONORIFICS = {"Herr", "Herrn", "Frau", "Herren", "Frauen"}
 PLACE_CUES = {"in", "aus", "nach", "von", "bei", "Stadt", "Partnerstadt", "Städtepartnerschaft",
               "zwischen", "Gemeinde", "Landeshauptstadt", "Hauptstadt", "Oblast", "Region"}
@@ -144,6 +147,9 @@ GENERIC_ORGS = {"Rathaus", "Stadtverwaltung", "Stadtwerke", "Volkshochschule", "
                 "Hochschule", "Schule", "Gymnasium", "Landtag", "Partnerstadt", "Wirtschaftsförderung",
                 "Freundeskreis", "Städtepartnerschaftsverein", "Förderverein", "Arbeitsgruppe", "Lenkungsgruppe"}
 _OFFICE = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{2,}(?:amt|referat|dezernat)(?![\wäöü])")
+# 'die Stadtverwaltung Breslau', 'der Freundeskreis Krakau': descriptions even with a place
+DESCRIPTIVE_ORGS = {"Stadtverwaltung", "Verwaltung", "Freundeskreis", "Partnerschaftsverein",
+                    "Städtepartnerschaftsverein", "Förderverein"}
 _CITY_KIND = r"(?:Stadt|Landeshauptstadt|Hansestadt|Gemeinde|Bundesstadt|Universitätsstadt|Kreisstadt|Großen Kreisstadt)"
 _FRAKTION = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\wÄÖÜäöü./]*-Fraktion|Fraktion\s+(?:[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+"
                        r"(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*|Die Linke|DIE LINKE))")
@@ -201,7 +207,7 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -
             value, named = f"{value} {c.value}", True
         if " für" in f" {value}" or value in ("Ausschuss", "Amt", "Büro", "Referat", "Dezernat", "Fachbereich"):
             end_i, value = _extend_phrase(text, toks, end_i, value)
-        if value in GENERIC_ORGS and not named:
+        if words[0] in DESCRIPTIVE_ORGS or (value in GENERIC_ORGS and not named):
             i = end_i + 1
             continue
         if value == "Rat" and not named and (i == 0 or toks[i - 1].text not in ("der", "Der", "des", "dem")):
@@ -257,6 +263,8 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], heads: 
         first = None
         while j >= 0 and k - j <= 6 and "\n" not in text[toks[j].start:m.start()]:
             word = toks[j].text
+            if word in FUNCTION_CAPS:
+                break
             if _is_cap(word) or word.isupper():
                 first = j
             elif word not in ("der", "des", "für", "und", "von", "&"):
@@ -370,9 +378,15 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         if any(a < e and s < b for a, b in busy):
             i = end + 1
             continue
-        value = " ".join(tk.text for tk in toks[name_start:end + 1])
+        parts = [tk.text for tk in toks[name_start:end + 1]]
+        if not all(_NAME_PART.match(x) for x in parts) or parts[0] in FUNCTION_CAPS:
+            i = end + 1  # 'Dr..jana', 'Nach Angaben': OCR debris or prose, not a name
+            continue
+        value = " ".join(parts)
         title, role = _title_role(text, toks, name_start, end, g, titles)
         conf = 0.9 if toks[name_start].text in g.given_names else 0.75
+        if len(parts) == 1:
+            conf = 0.7  # 'Frau Weber': the surname alone
         out.append(Mention("PERSON", s, e, value, conf, "rule", {"title": title, "role": role}))
         i = end + 1
     return out
