@@ -431,7 +431,7 @@ def run_injected(bench: Bench, confs_good, confs_bad, rng: random.Random, rounds
                     unrepairable = corr.protected(_core(bad))
                     by_kind[kind]["looks_valid"] += unrepairable
                 by_kind[kind]["repaired"] += ok
-                if not ok and len(fails[kind]) < 12:
+                if not ok and len(fails[kind]) < 500:
                     fails[kind].append((true, bad))
             for key, s in (("before", before), ("after", after)):
                 d = Levenshtein.distance(norm_ws(s), norm_ws(text))
@@ -668,7 +668,7 @@ def main(argv=None) -> int:
                 print(f"  [{name}] {ex[0]!r} -> {ex[1]!r}")
         print("\ninjected damage not repaired:")
         for k, v in inj["fails"].items():
-            print(f"  {k}: " + ", ".join(f"{a}->{b}" for a, b in v))
+            print(f"  {k}: " + ", ".join(f"{a}->{b}" for a, b in v[:12]))
         if rr:
             print("\nreal OCR: false:", rr["examples"]["false"][:30])
             print("real OCR: repaired:", rr["examples"]["repaired"][:60])

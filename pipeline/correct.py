@@ -27,6 +27,7 @@ Beyond single tokens: glued words are split (`OleksandrSymtschyschyn`, `Interess
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -75,14 +76,24 @@ def fold_accents(s: str) -> str:
 
 # ocr_key: one spelling for everything OCR confuses, so damaged and right forms meet in a dict
 _KEY_MULTI = [("rn", "m"), ("cl", "d"), ("ii", "u"), ("vv", "w")]
-_KEY_CHAR = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "j": "l", "t": "l", "f": "l",
-                           "0": "o", "c": "e", "5": "s", "8": "b", "h": "b", "y": "v", "u": "v",
-                           "n": "v", "q": "g", "z": "s"})
+# (only the commonest confusions: a coarser key makes too many words meet; n/u, t/l, h/b are
+# found by the fuzzy search over keys and priced by ocr_distance)
+_KEY_CHAR = str.maketrans({"1": "l", "i": "l", "|": "l", "!": "l", "0": "o", "c": "e", "5": "s", "8": "b"})
+
+
+_KEY_ACCENTS = {**_ACCENTS, ord("ß"): "b", ord("ẞ"): "b"}  # ß is read as B: 'StraBburg'
+
+
+def _key_fold(s: str) -> str:
+    s = s.translate(_KEY_ACCENTS)
+    if s.isascii():
+        return s.lower()
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c)).lower()
 
 
 def ocr_key(s: str) -> str:
-    """Fold OCR confusions: 'Chmeinyzkyj' and 'Chmelnyzkyj' share the key 'evmelvvskvl'."""
-    s = fold_accents(s).lower()
+    """Fold OCR confusions: 'Chmeinyzkyj' and 'Chmelnyzkyj' share the key 'ehmelnyzkyj'."""
+    s = _key_fold(s)
     for a, b in _KEY_MULTI:
         s = s.replace(a, b)
     return s.translate(_KEY_CHAR)
@@ -90,7 +101,7 @@ def ocr_key(s: str) -> str:
 
 def _plain_key(s: str) -> str:
     """ocr_key without the multi-letter folds: 'Piisen' must still meet 'Pilsen' (ii is also ü)."""
-    return fold_accents(s).lower().translate(_KEY_CHAR)
+    return _key_fold(s).translate(_KEY_CHAR)
 
 
 def _head(key: str, n: int) -> str:
@@ -271,10 +282,9 @@ def ocr_score(a: str, b: str, floor: float = 0.0) -> float:
 
 def _quick_score(a: str, b: str) -> float:
     """A cheap stand-in for ocr_score (C speed): confusions folded away cost 0.3 each."""
-    ka, kb = ocr_key(a), ocr_key(b)
-    d_key = Levenshtein.distance(ka, kb)
-    d_raw = Levenshtein.distance(a.lower(), b.lower())
-    return 100.0 * (1.0 - (d_key + 0.3 * max(0, d_raw - d_key)) / max(len(a), len(b), 1))
+    d_key = min(Levenshtein.distance(ocr_key(a), ocr_key(b)), Levenshtein.distance(_plain_key(a), _plain_key(b)))
+    d_raw = Levenshtein.distance(fold_accents(a).lower(), fold_accents(b).lower())
+    return 100.0 * (1.0 - (d_key + 0.4 * max(0, d_raw - d_key)) / max(len(a), len(b), 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,6 +359,7 @@ class _Index:
 
 _LATIN = re.compile(r"^[A-Za-zÀ-ɏ'\- ]+$")
 _INDEXES: dict[tuple[int, int], _Index] = {}
+_JIY = str.maketrans({"j": "i", "y": "i"})
 WORD_MIN_ZIPF = 2.5  # lexicon words below this are kept (not corrected) but are no repair target
 
 
@@ -398,14 +409,19 @@ def build_index(g: Gazetteer, lexicon: dict[str, float]) -> _Index:
             continue  # stray alternate names of small places: more harm than use as targets
         if variant.isupper() or not _LATIN.match(variant):
             continue
-        add(variant, "cities", _city_prior(best), lexicon.get(variant.lower(), 0.0),
+        prior = _city_prior(best) + (0.3 if variant == best.canonical else 0.0)  # 'Nürnberg' before 'Nurnberg'
+        # how likely a memo names it: as common as a word, or as a big city (1M people ~ zipf 3.5)
+        weight = max(lexicon.get(best.canonical.lower(), 0.0), lexicon.get(variant.lower(), 0.0),
+                     math.log10(max(best.population, 1)) - 2.5)
+        add(variant, "cities", prior, weight,
             canon=f"city:{best.canonical}:{best.geonames_id}")
     for name in g.given_names:
         names.add(name)
         if len(name) >= 4 and _LATIN.match(name) and not name.isupper():
             z = lexicon.get(name.lower(), 0.0)  # how common a name is: 'Stefan' before 'Stefán'
+            # Paweł and Pawel, Tetjana and Tetiana are one name: no rivals of each other
             add(name, "given-names", max(-0.3, min(0.6, (z - 3.0) * 0.3)), z,
-                canon="name:" + fold_accents(name).lower())  # Paweł and Pawel are one name
+                canon="name:" + fold_accents(name).lower().translate(_JIY))
     for name in g.ambiguous_given:
         names.add(name)
     for variant in g.countries:
@@ -556,23 +572,23 @@ class Corrector:
         for k in {key, _plain_key(core)}:
             for i in idx.exact.get(k, ()):
                 hits[i] = 101.0
-        cutoff = 72.0 if len(key) >= 6 else 80.0
+        cutoff = 72.0 if len(key) >= 6 else 75.0
         nk = len(key)
         for table, edge, lengths in ((idx.first, _head, range(nk - 2, nk + 3)), (idx.last, _tail, range(nk - 1, nk + 2))):
             for n in lengths:
                 bucket = table.get((edge(key, n), n))
                 if not bucket:
                     continue
-                for _k, sc, j in process.extract(key, bucket[0], scorer=fuzz.ratio, limit=6,
+                for _k, sc, j in process.extract(key, bucket[0], scorer=fuzz.ratio, limit=30,
                                                  score_cutoff=cutoff):
                     i = bucket[1][j]
                     if sc > hits.get(i, 0.0):
                         hits[i] = sc
         # the weighted OCR distance is dear: only for the best few by a quick estimate
-        ids = sorted(hits, key=lambda i: -hits[i])[:16]
+        ids = sorted(hits, key=lambda i: -hits[i])[:60]
         quick = {i: _quick_score(core, idx.entries[i].surface) + idx.entries[i].prior for i in ids}
-        ids = sorted(ids, key=lambda i: -quick[i])[:4]
-        lower = core[:1].islower()
+        ids = sorted(ids, key=lambda i: -quick[i])[:6]
+        lower = core[:1].islower() and core[:1] not in "l1"  # 'lstanbul' is 'Istanbul' read with l
         best: dict[str, Candidate] = {}
         for i in ids:
             e = idx.entries[i]
@@ -860,23 +876,30 @@ class Corrector:
         if plan is None:
             return None
         best, rival = plan.best, plan.rival
+        edits = plan.edits
+        # the document names one of the two elsewhere ('Krakau' three lines up): that one it is
+        if rival is not None and self._in_doc(rival) and not self._in_doc(best) and \
+                rival.score >= best.score - self.s.correct_margin:
+            best, rival = rival, best
+            edits = real_edits(core, best.target)[0]
+        doc_backed = self._in_doc(best) and (rival is None or not self._in_doc(rival))
         # an unknown word the document spells the same way elsewhere is its spelling (a surname is
         # not "corrected" to a city), unless the repair only undoes OCR confusions (a scan can drop
         # every umlaut the same way: 'Oberburgermeister')
-        if self.doc_counts.get(seen_core, 0) >= 2 and plan.edits and best.source != "document":
+        if self.doc_counts.get(seen_core, 0) >= 2 and edits and best.source != "document":
             return None
-        close = self._close(best, rival)
+        close = self._close(best, rival) and not doc_backed
         sure = w.confidence >= SURE_READ
         if best.is_name:
-            ok = best.score >= self.s.correct_apply and (plan.edits == 0 or not sure)
+            ok = best.score >= self.s.correct_apply and (edits == 0 or not sure)
             # one lost or wrong letter in a longer name, with no other name anywhere near
-            lone = rival is None or rival.rank < best.rank - 12
-            ok = ok or (best.score >= 80.0 and plan.edits == 1 and lone and not sure and len(core) >= 5)
+            lone = rival is None or rival.rank < best.rank - 7 or self._dominates(best, rival) or doc_backed
+            ok = ok or (best.score >= 80.0 and edits <= 1 and lone and not sure and len(core) >= 4)
         elif sure:  # Tesseract is sure: only a cheap slip in a long word ('Zivilgeselischaft')
-            ok = best.score >= 96.0 and plan.edits == 0 and best.via != "compound"
+            ok = best.score >= 96.0 and edits == 0 and best.via != "compound"
         else:
             ok = best.score >= self.s.correct_apply
-            if plan.edits:  # a real edit in a word: long words, a doubtful reading, no inflection
+            if edits:  # a real edit in a word: long words, a doubtful reading, no inflection
                 ok = ok and best.score >= 90.0 and w.confidence < DOUBTFUL_READ and \
                     not _inflection_like(core, best.target)
         new_text = pre + best.target + post
@@ -895,12 +918,22 @@ class Corrector:
         return Correction(page.number, -1, -1, w.text, new_text, round(best.score, 1), best.source,
                           applied=False, needs_review=True, reason=reason)
 
+    def _in_doc(self, c: Candidate | None) -> bool:
+        """Does the document spell this candidate somewhere as it stands?"""
+        return c is not None and self.doc_counts.get(c.target, 0) > 0
+
     def _close(self, best: Candidate, rival: Candidate | None) -> bool:
         """A rival within the margin makes the repair ambiguous, unless it is far rarer
         ('Sabine' before 'Sabiye')."""
         if rival is None or rival.rank < best.rank - self.s.correct_margin:
             return False
-        return not best.zipf >= rival.zipf + 2.0
+        return not self._dominates(best, rival)
+
+    @staticmethod
+    def _dominates(best: Candidate, rival: Candidate) -> bool:
+        """Far more common as a word or name (zipf): 'Warschau' over 'Wachau', 'Freiburg' over
+        'Freyburg', 'bereits' over 'breites'."""
+        return best.zipf >= rival.zipf + 1.0 and best.zipf >= 2.5
 
     def _suggest_floor(self, best: Candidate) -> float:
         # a grey-band word repair is only worth a reviewer's time when it is near the apply band
@@ -973,23 +1006,16 @@ class Corrector:
         """A rare listed word that is one OCR confusion from a name: 'Klans' -> 'Klaus'."""
         if z >= 3.0 or not core[:1].isupper() or w.confidence >= SURE_READ:
             return None
-        idx = self.index
-        found: dict[str, tuple[float, _Entry]] = {}
-        for key in {ocr_key(core), _plain_key(core)}:
-            for i in idx.exact.get(key, ()):
-                e = idx.entries[i]
-                if not e.is_name or e.surface == core:
-                    continue
-                d = ocr_distance(core, e.surface)
-                if d <= 0.5 and (e.canon not in found or d < found[e.canon][0]):
-                    found[e.canon] = (d, e)
-        if len(found) != 1:
+        plan = self._plan(core)
+        if plan is None or not plan.best.is_name or plan.edits or self._close(plan.best, plan.rival):
             return None
-        d, e = next(iter(found.values()))
-        if e.source == "given-names" and e.zipf < z + 1.0:
+        best = plan.best
+        if ocr_distance(core, best.target) > 0.5 or best.score < self.s.correct_apply:
+            return None
+        if best.source == "given-names" and best.zipf < z + 1.0:
             return None  # the name must be commoner than the word
-        return self._apply(w, pre + e.surface + post, ocr_score(core, e.surface), e.source, page,
-                           why=f"'{core}' is a rare word, '{e.surface}' a name an OCR slip away")
+        return self._apply(w, pre + best.target + post, best.score, best.source, page,
+                           why=f"'{core}' is a rare word, '{best.target}' a name an OCR slip away")
 
     def _try_parts(self, w: Word, pre: str, core: str, post: str, page: Page) -> Correction | None:
         """Hyphenated or apostrophe names: the whole against the gazetteer ('Baden-Badcn')."""
