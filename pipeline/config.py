@@ -18,6 +18,11 @@ class Settings:
     dpi: int = 300  # render resolution for OCR of PDF pages
     max_render_pixels: int = 60_000_000  # a 3000-dpi poster is rendered smaller, not refused
     ocr_timeout: float = 120.0  # seconds per page; a hanging Tesseract is killed
+    # limits for hostile input (tests/hostile/README.md): a document over them becomes a failed row
+    max_pages: int = 2000  # checked before any page is read: a 20,000-page file fails at once
+    doc_timeout: float = 1800.0  # wall-clock seconds per document; the worker is killed and replaced
+    max_memory_mb: int = 4096  # address-space limit of each worker process (0: none)
+    isolate: bool = True  # documents run in worker processes (limits apply); False: in-process, no limits
     psm: int = 3
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     # routing: a text layer is used when it looks like real text
@@ -53,3 +58,9 @@ class Settings:
                 raise ValueError(f"{name} is a confidence between 0 and 1, not {getattr(self, name)}")
         if self.ocr_timeout <= 0:
             raise ValueError("ocr_timeout must be positive")
+        if self.max_pages < 1:
+            raise ValueError(f"max_pages must be at least 1, not {self.max_pages}")
+        if self.doc_timeout <= 0:
+            raise ValueError("doc_timeout must be positive")
+        if self.max_memory_mb and self.max_memory_mb < 512:
+            raise ValueError(f"max_memory_mb must be 0 (no limit) or at least 512, not {self.max_memory_mb}")

@@ -30,5 +30,9 @@ class DocumentError(RatsaktenError):
     exit_code = ExitCode.documents_failed
 
 
-class OcrTimeout(DocumentError):
+class PageError(DocumentError):
+    """One page cannot be rendered or recognised: that page gets an error, the document goes on."""
+
+
+class OcrTimeout(PageError):
     pass

@@ -8,13 +8,12 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Optional, Protocol
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from .errors import OcrTimeout
+from .errors import OcrTimeout, PageError
 from .records import Page, Word
 
 # Tesseract is 4-8x slower with its own threads fighting on few cores (FINDINGS.md).
@@ -70,7 +69,9 @@ class TesseractEngine:
         # A path to an uncompressed TIFF with its dpi is ~1 s/page faster than handing
         # pytesseract a PIL image, and the dpi keeps Tesseract from dropping lines (FINDINGS.md).
         path = os.path.join(tmp, "page.tif")
-        image.save(path, format="TIFF", dpi=(dpi, dpi))
+        # compression given explicitly: a frame copied from a G4 TIFF carries "group4" in its info,
+        # which Pillow would otherwise reuse and cannot apply to a gray image
+        image.save(path, format="TIFF", dpi=(dpi, dpi), compression="raw")
         return path
 
     def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
@@ -141,7 +142,13 @@ def tesseract_available(lang: str) -> tuple[bool, str]:
 # ---------------------------------------------------------------- image preparation
 
 def _gray(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "P"):
+    if image.mode.startswith(("I", "F")):  # 16-bit and 32-bit scans: scale, do not clip, into 8 bits
+        arr = np.asarray(image, dtype=np.float64)
+        top = float(arr.max()) if arr.size else 0.0
+        if top > 255:
+            arr = arr * (255.0 / (65535.0 if top <= 65535 else top))
+        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), mode="L")
+    if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
         bg = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(bg, image)
@@ -192,11 +199,46 @@ def prepare(image: Image.Image) -> tuple[Image.Image, float]:
 
 # ---------------------------------------------------------------- the stage
 
+def is_blank(gray: Image.Image) -> bool:
+    """No ink at all (an empty page, a 1x1 scan): nothing for Tesseract to read.
+
+    Ink is whatever stands out from the page's own background, dark or light (a negative scan)."""
+    small = gray.reduce(2) if gray.width >= 2 and gray.height >= 2 else gray
+    arr = np.asarray(small, dtype=np.int16)
+    if arr.size == 0:
+        return True
+    ink = np.abs(arr - int(np.median(arr))) > 50
+    return int(ink.sum()) <= max(2, arr.size // 100_000)
+
+
+def _render(scan: ScanPage) -> tuple[Image.Image, float]:
+    try:
+        image, dpi = scan.render()
+        image.load()
+    except (MemoryError, PageError):
+        raise
+    except Exception as exc:  # truncated image data, a page PDFium cannot draw, …
+        text = str(exc).strip()
+        msg = text.splitlines()[0][:160] if text else ""
+        raise PageError(f"page could not be rendered ({type(exc).__name__}{': ' + msg if msg else ''})") from exc
+    if image.width < 1 or image.height < 1 or dpi <= 0:
+        raise PageError(f"page could not be rendered (empty {image.width}x{image.height} image)")
+    return image, dpi
+
+
 def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientation: bool = True) -> Page:
-    """OCR one page: orientation, skew, recognition; boxes come back in points of the upright page."""
-    image, dpi = scan.render()
+    """OCR one page: orientation, skew, recognition; boxes come back in points of the upright page.
+
+    Raises PageError when the page cannot be rendered or Tesseract times out: the page becomes an
+    error row and the document goes on.
+    """
+    image, dpi = _render(scan)
     gray, _noise = prepare(image)
     del image
+    if is_blank(gray):  # blank pages skip OSD and Tesseract (saves ~1-2 s each)
+        k = 72.0 / dpi
+        return Page(number=scan.number, words=[], source="ocr", width=gray.width * k, height=gray.height * k,
+                    confidence=0.0)
     rotation = 0
     if detect_orientation:
         rotation = engine.orientation(gray, dpi, timeout)

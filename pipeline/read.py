@@ -5,7 +5,9 @@ encodings, a poor invisible OCR layer) sends the page to OCR instead.
 """
 from __future__ import annotations
 
+import io
 import logging
+import re
 from pathlib import Path
 from typing import Iterator, Union
 
@@ -21,6 +23,11 @@ log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 PageItem = Union[Page, ScanPage]
+
+
+def _first_line(exc: BaseException, limit: int = 160) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:limit] if text else ""
 
 
 def _sniff(path: Path) -> str:
@@ -58,7 +65,7 @@ def read_document(path: Path, settings: Settings, lexicon: dict[str, float]) -> 
     """Yield one item per page in order; scans are rendered only when the OCR stage asks."""
     kind = _sniff(path)
     if kind == "image":
-        yield from _read_image(path)
+        yield from _read_image(path, settings)
     else:
         yield from _read_pdf(path, settings, lexicon)
 
@@ -72,31 +79,63 @@ def _image_dpi(im: Image.Image) -> float:
     except (TypeError, ValueError, IndexError):
         value = 0.0
     # 72/96 are what tools write when they know nothing; scans are rarely below 150 dpi
-    return value if 100 <= value <= 1200 else 300.0
+    return value if 100 <= value <= 10_000 else 300.0
 
 
-def _read_image(path: Path) -> Iterator[PageItem]:
+# Tesseract gains nothing above ~600 dpi and a 3000-dpi scan costs 100x the pixels of a 300-dpi one.
+MAX_OCR_DPI = 600.0
+
+
+def _ocr_scale(width: int, height: int, dpi: float, max_pixels: int) -> float:
+    """Factor (<= 1) that brings an image down to at most MAX_OCR_DPI and max_pixels."""
+    scale = 1.0
+    if dpi > MAX_OCR_DPI:
+        scale = 300.0 / dpi
+    if width * height * scale * scale > max_pixels:
+        scale = (max_pixels / (width * height)) ** 0.5
+    return scale
+
+
+def _read_image(path: Path, settings: Settings) -> Iterator[PageItem]:
     try:
         im = Image.open(path)
         im.size  # noqa: B018 - forces the header parse
         n = getattr(im, "n_frames", 1)
     except Image.DecompressionBombError as exc:
-        raise DocumentError(f"image too large (decompression bomb guard): {exc}") from exc
+        raise DocumentError(f"image too large (decompression bomb guard): {_first_line(exc)}") from exc
+    except Image.UnidentifiedImageError as exc:
+        raise DocumentError("unreadable image: Pillow cannot identify the format") from exc
     except Exception as exc:  # PIL raises many kinds on broken files
-        raise DocumentError(f"unreadable image: {type(exc).__name__}: {exc}") from exc
+        raise DocumentError(f"unreadable image: {type(exc).__name__}: {_first_line(exc)}") from exc
     try:
         if im.width < 16 or im.height < 16:
             raise DocumentError(f"image of {im.width}x{im.height} pixels holds no page")
+        if n > settings.max_pages:
+            raise DocumentError(f"image file has {n} frames, more than the limit of {settings.max_pages} pages")
         for index in range(n):
-            im.seek(index)
-            dpi = _image_dpi(im)
-            width_pt, height_pt = im.width * 72 / dpi, im.height * 72 / dpi
+            try:
+                im.seek(index)
+                dpi = _image_dpi(im)
+                size = im.size
+            except Exception as exc:  # a broken frame in a multi-page TIFF
+                raise DocumentError(f"unreadable image frame {index + 1}: {type(exc).__name__}: "
+                                    f"{_first_line(exc)}") from exc
+            width_pt, height_pt = size[0] * 72 / dpi, size[1] * 72 / dpi
 
             def render(index: int = index, dpi: float = dpi) -> tuple[Image.Image, float]:
                 with Image.open(path) as src:
                     src.seek(index)
+                    src.load()
                     frame = src.copy()
-                return frame, dpi
+                scale = _ocr_scale(frame.width, frame.height, dpi, settings.max_render_pixels)
+                if scale < 1.0:
+                    if frame.mode not in ("1", "L", "RGB", "RGBA", "LA"):
+                        frame = frame.convert("RGBA" if "A" in frame.mode else "RGB")
+                    if frame.mode == "1":
+                        frame = frame.convert("L")
+                    frame = frame.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))),
+                                         Image.Resampling.BOX)
+                return frame, dpi * scale
 
             yield ScanPage(index + 1, width_pt, height_pt, render, reason="image file")
     finally:
@@ -105,26 +144,109 @@ def _read_image(path: Path) -> Iterator[PageItem]:
 
 # ---------------------------------------------------------------- PDFs
 
-def _open_pdf(path: Path):
+def _check_count(n: int, settings: Settings) -> int:
+    if n == 0:
+        raise DocumentError("PDF has no pages")
+    if n > settings.max_pages:
+        raise DocumentError(f"PDF has {n} pages, more than the limit of {settings.max_pages} (Settings.max_pages)")
+    return n
+
+
+def _pdfium_pages(path: Path, settings: Settings) -> tuple[int, str]:
+    """Page count from PDFium, which opens damaged files that pdfminer gives up on; (0, why) when
+    PDFium cannot open the file at all.
+
+    Checked before pdfminer builds a Page object for every page, so a 20,000-page file fails at once.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        # PDFium's error code is global and may be left over from an earlier file (a zero-page PDF
+        # reports the previous file's "Incorrect password"): pdfminer has the last word
+        return 0, _first_line(exc).replace("Failed to load document ", "").strip("() .")
+    try:
+        n = len(pdf)
+    finally:
+        pdf.close()
+    return _check_count(n, settings), ""
+
+
+def _close(pdf) -> None:
+    """pdfplumber's close walks the page tree again, which is what failed on a broken file."""
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001 - close the file at least
+        stream = getattr(pdf, "stream", None)
+        if stream is not None and not getattr(pdf, "stream_is_external", True):
+            stream.close()
+
+
+def _repaired_copy(path: Path) -> io.BytesIO:
+    """The file as PDFium rewrites it: a fresh xref table and trailer for pdfminer to read."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        buf = io.BytesIO()
+        pdf.save(buf)
+    finally:
+        pdf.close()
+    buf.seek(0)
+    return buf
+
+
+def _open_pdf(path: Path, expected_pages: int, settings: Settings):
+    """pdfplumber on the file, or on PDFium's repaired copy; None when neither gives the pages.
+
+    expected_pages = 0: PDFium could not open the file, pdfminer alone decides.
+    """
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    try:
-        pdf = pdfplumber.open(path)
-        n = len(pdf.pages)
-    except PDFPasswordIncorrect as exc:
-        raise DocumentError("encrypted PDF: it needs a password to open") from exc
-    except Exception as exc:
-        name = type(exc).__name__
-        msg = str(exc).splitlines()[0][:160] if str(exc) else ""
-        inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ()) if isinstance(a, BaseException))
-        if "password" in msg.lower() or "encrypt" in name.lower() or "Password" in inner:
+    for attempt in ("file", "repaired") if expected_pages else ("file",):
+        try:
+            source = path if attempt == "file" else _repaired_copy(path)
+            pdf = pdfplumber.open(source)
+        except PDFPasswordIncorrect as exc:
             raise DocumentError("encrypted PDF: it needs a password to open") from exc
-        raise DocumentError(f"broken PDF ({name}{': ' + msg if msg else ''})") from exc
-    if n == 0:
-        pdf.close()
-        raise DocumentError("PDF has no pages")
-    return pdf
+        except RecursionError:
+            log.debug("pdfminer: %s nested too deeply (%s)", path, attempt)
+            continue
+        except Exception as exc:
+            inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ()) if isinstance(a, BaseException))
+            if "Password" in inner:
+                raise DocumentError("encrypted PDF: it needs a password to open") from exc
+            log.debug("pdfminer cannot open %s (%s): %s", path, attempt, exc)
+            continue
+        try:
+            n = len(pdf.pages)
+        except Exception as exc:  # the page tree is walked lazily
+            log.debug("pdfminer cannot walk the pages of %s (%s): %s", path, attempt, exc)
+            _close(pdf)
+            continue
+        if not expected_pages:
+            try:
+                _check_count(n, settings)
+            except DocumentError:
+                _close(pdf)
+                raise
+            return pdf
+        if n == expected_pages:
+            return pdf
+        log.debug("pdfminer sees %d pages in %s, PDFium %d (%s)", n, path, expected_pages, attempt)
+        _close(pdf)
+    return None
+
+
+# control characters and lone UTF-16 surrogates (from broken ToUnicode maps) cannot be written as
+# UTF-8; each becomes one U+FFFD so offsets stay put and the routing sees a broken layer
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    return _UNWRITABLE.sub("\ufffd", text)
 
 
 def _layer_words(page) -> list[Word]:
@@ -132,7 +254,7 @@ def _layer_words(page) -> list[Word]:
                                y_tolerance=3, extra_attrs=["size"])
     out = []
     for w in words:
-        text = w["text"]
+        text = clean_text(w["text"])
         if not text.strip():
             continue
         out.append(Word(text=text, bbox=(round(w["x0"], 2), round(w["top"], 2), round(w["x1"], 2),
@@ -161,7 +283,11 @@ def layer_verdict(words: list[Word], settings: Settings, lexicon: dict[str, floa
 def _native_dpi(page, settings: Settings) -> float:
     """The resolution of a full-page scan image, so it is OCR'd at what it was scanned at."""
     best = 0.0
-    for img in page.images:
+    try:
+        images = page.images
+    except Exception:  # broken resources: the default resolution will do
+        images = []
+    for img in images:
         w_pt = float(img["x1"]) - float(img["x0"])
         if w_pt < page.width * 0.6:
             continue
@@ -173,12 +299,37 @@ def _native_dpi(page, settings: Settings) -> float:
     return float(settings.dpi)
 
 
+def _scan_page(path: Path, index: int, width: float, height: float, dpi: float, settings: Settings,
+               reason: str) -> ScanPage:
+    # a 3000-dpi poster is rendered smaller rather than refused
+    px = (width * dpi / 72) * (height * dpi / 72)
+    if px > settings.max_render_pixels:
+        dpi = dpi * (settings.max_render_pixels / px) ** 0.5
+
+    def render(index: int = index, dpi: float = dpi) -> tuple[Image.Image, float]:
+        return _render_pdf_page_at(path, index, dpi, settings.max_render_pixels)
+
+    return ScanPage(index + 1, width, height, render, reason=reason)
+
+
 def _read_pdf(path: Path, settings: Settings, lexicon: dict[str, float]) -> Iterator[PageItem]:
-    pdf = _open_pdf(path)
+    n, pdfium_error = _pdfium_pages(path, settings)
+    pdf = _open_pdf(path, n, settings)
+    if pdf is None:
+        if not n:
+            if "password" in pdfium_error.lower():
+                raise DocumentError("encrypted PDF: it needs a password to open")
+            raise DocumentError(f"broken PDF ({pdfium_error}; pdfminer cannot parse it either)")
+        # pdfminer cannot parse the file but PDFium can render it: every page is OCR'd
+        yield from _read_pdf_by_rendering(path, n, settings)
+        return
     try:
-        for index, page in enumerate(pdf.pages):
-            number = index + 1
-            width, height = float(page.width), float(page.height)
+        for index in range(len(pdf.pages)):
+            try:
+                page = pdf.pages[index]
+                width, height = float(page.width), float(page.height)
+            except Exception as exc:  # a page pdfminer cannot even size
+                raise DocumentError(f"broken PDF (page {index + 1}: {type(exc).__name__}: {_first_line(exc)})") from exc
             try:
                 words = _layer_words(page)
             except Exception as exc:  # a broken content stream: OCR may still read the page
@@ -186,35 +337,59 @@ def _read_pdf(path: Path, settings: Settings, lexicon: dict[str, float]) -> Iter
             else:
                 verdict = layer_verdict(words, settings, lexicon)
             if not verdict:
-                yield Page(number=number, words=words, source="text", width=width, height=height)
+                yield Page(number=index + 1, words=words, source="text", width=width, height=height)
                 continue
             dpi = _native_dpi(page, settings)
-            # a 3000-dpi poster is rendered smaller rather than refused
-            px = (width * dpi / 72) * (height * dpi / 72)
-            if px > settings.max_render_pixels:
-                dpi = dpi * (settings.max_render_pixels / px) ** 0.5
-
-            def render(index: int = index, dpi: float = dpi) -> tuple[Image.Image, float]:
-                return _render_pdf_page(path, index, dpi), dpi
-
-            yield ScanPage(number, width, height, render, reason=verdict)
+            yield _scan_page(path, index, width, height, dpi, settings, verdict)
             page.flush_cache() if hasattr(page, "flush_cache") else None
     finally:
+        _close(pdf)
+
+
+def _read_pdf_by_rendering(path: Path, n: int, settings: Settings) -> Iterator[PageItem]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        sizes = []
+        for i in range(n):
+            try:
+                sizes.append(pdf.get_page_size(i))
+            except pdfium.PdfiumError as exc:  # counted in the page tree, but not there
+                raise DocumentError(f"broken PDF (page {i + 1} cannot be loaded: {_first_line(exc)})") from exc
+    finally:
         pdf.close()
+    for index, (width, height) in enumerate(sizes):
+        yield _scan_page(path, index, float(width), float(height), float(settings.dpi), settings,
+                         "text layer unreadable (pdfminer cannot parse the file)")
 
 
-def _render_pdf_page(path: Path, index: int, dpi: float) -> Image.Image:
+# PDFium's own page size decides the bitmap: pdfminer may have read a different (broken) MediaBox
+RENDER_PIXEL_CAP = 60_000_000
+
+
+def _render_pdf_page_at(path: Path, index: int, dpi: float, max_pixels: int = RENDER_PIXEL_CAP
+                        ) -> tuple[Image.Image, float]:
+    """The page rendered at dpi, or smaller when that would exceed max_pixels; returns the dpi used."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         page = pdf[index]
+        width, height = page.get_size()
+        px = abs(width * height) * (dpi / 72.0) ** 2
+        if px > max_pixels:
+            dpi = dpi * (max_pixels / px) ** 0.5
         bitmap = page.render(scale=dpi / 72.0, grayscale=True)
         image = bitmap.to_pil()
         page.close()
-        return image
+        return image, dpi
     finally:
         pdf.close()
+
+
+def _render_pdf_page(path: Path, index: int, dpi: float) -> Image.Image:
+    return _render_pdf_page_at(path, index, dpi)[0]
 
 
 def render_page(path: Path, index: int, dpi: float) -> Image.Image:

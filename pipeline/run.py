@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import pickle
+import signal
+import stat
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from . import __version__, crops, layout, review, tables
 from .config import INPUT_SUFFIXES, Settings
 from .correct import Corrector, Resources, finish_offsets
-from .errors import DocumentError, EnvironmentProblem, OcrTimeout, UsageError
+from .errors import DocumentError, EnvironmentProblem, PageError, UsageError
 from .gazetteer import load_gazetteer
 from .lexicon import load_lexicon
 from .ocr import OcrEngine, ScanPage, TesseractEngine, ocr_page, tesseract_available
@@ -43,18 +46,37 @@ class InputFile:
         return self.sha256[:16]
 
 
-def discover(inputs: Iterable[Path]) -> list[InputFile]:
-    """PDFs and scans under the inputs (recursively), without following symlink loops."""
+def display_name(name: str) -> str:
+    """A file name as text that can be written: bytes that are not UTF-8 are kept as `\\xe4`."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def discover(inputs: Iterable[Path], unlisted: Optional[list[tuple[InputFile, str]]] = None) -> list[InputFile]:
+    """PDFs and scans under the inputs (recursively), without following symlink loops.
+
+    Folders that cannot be listed are appended to `unlisted` with the reason (when given), so that
+    no file disappears without a row.
+    """
     found: list[InputFile] = []
     for root in inputs:
         root = Path(root)
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             raise UsageError(f"input does not exist: {root}")
-        if root.is_file():
-            found.append(InputFile(root, root.name))
+        if not root.is_dir():  # a file, a dangling link or a pipe: the batch gives it a row
+            found.append(InputFile(root, display_name(root.name)))
             continue
+
+        def not_listed(exc: OSError, root: Path = root) -> None:
+            if unlisted is not None and exc.filename:
+                rel = display_name(os.path.relpath(exc.filename, root))
+                unlisted.append((InputFile(Path(exc.filename), rel + "/"), f"cannot list folder: {exc.strerror}"))
+
         seen_dirs: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=not_listed):
             try:
                 st = os.stat(dirpath)
             except OSError:
@@ -71,7 +93,7 @@ def discover(inputs: Iterable[Path]) -> list[InputFile]:
                     continue
                 p = Path(dirpath) / name
                 rel = os.path.relpath(p, root)
-                found.append(InputFile(p, rel))
+                found.append(InputFile(p, display_name(rel)))
     return found
 
 
@@ -116,6 +138,24 @@ def models_key(settings: Settings) -> str:
 _WORKER: dict = {}
 
 
+def limit_memory(max_mb: int) -> None:
+    """Cap this process's address space: a runaway allocation raises MemoryError instead of
+    taking the machine down (Tesseract children inherit the cap)."""
+    if not max_mb:
+        return
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = max_mb << 20
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft == resource.RLIM_INFINITY or want < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, ValueError, OSError) as exc:  # not on this platform: the time limit still holds
+        log.debug("no memory limit: %s", exc)
+
+
 def _init_worker(settings: Settings, engine_factory: Optional[Callable[[], OcrEngine]] = None) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from .extract import nlp as nlp_mod
@@ -126,6 +166,10 @@ def _init_worker(settings: Settings, engine_factory: Optional[Callable[[], OcrEn
     _WORKER["gazetteer"] = load_gazetteer(str(settings.models_dir))
     _WORKER["nlp"] = nlp_mod.load(str(settings.models_dir))
     _WORKER["extra"] = nlp_mod.load_extra(settings.extra_spacy_model) if settings.extra_spacy_model else None
+    # pay the first-use costs (~2 s: correction indexes, spaCy's lazy tables) once, here: forked
+    # workers inherit them instead of paying again each
+    Corrector(Resources(_WORKER["gazetteer"], _WORKER["lexicon"]), settings)
+    _WORKER["nlp"]("Der Stadtrat Dresden hat am 31. März 2022 beschlossen.")
 
 
 def process_document(item: InputFile, out_dir: Optional[Path] = None) -> DocumentResult:
@@ -145,7 +189,7 @@ def process_document(item: InputFile, out_dir: Optional[Path] = None) -> Documen
             if isinstance(entry, ScanPage):
                 try:
                     page = ocr_page(entry, _WORKER["engine"], settings.ocr_timeout)
-                except OcrTimeout as exc:
+                except PageError as exc:  # a Tesseract timeout, a page that cannot be rendered
                     page = Page(number=entry.number, words=[], source="ocr", width=entry.width,
                                 height=entry.height, confidence=0.0, error=str(exc))
             else:
@@ -162,17 +206,22 @@ def process_document(item: InputFile, out_dir: Optional[Path] = None) -> Documen
         review.mark(result, settings)
         result.review = review.build_review(result, settings)
         if out_dir is not None and settings.write_crops:
-            crops.write_crops(item.path, pages, result.review, out_dir, result.doc_id)
+            try:
+                crops.write_crops(item.path, pages, result.review, out_dir, result.doc_id)
+            except Exception as exc:  # crops only help reviewers: the document's tables stand without them
+                log.warning("no review crops for %s: %s: %s", item.source_file, type(exc).__name__, _one_line(exc))
         bad_pages = [p for p in pages if p.error]
         if bad_pages and len(bad_pages) == len(pages):
             raise DocumentError(f"no page could be read: {bad_pages[0].error}")
     except DocumentError as exc:
-        result.status, result.error = "failed", str(exc)
+        result.status, result.error = "failed", _one_line(exc)
     except MemoryError:
         result.status, result.error = "failed", "out of memory while reading the document"
+    except RecursionError:
+        result.status, result.error = "failed", "broken PDF (objects nested too deeply)"
     except Exception as exc:  # an unexpected bug must not stop the batch
-        msg = str(exc).splitlines()[0][:200] if str(exc) else ""
-        result.status, result.error = "failed", f"internal error: {type(exc).__name__}: {msg}"
+        msg = _one_line(exc, 200)
+        result.status, result.error = "failed", f"internal error: {type(exc).__name__}{': ' + msg if msg else ''}"
         log.debug("internal error on %s", item.path, exc_info=True)
     if result.status == "failed":
         result.entities, result.decisions, result.corrections, result.review = [], [], [], []
@@ -180,8 +229,185 @@ def process_document(item: InputFile, out_dir: Optional[Path] = None) -> Documen
     return result
 
 
-def _process_in_worker(item: InputFile, out_dir: Optional[Path]) -> DocumentResult:
-    return process_document(item, out_dir)
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    try:
+        text = str(exc).strip()
+    except Exception:  # an exception whose message itself fails
+        text = ""
+    return text.splitlines()[0][:limit] if text else ""
+
+
+def _failed(item: InputFile, error: str) -> DocumentResult:
+    return DocumentResult(item.doc_id, item.source_file, str(item.path), item.sha256, status="failed",
+                          error=error, also_seen_as=list(item.also))
+
+
+# ---------------------------------------------------------------- worker processes
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the worker gets SIGKILL when the batch process dies (a killed run leaves no workers)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux: workers end when their pipe closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker_main(conn, settings: Settings, engine_factory, out_dir: Optional[Path], parent: int) -> None:
+    """One worker: limits, models, then documents one at a time until the pipe closes."""
+    try:
+        os.setpgrp()  # its own process group: a kill reaches the Tesseract it started
+    except OSError:
+        pass
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    limit_memory(settings.max_memory_mb)
+    try:
+        if _WORKER.get("settings") is not settings:  # normally inherited, loaded, from the parent
+            _init_worker(settings, engine_factory)
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops the run
+        conn.send(("init_failed", f"{type(exc).__name__}: {_one_line(exc)}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        result = process_document(item, out_dir)
+        try:
+            conn.send(("done", result))
+        except (BrokenPipeError, OSError):
+            return
+        except Exception as exc:  # a result that cannot be pickled
+            conn.send(("done", _failed(item, f"internal error: result not transferable: {_one_line(exc)}")))
+
+
+@dataclass
+class _Slot:
+    proc: multiprocessing.process.BaseProcess
+    conn: object
+    ready: bool = False
+    item: Optional[InputFile] = None
+    deadline: float = 0.0
+
+
+def _run_isolated(todo: list[InputFile], jobs: int, settings: Settings, engine_factory,
+                  out_dir: Optional[Path], store: Callable[[InputFile, DocumentResult], None]) -> None:
+    """Documents in worker processes with a wall-clock and a memory limit each.
+
+    A worker that runs past `doc_timeout` is killed with its Tesseract and replaced; one that dies
+    (a crash in C code, the kernel's OOM killer) costs only the document it was reading. Either way
+    the document gets a failed row and the batch goes on.
+    """
+    # The models are loaded once here and inherited by every forked worker (copy-on-write): a worker
+    # that is killed and replaced is ready again in milliseconds, not the seconds loading takes.
+    try:
+        _init_worker(settings, engine_factory)
+    except (MemoryError, OSError, ValueError, ImportError) as exc:
+        raise EnvironmentProblem(f"cannot load the models: {type(exc).__name__}: {_one_line(exc)}") from exc
+    ctx = multiprocessing.get_context("fork")
+    pending = deque(todo)
+    slots: list[_Slot] = []
+    start_failures = 0
+
+    def start() -> _Slot:
+        parent_conn, child_conn = ctx.Pipe()
+        proc = ctx.Process(target=_worker_main, args=(child_conn, settings, engine_factory, out_dir, os.getpid()),
+                           daemon=True)
+        proc.start()
+        child_conn.close()
+        # loading the models takes seconds; a worker that never gets there is an environment problem
+        return _Slot(proc, parent_conn, deadline=time.monotonic() + max(600.0, settings.doc_timeout))
+
+    def stop(slot: _Slot) -> None:
+        try:
+            os.killpg(slot.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        slot.proc.kill()
+        slot.proc.join(5)
+        slot.conn.close()
+
+    def replace(slot: _Slot) -> None:
+        slots.remove(slot)
+        if pending or any(s.item for s in slots):
+            slots.append(start())
+
+    for _ in range(jobs):
+        slots.append(start())
+    try:
+        while pending or any(s.item for s in slots):
+            for slot in slots:  # hand out work to idle workers
+                if slot.ready and slot.item is None and pending:
+                    slot.item = pending.popleft()
+                    slot.deadline = time.monotonic() + settings.doc_timeout
+                    try:
+                        slot.conn.send(slot.item)
+                    except OSError:  # the worker just died: its sentinel reports it below
+                        pass
+            if not slots:
+                slots.append(start())
+            busy = [s.deadline for s in slots if s.item is not None or not s.ready]
+            timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
+            ready = set(wait_any([s.conn for s in slots] + [s.proc.sentinel for s in slots], timeout=timeout))
+            now = time.monotonic()
+            for slot in list(slots):
+                message = None
+                if slot.conn in ready or slot.proc.sentinel in ready:
+                    try:
+                        if slot.conn.poll():
+                            message = slot.conn.recv()
+                    except (EOFError, OSError):
+                        message = None
+                if message is not None:
+                    kind, payload = message
+                    if kind == "ready":
+                        slot.ready = True
+                        start_failures = 0
+                    elif kind == "done":
+                        item, slot.item = slot.item, None
+                        store(item, payload)
+                    elif kind == "init_failed":
+                        raise EnvironmentProblem(f"worker processes cannot start: {payload}")
+                    continue
+                if slot.proc.sentinel in ready and not slot.proc.is_alive():
+                    code = slot.proc.exitcode
+                    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                    if slot.item is not None:
+                        store(slot.item, _failed(slot.item, f"worker process died while reading this document "
+                                                            f"({how}: crashed, killed or out of memory)"))
+                        slot.item = None
+                    elif not slot.ready:
+                        start_failures += 1
+                        if start_failures >= 3:
+                            raise EnvironmentProblem(f"worker processes die while starting ({how})")
+                    stop(slot)
+                    replace(slot)
+                    continue
+                if not slot.ready and now >= slot.deadline:
+                    raise EnvironmentProblem("worker processes did not finish loading the models in time")
+                if slot.item is not None and now >= slot.deadline:
+                    item, slot.item = slot.item, None
+                    stop(slot)
+                    store(item, _failed(item, f"took longer than the limit of {settings.doc_timeout:.0f} s "
+                                              f"per document (worker stopped)"))
+                    replace(slot)
+    finally:
+        for slot in slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for slot in slots:
+            slot.proc.join(2)
+            if slot.proc.is_alive():
+                stop(slot)
 
 
 # ---------------------------------------------------------------- the batch
@@ -236,17 +462,28 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None, 
     t0 = time.perf_counter()
     if engine_factory is None:
         check_environment(settings)
-    files = discover(inputs)
+    unlisted: list[tuple[InputFile, str]] = []
+    files = discover(inputs, unlisted)
     # hash, and collapse byte-identical files (the same memo saved twice)
     unique: dict[str, InputFile] = {}
     failed_early: list[DocumentResult] = []
+
+    def fail_early(f: InputFile, error: str) -> None:
+        f.sha256 = hashlib.sha256(f"unreadable:{f.source_file}".encode("utf-8", "backslashreplace")).hexdigest()
+        failed_early.append(DocumentResult(f.doc_id, f.source_file, display_name(str(f.path)), "", status="failed",
+                                           error=error))
+
+    for f, why in unlisted:
+        fail_early(f, why)
     for f in files:
         try:
+            st = os.stat(f.path)
+            if not stat.S_ISREG(st.st_mode):  # opening a named pipe would block the batch for ever
+                fail_early(f, "not a regular file (a folder, named pipe, device or socket)")
+                continue
             f.sha256 = file_sha256(f.path)
         except OSError as exc:
-            f.sha256 = hashlib.sha256(f"unreadable:{f.source_file}".encode()).hexdigest()
-            failed_early.append(DocumentResult(f.doc_id, f.source_file, str(f.path), "", status="failed",
-                                               error=f"cannot read file: {exc.strerror or exc}"))
+            fail_early(f, f"cannot read file: {exc.strerror or exc}")
             continue
         if f.sha256 in unique:
             unique[f.sha256].also.append(f.source_file)
@@ -287,31 +524,14 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None, 
         progress.update(r, cached=False)
 
     jobs = min(settings.jobs, max(1, len(todo)))
-    if jobs <= 1:
+    if not todo:
+        pass
+    elif settings.isolate:
+        _run_isolated(todo, jobs, settings, engine_factory, out_dir, store)
+    else:  # in-process, one at a time, without limits (debugging, tests that patch the stages)
         _init_worker(settings, engine_factory)
         for f in todo:
             store(f, process_document(f, out_dir))
-    else:
-        pending = list(todo)
-        while pending:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                     initargs=(settings, engine_factory)) as pool:
-                futures = {pool.submit(_process_in_worker, f, out_dir): f for f in pending}
-                pending = []
-                try:
-                    for fut in as_completed(futures):
-                        f = futures[fut]
-                        store(f, fut.result())
-                except BrokenProcessPool:
-                    # a worker died (killed, out of memory): fail the unfinished documents one by one
-                    # one at a time, the document that kills the worker is the first unfinished one
-                    unfinished = [f for f in futures.values() if f.sha256 not in results]
-                    if jobs == 1 and unfinished:
-                        f = unfinished.pop(0)
-                        store(f, DocumentResult(f.doc_id, f.source_file, str(f.path), f.sha256,
-                                                status="failed", error="worker process died (killed or out of memory)"))
-                    jobs = 1
-                    pending = unfinished
     progress.close()
     ordered = sorted(list(results.values()) + failed_early, key=lambda r: (r.source_file, r.doc_id))
     counts = tables.write_all(out_dir, ordered, excel=excel)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -116,39 +118,135 @@ def _defuse(value):
     return value
 
 
-def _atomic(path: Path, write) -> None:
+# lone surrogates (undecodable file names, broken PDF text) cannot be encoded as UTF-8 and NUL breaks
+# CSV readers: each becomes one U+FFFD, so that offsets into page text stay valid
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _writable(value: str) -> str:
+    if value.isascii() and "\x00" not in value:
+        return value
+    return _UNWRITABLE.sub("\ufffd", value)
+
+
+def _sanitize(records: list[dict]) -> list[dict]:
+    """Rows that Parquet and CSV can hold: one bad character must not cost the whole batch its tables."""
+    out = []
+    for rec in records:
+        fixed = None
+        for key, value in rec.items():
+            if isinstance(value, str):
+                clean = _writable(value)
+                if clean != value:
+                    fixed = fixed if fixed is not None else dict(rec)
+                    fixed[key] = clean
+        out.append(fixed if fixed is not None else rec)
+    return out
+
+
+def _stage(path: Path, write) -> str:
+    """Write to a hidden temporary file beside path and flush it to disk; returns its name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _commit(staged: list[tuple[str, Path]]) -> None:
+    """Rename staged files into place (atomic each), then make the renames durable."""
+    for tmp, path in staged:
         os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
+    for folder in {path.parent for _, path in staged}:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _atomic(path: Path, write) -> None:
+    """Readers see the old file or the new one, never a half-written one (a run killed with SIGKILL)."""
+    _commit([(_stage(path, write), path)])
+
+
+def _stage_table(out_dir: Path, name: str, records: list[dict], excel: bool) -> list[tuple[str, Path]]:
+    schema = SCHEMAS[name]
+    table = pa.Table.from_pylist(_sanitize(records), schema=schema)
+    staged = []
+    try:
+        path = out_dir / f"{name}.parquet"
+        staged.append((_stage(path, lambda tmp: pq.write_table(table, tmp)), path))
+        df = table.to_pandas()
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype).startswith("str"):
+                df[col] = df[col].map(_defuse)
+        path = out_dir / f"{name}.csv"
+        # CRLF line ends (RFC 4180): the csv module quotes a cell only for characters of the line
+        # terminator, so with "\n" a bare "\r" in page text went unquoted and split the row
+        if excel:  # German Excel: ';' between cells, and a BOM so that umlauts open right
+            staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig",
+                                                              lineterminator="\r\n")), path))
+        else:
+            staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8",
+                                                              lineterminator="\r\n")), path))
+    except BaseException:
+        _discard(staged)
+        raise
+    return staged
+
+
+def _discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _path in staged:
+        try:
             os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def write_table(out_dir: Path, name: str, records: list[dict], excel: bool = False) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    schema = SCHEMAS[name]
-    table = pa.Table.from_pylist(records, schema=schema)
-    _atomic(out_dir / f"{name}.parquet", lambda tmp: pq.write_table(table, tmp))
-    df = table.to_pandas()
-    for col in df.columns:
-        if df[col].dtype == object or str(df[col].dtype).startswith("str"):
-            df[col] = df[col].map(_defuse)
-    if excel:
-        _atomic(out_dir / f"{name}.csv", lambda tmp: df.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig"))
-    else:
-        _atomic(out_dir / f"{name}.csv", lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8"))
+    _commit(_stage_table(out_dir, name, records, excel))
 
 
 def write_all(out_dir: Path, results: list[DocumentResult], excel: bool = False) -> dict[str, int]:
+    """All twelve files are written to temporary names first and renamed only when every one is
+    complete, so a run killed at any moment leaves the previous complete tables in place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     data = rows(results)
-    for name in TABLES:
-        write_table(out_dir, name, data[name], excel=excel)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name in TABLES:
+            staged.extend(_stage_table(out_dir, name, data[name], excel))
+    except BaseException:
+        _discard(staged)
+        raise
+    _commit(staged)
+    _remove_stale_temps(out_dir)
     return {name: len(v) for name, v in data.items()}
+
+
+def _remove_stale_temps(out_dir: Path, older_than: float = 600.0) -> None:
+    """Temporary files a killed run left behind (only old ones: another run may be writing now)."""
+    now = time.time()
+    for name in TABLES:
+        for pattern in (f".{name}.parquet.*", f".{name}.csv.*"):
+            for p in out_dir.glob(pattern):
+                try:
+                    if now - p.stat().st_mtime > older_than:
+                        p.unlink()
+                except OSError:
+                    pass
 
 
 def read(out_dir: Path, name: str) -> pd.DataFrame:
