@@ -237,6 +237,18 @@ def damage(word: str, rng: random.Random, edits: int = 1) -> str:
     return w
 
 
+_DEU = set("abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ")
+_DEU_MAP = {"á": "ä", "à": "a", "ó": "ö", "ő": "ö", "ú": "ü", "ű": "ü", "ł": "t", "ø": "o", "Ø": "O"}
+
+
+def deu_letters(word: str) -> str:
+    """What Tesseract's German model makes of letters it does not know (seen on the samples:
+    Procházka -> Prochäzka, Paweł -> Pawet, Élise -> Elise, Søren -> Seren)."""
+    from pipeline.correct import fold_accents
+
+    return "".join(c if c in _DEU or not c.isalpha() else _DEU_MAP.get(c, fold_accents(c)) for c in word)
+
+
 def city_sentences(g, rng: random.Random, n: int) -> tuple[str, list[tuple[int, int, str]]]:
     """Sentences naming random cities of the whole gazetteer (German names); spans of the names."""
     pool = sorted({c.canonical for cs in g.cities.values() for c in cs
@@ -306,7 +318,7 @@ def inject(text: str, names: list[tuple[int, int, str]], kinds: dict[str, str], 
             rate = name_rate if kind else word_rate
             if eligible and rng.random() < rate:
                 edits = 2 if len(core) >= 9 and rng.random() < 0.25 else 1
-                bad = damage(core, rng, edits)
+                bad = deu_letters(damage(core, rng, edits))
                 if bad != core:
                     toks.append(pre + bad + post)
                     events.append((kind or "word", core, bad))

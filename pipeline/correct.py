@@ -355,6 +355,7 @@ class _Index:
     head_cache: dict = field(default_factory=dict)  # core -> multi-word names it may start
     common: dict = field(default_factory=dict)  # token -> a common word as it stands?
     slips: dict = field(default_factory=dict)  # core -> listed words one OCR slip away
+    accented: dict | None = None  # plain spelling -> given names with accents
 
 
 _LATIN = re.compile(r"^[A-Za-zÀ-ɏ'\- ]+$")
@@ -535,6 +536,7 @@ class Corrector:
         self.g = res.gazetteer
         self.index = build_index(res.gazetteer, res.lexicon)
         self.doc_counts: Counter[str] = Counter()  # capitalised cores seen in this document
+        self._context: tuple[str | None, str | None] = (None, None)  # the cores before and after
         self.doc_conf: dict[str, float] = {}
 
     # ------------------------------------------------------------------ knowledge
@@ -579,13 +581,13 @@ class Corrector:
                 bucket = table.get((edge(key, n), n))
                 if not bucket:
                     continue
-                for _k, sc, j in process.extract(key, bucket[0], scorer=fuzz.ratio, limit=30,
+                for _k, sc, j in process.extract(key, bucket[0], scorer=fuzz.ratio, limit=15,
                                                  score_cutoff=cutoff):
                     i = bucket[1][j]
                     if sc > hits.get(i, 0.0):
                         hits[i] = sc
         # the weighted OCR distance is dear: only for the best few by a quick estimate
-        ids = sorted(hits, key=lambda i: -hits[i])[:60]
+        ids = sorted(hits, key=lambda i: -hits[i])[:30]
         quick = {i: _quick_score(core, idx.entries[i].surface) + idx.entries[i].prior for i in ids}
         ids = sorted(ids, key=lambda i: -quick[i])[:6]
         lower = core[:1].islower() and core[:1] not in "l1"  # 'lstanbul' is 'Istanbul' read with l
@@ -708,7 +710,10 @@ class Corrector:
                     out.append((a, corr))
                     i += 1
                     continue
+            self._context = (_split_affixes(words[i - 1].text)[1] if i else None,
+                             _split_affixes(words[i + 1].text)[1] if i + 1 < len(words) else None)
             corr = self._try_name(w, page)
+            self._context = (None, None)
             if corr is not None:
                 out.append((w, corr))
             new_words.append(w)
@@ -798,7 +803,7 @@ class Corrector:
         if self.is_name(core):
             return None
         if self.zipf(core) > 0:
-            return self._try_slip(w, pre, core, post, page)
+            return self._try_accented_name(w, pre, core, post, page) or self._try_slip(w, pre, core, post, page)
         if "-" in core or "'" in core:
             return None if self.is_word(core) else self._try_parts(w, pre, core, post, page)
         if compound_parts(self.lex, core) is not None:
@@ -981,6 +986,37 @@ class Corrector:
         score = ocr_score(core, target)
         return self._apply(w, pre + target + post, score, "lexicon", page,
                            why=f"'{core}' is a rare word, '{target}' a frequent one an OCR slip away")
+
+    def _accented(self) -> dict[str, list[str]]:
+        """Given names with letters the German OCR model drops, under their plain spelling:
+        'francois' -> ['François'] (built once)."""
+        idx = self.index
+        if idx.accented is None:
+            table: dict[str, list[str]] = {}
+            for name in self.g.given_names:
+                if not name.isascii() and not _GERMAN.match(name):
+                    table.setdefault(fold_accents(name).lower(), []).append(name)
+            idx.accented = table
+        return idx.accented
+
+    def _try_accented_name(self, w: Word, pre: str, core: str, post: str, page: Page) -> Correction | None:
+        """'Francois Moreau' -> 'François Moreau': a listed word that is a given name with its
+        accents dropped (Tesseract's German model cannot read ç, ş, ł), next to a surname or
+        after a title. Not when the plain spelling is a given name itself ('Elise', 'Pawel')."""
+        if not core[:1].isupper() or self.zipf(core) >= 3.5 or core in self.g.given_names:
+            return None
+        names = self._accented().get(core.lower())
+        if not names or len(names) != 1:
+            return None
+        prev, nxt = self._context
+        surname_next = nxt is not None and nxt[:1].isupper() and not self._common(nxt) and len(nxt) >= 3
+        after_name = prev is not None and (prev in self.g.given_names or prev in self.g.titles or
+                                           prev.rstrip(".") + "." in self.g.titles or prev in ("Herr", "Frau"))
+        if not (surname_next or after_name):
+            return None
+        target = names[0]
+        return self._apply(w, pre + target + post, ocr_score(core, target), "given-names", page,
+                           why=f"the given name '{target}' with the accents OCR cannot read")
 
     def _slip_variants(self, core: str) -> list[tuple[float, str, bool]]:
         """Listed words one OCR slip from the core: [(zipf, word, umlaut slip)] (cached)."""
@@ -1193,8 +1229,8 @@ class Corrector:
             return None
         # an inner capital never joins a compound: split before asking the lexicon
         found = self._split_speck(core) or self._split_case(core)
-        if found is None and not self.protected(core):
-            found = self._split_glue(core)
+        if found is None and w.confidence < SURE_READ and not self.protected(core):
+            found = self._split_glue(core)  # no visible seam: only where OCR doubts its reading
         if found is None:
             return None
         first, second, source, why = found
@@ -1214,7 +1250,10 @@ class Corrector:
         return (a, b), corr
 
     def _split_speck(self, core: str) -> tuple[str, str, str, str] | None:
-        m = re.match(r"^([^\W\d_]{3,})([.,]{1,3})([^\W\d_]{2,}\.?)$", core)
+        m = re.match(r"^([a-zäöü]{2,4})-([A-ZÄÖÜ][^\W\d_]{3,})$", core)
+        if m and m.group(1) in _GLUE and self.is_name(m.group(2)):  # 'in-Schytomyr'
+            return m.group(1), m.group(2), "speck-split", f"a speck between '{m.group(1)}' and '{m.group(2)}'"
+        m = re.match(r"^([^\W\d_]{2,})([.,]{1,3})([^\W\d_]{2,}\.?)$", core)
         if not m:
             return None
         left, punct, right = m.groups()
@@ -1226,7 +1265,11 @@ class Corrector:
         if len(rcore) < 3 and rcore + "." not in self.g.titles and self.zipf(rcore) < 5.5:
             return None
         if left.lower() in _ABBREV or left + "." in self.g.titles:
+            if right[:1].islower() and right[:1].upper() + right[1:] in self.g.given_names:
+                right = right[:1].upper() + right[1:]  # 'Dr..jana' -> 'Dr. Jana'
             return left + ".", right, "speck-split", f"'{left}.' is an abbreviation before '{right}'"
+        if len(left) < 3:
+            return None
         if "," in punct:  # a comma without its space ('wurden,die')
             return left + ",", right, "speck-split", f"a comma without a space between '{left}' and '{right}'"
         if rcore[0].islower():
@@ -1255,7 +1298,11 @@ class Corrector:
         low = core.lower()
         for cut in range(2, len(core) - 1):
             a, b = low[:cut], low[cut:]
-            if core[0].islower() and a in _GLUE_FIRST and len(b) >= 4 and self.zipf(b) >= 3.0 and b not in _SUFFIXLIKE or b in _GLUE and b not in _SUFFIXLIKE and len(a) >= 4 and self.zipf(a) >= 3.0:
+            glue_first = core[0].islower() and a in _GLUE_FIRST and len(b) >= 4 and self.zipf(b) >= 3.0
+            # 'Interessierte|an'; not 'einzuladen|den', a participle
+            glue_last = b in _GLUE and len(a) >= 4 and self.zipf(a) >= 3.0 and \
+                not (a.endswith("n") and b.startswith("de"))
+            if (glue_first or glue_last) and b not in _SUFFIXLIKE:
                 found.append(cut)
         if len(found) != 1:
             return None

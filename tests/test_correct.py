@@ -198,3 +198,18 @@ def test_learned_correction_is_applied_even_to_the_text_layer():
         ("Oresden,", "Dresden,", "learned", True, False), ("Ver trag", "Vertrag", "learned", True, False)]
     for r in rows:
         assert page.text[r.start:r.end] == r.corrected
+
+
+def test_given_name_gets_back_the_accents_ocr_cannot_read(res):
+    page, rows = _run(res, "Bürgermeister Francois Moreau und Ayse Sahin, dazu Elise Durand")
+    assert page.text == "Bürgermeister François Moreau und Ayşe Şahin, dazu Elise Durand"  # Elise is a name too
+    assert {r.source for r in rows} == {"given-names"}
+    page, rows = _run(res, "die Francois-Straße und francois")  # no person context: left alone
+    assert rows == []
+
+
+def test_glued_function_words_split_but_not_participles(res):
+    page, rows = _run(res, "für Interessiertean und die einzuladenden Gäste in-Schytomyr", conf=0.5)
+    assert page.text == "für Interessierte an und die einzuladenden Gäste in Schytomyr"
+    page, rows = _run(res, "für Interessiertean", conf=0.97)  # OCR sure of it, no visible seam: kept
+    assert page.text == "für Interessiertean" and not any(r.applied for r in rows)
