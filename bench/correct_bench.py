@@ -545,7 +545,7 @@ def _forget(bench: Bench) -> None:
     correct._split_affixes.cache_clear()
 
 
-def speed(bench: Bench, real, rng: random.Random, runs: int = 5) -> dict:
+def speed(bench: Bench, real, rng: random.Random, runs: int = 10) -> dict:
     """ms per 1,000-word page of real OCR words, cold (no cached plans) and warm."""
     words = [w for _t, pages in real for p in pages for w in p.words]
     if len(words) < 1000:
