@@ -329,7 +329,7 @@ def test_hanging_tesseract_costs_one_page_not_the_document(tmp_path, monkeypatch
     assert docs.loc["scan.png", "error"] == "no page could be read: Tesseract did not finish within 2 s"
     assert summary.failed == 1
     pids = [int(p) for p in (bin_dir / "pids").read_text().split()]
-    assert len(pids) >= 4  # OSD and recognition, for two scanned pages
+    assert len(pids) >= 2  # recognition of both scanned pages (OSD is asked only after a poor reading)
     assert not [p for p in pids if _alive(p)], "a timed-out Tesseract was left running"
 
 

@@ -84,3 +84,41 @@ def test_issue_date_cues():
     j = t.index("26.11")
     k = t.index("3.4.")
     assert date_cue(t, j, j + 10)[0] > date_cue(t, i, i + 12)[0] > date_cue(t, k, k + 8)[0]
+
+
+def _ocr_words(n, conf, tall=False):
+    from pipeline.ocr import OcrWord
+
+    return [OcrWord(f"Wort{i}", 10 + 60 * i, 100, 20 if tall else 50, 50 if tall else 20, conf, 1, 1) for i in range(n)]
+
+
+def test_ocr_turns_a_page_only_when_the_upright_reading_is_poor():
+    from PIL import Image
+
+    from pipeline.ocr import FakeEngine, ScanPage, ocr_page
+
+    img = Image.new("L", (600, 800), 255)
+    for x in range(100, 500, 8):  # some ink, so the page is not blank
+        img.paste(0, (x, 300, x + 4, 320))
+    scan = ScanPage(1, 144, 192, lambda: (img.copy(), 300.0))
+    good = FakeEngine({1: _ocr_words(20, 0.95)}, rotate=90)
+    assert ocr_page(scan, good, 10).rotation == 0  # a confident reading: OSD is not asked
+    poor = FakeEngine({1: _ocr_words(20, 0.3), 2: _ocr_words(20, 0.9)}, rotate=90)
+    page = ocr_page(scan, poor, 10)
+    assert page.rotation == 90 and page.confidence == 0.9
+    sideways = FakeEngine({1: _ocr_words(20, 0.95, tall=True), 2: _ocr_words(20, 0.93)}, rotate=270)
+    assert ocr_page(scan, sideways, 10).rotation == 270  # confident but standing in columns
+
+
+def test_binarize_keeps_faint_lines_on_grey_speckle():
+    import numpy as np
+    from PIL import Image
+
+    from pipeline.ocr import binarize
+
+    rng = np.random.default_rng(0)
+    arr = np.clip(rng.normal(240, 6, (400, 400)), 0, 255).astype(np.uint8)
+    arr[200:204, 50:350] = 150  # one faint line of 'text'
+    out = np.asarray(binarize(Image.fromarray(arr)))
+    assert (out[200:204, 50:350] == 0).all()
+    assert (out == 0).mean() < 0.02  # the speckle stays white
