@@ -39,12 +39,27 @@ def main(verbose: bool) -> None:
 @click.option("--spacy-model", default=None, help="Also use this installed spaCy pipeline's NER (e.g. de_core_news_lg).")
 @click.option("--excel-csv", is_flag=True, help="Write CSV in the German Excel dialect (';', UTF-8 BOM).")
 @click.option("--no-crops", is_flag=True, help="Do not write page crops for the review queue.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Documents with more pages fail at once with a clear error.")
+@click.option("--doc-timeout", type=float, default=1800.0, show_default=True,
+              help="Wall-clock seconds per document; a worker past it is stopped and replaced.")
+@click.option("--max-memory", "max_memory_mb", type=int, default=4096, show_default=True,
+              help="Memory limit per worker process in MB (0: none).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes here; dask: documents as tasks on a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786); without it a "
+              "LocalCluster is started.")
+@click.option("--dask-workers", type=click.IntRange(min=1), default=None,
+              help="Workers of the LocalCluster (default: --jobs).")
+@click.option("--partitioned", is_flag=True, help="Also write each table as a Parquet dataset under OUT/dataset/.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_model, excel_csv, no_crops, quiet):
+def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_model, excel_csv, no_crops,
+        max_pages, doc_timeout, max_memory_mb, executor, scheduler, dask_workers, partitioned, quiet):
     from pipeline.run import run as run_pipeline
 
     kwargs = dict(dpi=dpi, ocr_timeout=ocr_timeout, use_cache=not no_cache, extra_spacy_model=spacy_model,
-                  write_crops=not no_crops)
+                  write_crops=not no_crops, max_pages=max_pages, doc_timeout=doc_timeout,
+                  max_memory_mb=max_memory_mb)
     if jobs:
         kwargs["jobs"] = jobs
     if models_dir:
@@ -54,7 +69,8 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
     except ValueError as exc:
         raise click.UsageError(str(exc))
     try:
-        summary = run_pipeline(list(inputs), out_dir, settings, quiet=quiet, excel=excel_csv)
+        summary = run_pipeline(list(inputs), out_dir, settings, quiet=quiet, excel=excel_csv, executor=executor,
+                               scheduler=scheduler, dask_workers=dask_workers or 0, partitioned=partitioned)
     except RatsaktenError as exc:
         _fail(exc)
     if not quiet:

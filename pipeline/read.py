@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import re
 from pathlib import Path
 from typing import Iterator, Union
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 PageItem = Union[Page, ScanPage]
+PDFIUM_LOCK = threading.Lock()
 
 
 def _first_line(exc: BaseException, limit: int = 160) -> str:
@@ -373,6 +375,11 @@ def _render_pdf_page_at(path: Path, index: int, dpi: float, max_pixels: int = RE
     """The page rendered at dpi, or smaller when that would exceed max_pixels; returns the dpi used."""
     import pypdfium2 as pdfium
 
+    with PDFIUM_LOCK:  # PDFium is not thread-safe; rendering is short next to OCR
+        return _render_locked(pdfium, path, index, dpi, max_pixels)
+
+
+def _render_locked(pdfium, path: Path, index: int, dpi: float, max_pixels: int) -> tuple[Image.Image, float]:
     pdf = pdfium.PdfDocument(str(path))
     try:
         page = pdf[index]

@@ -14,10 +14,11 @@ import stat
 import sys
 import time
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_any
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from . import __version__, crops, layout, review, tables
 from .config import INPUT_SUFFIXES, Settings
@@ -185,15 +186,7 @@ def process_document(item: InputFile, out_dir: Optional[Path] = None) -> Documen
         corrector = Corrector(Resources(_WORKER["gazetteer"], lexicon), settings)
         pages: list[Page] = []
         pairs_by_page = []
-        for entry in read_document(item.path, settings, lexicon):
-            if isinstance(entry, ScanPage):
-                try:
-                    page = ocr_page(entry, _WORKER["engine"], settings.ocr_timeout)
-                except PageError as exc:  # a Tesseract timeout, a page that cannot be rendered
-                    page = Page(number=entry.number, words=[], source="ocr", width=entry.width,
-                                height=entry.height, confidence=0.0, error=str(exc))
-            else:
-                page = entry
+        for page in _read_pages(item, settings, lexicon):
             layout.arrange(page)
             pairs_by_page.append(corrector.correct_page(page))
             layout.render(page)
@@ -227,6 +220,35 @@ def process_document(item: InputFile, out_dir: Optional[Path] = None) -> Documen
         result.entities, result.decisions, result.corrections, result.review = [], [], [], []
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _ocr(entry: ScanPage, settings: Settings) -> Page:
+    try:
+        return ocr_page(entry, _WORKER["engine"], settings.ocr_timeout)
+    except PageError as exc:  # a Tesseract timeout, a page that cannot be rendered
+        return Page(number=entry.number, words=[], source="ocr", width=entry.width, height=entry.height,
+                    confidence=0.0, error=str(exc))
+
+
+def _read_pages(item: InputFile, settings: Settings, lexicon) -> Iterator[Page]:
+    """Pages in order. Scans are OCR'd by `page_threads` threads: Tesseract runs as a subprocess,
+    so threads keep several cores busy on one long document; at most 2 x threads page images are
+    in memory at once (the read stage renders them only when the OCR asks)."""
+    threads = _WORKER.get("page_threads", 1)
+    if threads <= 1:
+        for entry in read_document(item.path, settings, lexicon):
+            yield _ocr(entry, settings) if isinstance(entry, ScanPage) else entry
+        return
+    window: deque = deque()
+    with ThreadPoolExecutor(threads, thread_name_prefix="ocr") as pool:
+        for entry in read_document(item.path, settings, lexicon):
+            window.append(pool.submit(_ocr, entry, settings) if isinstance(entry, ScanPage) else entry)
+            while len(window) > 2 * threads:
+                head = window.popleft()
+                yield head.result() if isinstance(head, Future) else head
+        while window:
+            head = window.popleft()
+            yield head.result() if isinstance(head, Future) else head
 
 
 def _one_line(exc: BaseException, limit: int = 300) -> str:
@@ -410,6 +432,48 @@ def _run_isolated(todo: list[InputFile], jobs: int, settings: Settings, engine_f
                 stop(slot)
 
 
+# ---------------------------------------------------------------- Dask (many machines)
+
+def _dask_task(item: InputFile, settings: Settings, engine_factory, out_dir: Optional[Path]) -> DocumentResult:
+    """One document on a Dask worker; the models load once per worker process, on its first task."""
+    if _WORKER.get("models_dir") != str(settings.models_dir):
+        _init_worker(settings, engine_factory)
+        _WORKER["models_dir"] = str(settings.models_dir)
+        _WORKER["page_threads"] = 1
+    _WORKER["settings"] = settings
+    return process_document(item, out_dir)
+
+
+def _run_dask(todo: list[InputFile], settings: Settings, engine_factory, out_dir: Optional[Path],
+              store: Callable[[InputFile, DocumentResult], None], scheduler: Optional[str], n_workers: int) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:
+        raise EnvironmentProblem("the dask executor needs `pip install 'dask[distributed]'` "
+                                 "(or `pip install -e '.[dask]'`)") from exc
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=n_workers or settings.jobs, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        futures = {client.submit(_dask_task, f, settings, engine_factory, out_dir, key=f"ratsakten-{f.sha256}",
+                                 pure=False): f for f in todo}
+        for fut in as_completed(futures):
+            f = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as exc:  # a worker lost for good: this document fails, the run goes on
+                result = _failed(f, f"dask task failed: {type(exc).__name__}: {_one_line(exc)}")
+            store(f, result)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 # ---------------------------------------------------------------- the batch
 
 @dataclass
@@ -457,7 +521,17 @@ class _Progress:
 
 
 def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None, quiet: bool = False,
-        engine_factory: Optional[Callable[[], OcrEngine]] = None, excel: bool = False) -> RunSummary:
+        engine_factory: Optional[Callable[[], OcrEngine]] = None, excel: bool = False,
+        executor: str = "local", scheduler: Optional[str] = None, dask_workers: int = 0,
+        partitioned: bool = False) -> RunSummary:
+    """Process the inputs into the tables in out_dir.
+
+    executor "local": worker processes on this machine (`settings.jobs`); "dask": documents are
+    tasks on a Dask distributed cluster (`scheduler` address, or a LocalCluster of `dask_workers`),
+    whose workers must see the input and output paths (a shared file system). `partitioned` also
+    writes each table as a Parquet dataset of parts under out_dir/dataset/ for very large runs."""
+    if executor not in ("local", "dask"):
+        raise UsageError(f"unknown executor '{executor}' (local or dask)")
     settings = settings or Settings()
     t0 = time.perf_counter()
     if engine_factory is None:
@@ -524,8 +598,12 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None, 
         progress.update(r, cached=False)
 
     jobs = min(settings.jobs, max(1, len(todo)))
+    # fewer documents than cores (one 500-page scan): the spare cores OCR pages of the same document
+    _WORKER["page_threads"] = max(1, settings.jobs // jobs) if executor == "local" else 1
     if not todo:
         pass
+    elif executor == "dask":
+        _run_dask(todo, settings, engine_factory, out_dir, store, scheduler, dask_workers)
     elif settings.isolate:
         _run_isolated(todo, jobs, settings, engine_factory, out_dir, store)
     else:  # in-process, one at a time, without limits (debugging, tests that patch the stages)
@@ -535,6 +613,8 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None, 
     progress.close()
     ordered = sorted(list(results.values()) + failed_early, key=lambda r: (r.source_file, r.doc_id))
     counts = tables.write_all(out_dir, ordered, excel=excel)
+    if partitioned:
+        tables.write_dataset(out_dir / "dataset", ordered)
     if (out_dir / "review.sqlite").exists():  # reviewers' answers outlive a re-run
         from .review_apply import apply_answers
 

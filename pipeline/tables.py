@@ -251,3 +251,24 @@ def _remove_stale_temps(out_dir: Path, older_than: float = 600.0) -> None:
 
 def read(out_dir: Path, name: str) -> pd.DataFrame:
     return pq.read_table(Path(out_dir) / f"{name}.parquet").to_pandas()
+
+
+def write_dataset(folder: Path, results: list[DocumentResult], docs_per_part: int = 1000) -> None:
+    """Each table as a Parquet dataset (one part per `docs_per_part` documents) that pandas, DuckDB
+    and Dask read as one: `pd.read_parquet(folder / "entities")`, `FROM 'dataset/entities/*.parquet'`."""
+    import shutil
+
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    for part, start in enumerate(range(0, max(1, len(results)), docs_per_part)):
+        data = rows(results[start:start + docs_per_part])
+        for name in TABLES:
+            (tmp / name).mkdir(parents=True, exist_ok=True)
+            table = pa.Table.from_pylist(_sanitize(data[name]), schema=SCHEMAS[name])
+            pq.write_table(table, tmp / name / f"part-{part:05d}.parquet")
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
