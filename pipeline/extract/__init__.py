@@ -123,6 +123,7 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
             e.confidence = min(e.confidence, 0.55)
     entities = [e for e in entities if not any(e is d for d in drop)]
     _resolve_yearless(entities, fields.doc_date, settings)
+    _implausible_dates(entities, fields.doc_date)
     decisions = _decisions(clauses, entities, fields)
     for e in entities:
         e.needs_review = e.confidence < settings.review_threshold
@@ -224,6 +225,18 @@ _FOUND_BY = {"model": "found only by the statistical model; no rule or gazetteer
 def _why_low(e: Entity) -> str:
     how = _FOUND_BY.get(e.source, "found by " + " and ".join(e.source.split("+")))
     return f"confidence {e.confidence:.2f}: {how}"
+
+
+def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
+    """A memo rarely names a date years after it was written: an OCR-misread year ('2027')."""
+    if not doc_date:
+        return
+    limit = int(doc_date[:4]) + 2
+    for e in entities:
+        if e.label == "DATE" and e.value[:4].isdigit() and int(e.value[:4]) > limit:
+            e.confidence = min(e.confidence, 0.5)
+            e.review_reason = "; ".join(x for x in (e.review_reason, f"year {e.value[:4]} is more than two years "
+                                                    f"after the document date {doc_date}") if x)
 
 
 def _resolve_yearless(entities: list[Entity], doc_date: Optional[str], settings: Settings) -> None:

@@ -153,7 +153,11 @@ def find_dates(text: str) -> list[DateMatch]:
                 y = _year(g["y"])
                 if not month or y is None:
                     continue
-                found = [DateMatch(s, e, f"{y:04d}-{month:02d}", 0.9)]
+                if g["mon"].strip(".").isupper():  # 'MAI 2024': a stamp whose day OCR lost
+                    found = [DateMatch(s, e, f"{y:04d}-{month:02d}", 0.5,
+                                       f"stamp '{m.group(0)}' without its day: the day may be unreadable")]
+                else:
+                    found = [DateMatch(s, e, f"{y:04d}-{month:02d}", 0.9)]
             elif kind == "year":
                 y = _year(g["y"])
                 if y is None:
