@@ -456,7 +456,7 @@ def _run_dask(todo: list[InputFile], settings: Settings, engine_factory, out_dir
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=n_workers or settings.jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         futures = {client.submit(_dask_task, f, settings, engine_factory, out_dir, key=f"ratsakten-{f.sha256}",
