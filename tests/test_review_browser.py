@@ -91,10 +91,13 @@ def _known_flags(out: Path) -> dict[str, dict]:
     found = {
         "date": [r for r in rows if r["table_name"] == "entities" and "no year written" in (r["reason"] or "")],
         "city": [r for r in rows if r["table_name"] == "corrections" and r["value"] == "Oresden"],
-        "wrong": [r for r in rows if r["table_name"] == "corrections" and (r["value"] or "").startswith("Rechtsamt")],
+        "stamp": [r for r in rows if r["table_name"] == "entities" and r["value"] == "2026-05"
+                  and r["suggestion"] is None and "without its day" in (r["reason"] or "")],
     }
     for key, hits in found.items():
         assert len(hits) == 1, f"fixture flag {key!r} not found once in {[(r['value'], r['reason']) for r in rows]}"
+    # a real word, not an OCR-damaged city
+    assert not [r for r in rows if (r["value"] or "").startswith("Rechtsamt")]
     return {key: hits[0] for key, hits in found.items()}
 
 
@@ -122,7 +125,7 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
     _cli("run", str(src), "--out", str(out), "--models", str(models), "--jobs", "1", "--quiet")
     flags = _known_flags(out)
     total = len(_rows(out, "review"))
-    date, city, wrong = flags["date"], flags["city"], flags["wrong"]
+    date, city, stamp = flags["date"], flags["city"], flags["stamp"]
 
     app = ReviewServer(out)
     dialogs: list[str] = []
@@ -148,10 +151,10 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
             assert "<script>alert(1)</script>" in page.inner_text("#context")
             assert page.evaluate("document.scripts.length") == 1
 
-            # correct the yearless date (e, type, Enter), accept the city (a), reject the bad suggestion (r)
+            # correct the yearless date (e, type, Enter), accept the city (a), reject the dayless stamp (r)
             _answer_with_keys(page, app.url, date["review_id"], ["e", "Control+A", "Backspace"], "15.01.2026")
             _answer_with_keys(page, app.url, city["review_id"], ["a"])
-            _answer_with_keys(page, app.url, wrong["review_id"], ["r"])
+            _answer_with_keys(page, app.url, stamp["review_id"], ["r"])
             page.goto(app.url)
             assert (page.inner_text("#done-count"), page.inner_text("#open-count")) == ("3", str(total - 3))
             browser.close()
@@ -165,7 +168,7 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
-            for row, status in ((date, "corrected"), (city, "accepted"), (wrong, "rejected")):
+            for row, status in ((date, "corrected"), (city, "accepted"), (stamp, "rejected")):
                 page.goto(f"{app.url}item/{row['review_id']}")
                 assert page.inner_text("#status") == status
                 assert "by archivist" in page.inner_text("p.given")
@@ -184,13 +187,18 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
     _cli("apply", str(out), "--models", str(models))
     ents = {e["entity_id"]: e for e in _rows(out, "entities")}
     assert (ents[date["row_id"]]["value"], ents[date["row_id"]]["value_before_review"]) == ("2026-01-15", "--01-15")
+    # the rejected stamp had no suggestion: its value is cleared, the pipeline's kept beside it
+    assert (ents[stamp["row_id"]]["value"], ents[stamp["row_id"]]["value_before_review"]) == (None, "2026-05")
+    assert ents[stamp["row_id"]]["label"] == "DATE"
     status = {r["review_id"]: r["status"] for r in _rows(out, "review")}
-    assert [status[r["review_id"]] for r in (date, city, wrong)] == ["corrected", "accepted", "rejected"]
+    assert [status[r["review_id"]] for r in (date, city, stamp)] == ["corrected", "accepted", "rejected"]
     corr = {c["original"]: c for c in _rows(out, "corrections")}
     assert corr["Oresden"]["needs_review"] is False and corr["Oresden"]["corrected"] == "Dresden"
     learned = (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8")
     assert re.search(r"^Oresden\tDresden\treview:archivist\t\d{4}-", learned, re.MULTILINE)
-    assert "Rechtsamt" not in learned
+    # only the accepted repair is learned: nothing from the rejected stamp (nor the corrected date)
+    assert learned.splitlines()[:-1] == real_learned.decode("utf-8").splitlines()
+    assert "Rechtsamt" not in learned and "MAI" not in learned and "2026-05" not in learned
     assert (ROOT / "models" / "gazetteer" / "learned.tsv").read_bytes() == real_learned
 
     # the next run repairs 'Oresden' without asking and re-applies the other answers
@@ -206,5 +214,7 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
                not e["needs_review"] for e in ents)
     date_now = [e for e in ents if e["text"] == "15. Januar"]
     assert [(e["value"], e["value_before_review"]) for e in date_now] == [("2026-01-15", "--01-15")]
+    stamp_now = [e for e in ents if e["text"] == "MAI 2026"]
+    assert [(e["label"], e["value"], e["value_before_review"]) for e in stamp_now] == [("DATE", None, "2026-05")]
     by_value = {r["value"]: r["status"] for r in review}
-    assert by_value["--01-15"] == "corrected" and by_value["Rechtsamt."] == "rejected"
+    assert by_value["--01-15"] == "corrected" and by_value["2026-05"] == "rejected"
