@@ -14,13 +14,19 @@ from . import components  # noqa: F401 - registers the factories
 log = logging.getLogger(__name__)
 
 
-def build(models_dir: Path) -> Language:
+def _add_ner(nlp: Language, models_dir: Path) -> None:
+    """Our trained NER (models/ner, scripts/train_ner.py) goes first, when it is there. It is sourced
+    at load time rather than copied into models/spacy, so its 15 MB of weights live once in git."""
+    ner_dir = models_dir / "ner"
+    if (ner_dir / "config.cfg").exists() and "ner" not in nlp.pipe_names:
+        nlp.add_pipe("ner", source=spacy.load(ner_dir), first=True)
+
+
+def build(models_dir: Path, with_ner: bool = True) -> Language:
     """blank German + (our trained NER, if present) + rules + decisions."""
     nlp = spacy.blank("de")
-    ner_dir = models_dir / "ner"
-    if (ner_dir / "config.cfg").exists():
-        trained = spacy.load(ner_dir)
-        nlp.add_pipe("ner", source=trained)
+    if with_ner:
+        _add_ner(nlp, models_dir)
     nlp.add_pipe("ratsakten_rules", config={"models_dir": ""})
     nlp.add_pipe("ratsakten_decisions")
     nlp.meta["name"] = "ratsakten_de"
@@ -29,7 +35,7 @@ def build(models_dir: Path) -> Language:
 
 
 def save(models_dir: Path) -> Path:
-    nlp = build(models_dir)
+    nlp = build(models_dir, with_ner=False)
     out = models_dir / "spacy"
     nlp.to_disk(out)
     return out
@@ -40,6 +46,7 @@ def load(models_dir: str) -> Language:
     path = Path(models_dir) / "spacy"
     if (path / "config.cfg").exists():
         nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
+        _add_ner(nlp, Path(models_dir))
     else:  # models/spacy not built yet: the same pipeline, built in memory
         log.warning("models/spacy missing; building the pipeline in memory (run scripts/build_models.py)")
         nlp = build(Path(models_dir))
