@@ -30,8 +30,12 @@ def crop(image: Image.Image, bbox, margin_pt: float = 40.0) -> Image.Image:
     k = CROP_DPI / 72.0
     x0, y0, x1, y1 = (v * k for v in bbox)
     m = margin_pt * k
-    box = (max(0, int(x0 - 3 * m)), max(0, int(y0 - m)), min(image.width, int(x1 + 3 * m)),
-           min(image.height, int(y1 + m)))
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    # a box outside the page image (a broken page box) still gives a crop, clamped to the image
+    left = min(max(0, int(x0 - 3 * m)), max(0, image.width - 1))
+    top = min(max(0, int(y0 - m)), max(0, image.height - 1))
+    box = (left, top, max(left + 1, min(image.width, int(x1 + 3 * m))), max(top + 1, min(image.height, int(y1 + m))))
     out = image.crop(box).copy()
     draw = ImageDraw.Draw(out)
     draw.rectangle((x0 - box[0] - 2, y0 - box[1] - 2, x1 - box[0] + 2, y1 - box[1] + 2), outline=(220, 30, 30),

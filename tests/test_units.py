@@ -122,3 +122,14 @@ def test_binarize_keeps_faint_lines_on_grey_speckle():
     out = np.asarray(binarize(Image.fromarray(arr)))
     assert (out[200:204, 50:350] == 0).all()
     assert (out == 0).mean() < 0.02  # the speckle stays white
+
+
+def test_crop_of_a_box_outside_the_page_is_clamped():
+    from PIL import Image
+
+    from pipeline.crops import crop
+
+    page = Image.new("RGB", (100, 100), "white")
+    for box in ((500, 500, 600, 600), (10, 10, 20, 5), (-50, -50, -10, -10)):
+        out = crop(page, box)
+        assert 1 <= out.width <= 100 and 1 <= out.height <= 100
