@@ -9,7 +9,7 @@ On the same generated scanned corpus (>= 40 pages) and the same cores it measure
   ocrmypdf   `ocrmypdf -l deu --skip-text --jobs N` + `pdftotext` (installed only in a bench venv)
   textlayer  born-digital pages/s: ours vs a plain pdfplumber extract_words loop
   rerun      re-run on unchanged input / first run (goal <= 3 %)
-  bigscan    peak RSS (sum over the process tree) on a --big-pages scanned PDF at --jobs 2 (goal <= 1 GB)
+  bigscan    peak memory (PSS summed over the process tree) on a --big-pages scanned PDF at --jobs 2 (goal <= 1 GB)
   dask       --executor dask on a LocalCluster with 2 workers vs 1
 Medians of --repeat runs; the machine is printed with the table.
 """
@@ -91,7 +91,7 @@ def floor(images: list[Path], jobs: int) -> float:
 
 
 class RssSampler:
-    """Peak of the summed RSS of a process and all its descendants (workers included)."""
+    """Peak of the summed memory (PSS) of a process and all its descendants (workers included)."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
@@ -118,9 +118,11 @@ class RssSampler:
         while not self._stop.is_set():
             total = 0
             for p in self._tree():
+                # PSS, not RSS: forked workers share the parent's model pages (copy-on-write), and
+                # summing RSS would count those pages once per process
                 try:
-                    for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                        if line.startswith("VmRSS:"):
+                    for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
                             total += int(line.split()[1]) * 1024
                 except OSError:
                     pass
@@ -276,7 +278,7 @@ def main() -> None:
     if "bigscan" not in skip:
         big = big_scan(args.big_pages)
         dt, peak = ours([big], WORK / "out-big", 2, rss=True)
-        rows.append((f"{args.big_pages}-page scan, --jobs 2", f"{dt:.0f} s", f"peak RSS {peak / 2**20:.0f} MB "
+        rows.append((f"{args.big_pages}-page scan, --jobs 2", f"{dt:.0f} s", f"peak memory (PSS) {peak / 2**20:.0f} MB "
                                                                             f"(goal <= 1024 MB)"))
     if "dask" not in skip:
         try:

@@ -774,7 +774,7 @@ class Corrector:
             return self._apply(w, pre + learned + post, 100.0, "learned", page)
         if w.source == "text" or not core:
             return None  # a born-digital text layer is exact: only reviewers' corrections apply
-        if self._common(core) and self.zipf(core) >= 4.5 and not post[:1] in ("!", "|"):
+        if self._common(core) and self.zipf(core) >= 4.5 and post[:1] not in ("!", "|"):
             return None
         with_l, post_l = self._trailing_l(core, post)
         if with_l != core and not self.protected(core):

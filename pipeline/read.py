@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import re
+import threading
 from pathlib import Path
 from typing import Iterator, Union
 

@@ -198,8 +198,9 @@ def test_excel_csv_is_semicolon_and_bom(tmp_path):
 
 
 def test_cli_excel_csv_flag(tmp_path):
-    import cli
     from click.testing import CliRunner
+
+    import cli
 
     src = tmp_path / "in"
     src.mkdir()

@@ -6,12 +6,11 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from pipeline import tables
 from pipeline.config import Settings
 from pipeline.run import run
-
-from conftest import FIXTURES
 
 COLS = ["doc_id", "source_file", "n_pages", "text_source", "doc_type", "doc_date", "references", "status", "error"]
 

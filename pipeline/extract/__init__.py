@@ -11,8 +11,8 @@ from ..config import Settings
 from ..records import Decision, DocFields, Entity, Page
 from . import docfields
 from .components import SPANS_KEY
-from .entities import COUNCILS
 from .dates import resolve_year
+from .entities import COUNCILS
 
 __all__ = ["extract_document"]
 

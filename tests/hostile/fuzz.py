@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import warnings
 import io
 import os
 import random
@@ -29,6 +28,7 @@ import select
 import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
