@@ -122,15 +122,3 @@ def render(page: Page) -> Page:
         prev = w
     page.text = "".join(parts)
     return page
-
-
-def words_in_span(page: Page, start: int, end: int) -> list[Word]:
-    return [w for w in page.words if w.start < end and w.end > start]
-
-
-def span_bbox(words: list[Word]):
-    boxes = [w.bbox for w in words if w.bbox]
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-            max(b[3] for b in boxes))

@@ -22,6 +22,15 @@ class Word:
     end: int = -1
 
 
+def union_bbox(words: list["Word"]) -> Optional[BBox]:
+    """The box around the words that have one (None if none has)."""
+    boxes = [w.bbox for w in words if w.bbox]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
 @dataclass
 class Page:
     number: int  # 1-based
@@ -34,6 +43,10 @@ class Page:
     rotation: int = 0  # degrees applied before OCR
     skew: float = 0.0
     error: Optional[str] = None  # a page that could not be read (OCR timeout, …)
+
+    def words_in(self, start: int, end: int) -> list[Word]:
+        """The words overlapping text[start:end] (offsets set by layout.render)."""
+        return [w for w in self.words if w.start < end and w.end > start]
 
 
 @dataclass

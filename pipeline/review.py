@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .config import Settings
-from .records import DocumentResult, ReviewItem
+from .records import DocumentResult, ReviewItem, union_bbox
 
 
 def _context(text: str, start: int, end: int, width: int = 80) -> str:
@@ -50,10 +50,7 @@ def build_review(doc: DocumentResult, settings: Settings) -> list[ReviewItem]:
         page = pages.get(c.page)
         bbox = None
         if page:
-            ws = [w for w in page.words if w.start < c.end and w.end > c.start and w.bbox]
-            if ws:
-                bbox = (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws), max(w.bbox[2] for w in ws),
-                        max(w.bbox[3] for w in ws))
+            bbox = union_bbox(page.words_in(c.start, c.end))
         # value: what OCR read; suggestion: the repair (proposed, or applied when c.applied)
         items.append(ReviewItem(doc.doc_id, c.page, "corrections", f"{doc.doc_id}-c{i:04d}", "corrected",
                                 c.original, c.corrected, c.score / 100.0,

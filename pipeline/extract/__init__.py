@@ -8,25 +8,13 @@ from typing import Optional
 from spacy.language import Language
 
 from ..config import Settings
-from ..records import Decision, DocFields, Entity, Page
+from ..records import Decision, DocFields, Entity, Page, union_bbox
 from . import docfields
 from .components import SPANS_KEY
 from .dates import resolve_year
 from .entities import COUNCILS
 
 __all__ = ["extract_document"]
-
-
-def _words(page: Page, start: int, end: int):
-    return [w for w in page.words if w.start < end and w.end > start]
-
-
-def _bbox(words):
-    boxes = [w.bbox for w in words if w.bbox]
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-            max(b[3] for b in boxes))
 
 
 def _bare(token: str) -> str:
@@ -40,7 +28,7 @@ def _evidence(page: Page, start: int, end: int, base: float,
     A field is as sure as its weakest evidence: the rule, its least confident OCR word (a word
     repaired as a reviewer did before counts as read) and its lowest correction score."""
     s = settings or Settings()
-    words = _words(page, start, end)
+    words = page.words_in(start, end)
     reasons = []
     conf = base
     corrected = [w for w in words if w.corrected_from]
@@ -64,7 +52,7 @@ def _evidence(page: Page, start: int, end: int, base: float,
             how = ("as a reviewer did before" if w.correction_source == "learned"
                    else f"with score {w.correction_score or 0:.0f}")
             reasons.append(f"{what} to '{_bare(w.text)}' {how}")
-    return conf, corrected_from, reasons, _bbox(words)
+    return conf, corrected_from, reasons, union_bbox(words)
 
 
 def extract_document(pages: list[Page], nlp: Language, settings: Settings,
@@ -318,7 +306,7 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
             else:
                 reason.append("no deciding body found")
                 conf = min(conf, 0.55)
-        words = _words(page, c.start, c.end)
+        words = page.words_in(c.start, c.end)
         if page.source == "ocr" and words:
             mean = sum(w.confidence for w in words) / len(words)
             if mean < 0.7:
@@ -327,5 +315,5 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decis
         out.append(Decision(page=page.number, item=c.item, body=body, decision_date=date.value if date else None,
                             kind=c.kind, text=c.text, outcome=c.outcome, confidence=round(conf, 3),
                             start=c.start, end=c.end, votes=c.votes, review_reason="; ".join(reason),
-                            bbox=_bbox(words)))
+                            bbox=union_bbox(words)))
     return out
