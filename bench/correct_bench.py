@@ -113,17 +113,19 @@ def _cores(text: str) -> list[str]:
     return [c for c in (_core(t) for t in text.split()) if c]
 
 
+def _aligned(tokens: list[str], truth: list[str]) -> set[int]:
+    """Indexes of the tokens that the token-level alignment with the truth keeps unchanged."""
+    good: set[int] = set()
+    for op in Levenshtein.opcodes(tokens, truth):
+        if op.tag == "equal":
+            good.update(range(op.src_start, op.src_end))
+    return good
+
+
 def false_and_repaired(before: str, after: str, truth: str) -> dict:
     """Token level: correct tokens that the corrector changed (false), wrong tokens it made right."""
     b, a, t = _cores(before), _cores(after), _cores(truth)
-    good_b = set()
-    for op in Levenshtein.opcodes(b, t):
-        if op.tag == "equal":
-            good_b.update(range(op.src_start, op.src_end))
-    good_a = set()
-    for op in Levenshtein.opcodes(a, t):
-        if op.tag == "equal":
-            good_a.update(range(op.src_start, op.src_end))
+    good_b, good_a = _aligned(b, t), _aligned(a, t)
     out = Counter()
     out["correct_words"] = sum(1 for i in good_b if any(ch.isalpha() for ch in b[i]))
     out["wrong_words"] = len(b) - len(good_b)
@@ -147,14 +149,7 @@ def false_and_repaired(before: str, after: str, truth: str) -> dict:
 
 def false_examples(before: str, after: str, truth: str, limit: int = 20) -> list[tuple[str, str]]:
     b, a, t = _cores(before), _cores(after), _cores(truth)
-    good_b = set()
-    for op in Levenshtein.opcodes(b, t):
-        if op.tag == "equal":
-            good_b.update(range(op.src_start, op.src_end))
-    good_a = set()
-    for op in Levenshtein.opcodes(a, t):
-        if op.tag == "equal":
-            good_a.update(range(op.src_start, op.src_end))
+    good_b, good_a = _aligned(b, t), _aligned(a, t)
     out = []
     for op in Levenshtein.opcodes(b, a):
         if op.tag != "equal" and any(i in good_b for i in range(op.src_start, op.src_end)) and \
