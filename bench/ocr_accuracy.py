@@ -210,6 +210,8 @@ class CachingEngine:
         self.seconds = 0.0  # what the calls took when they really ran
         self.wall = 0.0  # what they took now (cache reads are fast)
         self.calls = 0
+        if hasattr(engine, "recognize_adaptive"):  # only engines that have it: ocr_page asks with getattr
+            self.recognize_adaptive = self._recognize_adaptive
 
     def _settings(self) -> str:
         return json.dumps({k: v for k, v in sorted(vars(self.engine).items()) if isinstance(v, (int, float, str))})
@@ -242,11 +244,20 @@ class CachingEngine:
                             lambda: self.engine.recognize(image, dpi, timeout, **kwargs),
                             lambda ws: [vars(w) for w in ws], lambda rows: [OcrWord(**r) for r in rows])
 
+    def _recognize_adaptive(self, image: Image.Image, dpi: float, timeout: float) -> list:
+        from pipeline.ocr import OcrWord
+
+        return self._cached("recognize_adaptive", image, dpi, {},
+                            lambda: self.engine.recognize_adaptive(image, dpi, timeout),
+                            lambda ws: [vars(w) for w in ws], lambda rows: [OcrWord(**r) for r in rows])
+
     def orientation(self, image: Image.Image, dpi: float, timeout: float, **kwargs: Any) -> int:
         return self._cached("orientation", image, dpi, kwargs,
                             lambda: self.engine.orientation(image, dpi, timeout, **kwargs), int, int)
 
     def __getattr__(self, name: str) -> Any:  # psm, lang, … of the wrapped engine
+        if name.startswith("recognize") or name.startswith("_") or name == "engine":
+            raise AttributeError(name)
         return getattr(self.engine, name)
 
 
