@@ -44,6 +44,25 @@ class Page:
     skew: float = 0.0
     error: Optional[str] = None  # a page that could not be read (OCR timeout, …)
 
+    def render(self) -> "Page":
+        """Build the text from the words in order (a space within a line, a newline between lines,
+        a blank line between blocks) and give every word its offsets; returns the page."""
+        parts: list[str] = []
+        pos = 0
+        prev: Word | None = None
+        for w in self.words:
+            if prev is not None:
+                sep = " " if w.line == prev.line else ("\n\n" if w.block != prev.block else "\n")
+                parts.append(sep)
+                pos += len(sep)
+            w.start = pos
+            parts.append(w.text)
+            pos += len(w.text)
+            w.end = pos
+            prev = w
+        self.text = "".join(parts)
+        return self
+
     def words_in(self, start: int, end: int) -> list[Word]:
         """The words overlapping text[start:end] (offsets set by layout.render)."""
         return [w for w in self.words if w.start < end and w.end > start]
