@@ -89,7 +89,7 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
               help="Folder or file the run was given, to find the originals for File size and sha512 (repeatable).")
 def export(out_dir, fmt, base_url, inputs):
     from pipeline.errors import UsageError as RatsaktenUsageError
-    from pipeline.export_oparl import export_oparl
+    from pipeline.export.oparl import export_oparl
 
     try:
         counts = export_oparl(out_dir, base_url=base_url, inputs=list(inputs))
@@ -153,8 +153,8 @@ def apply(out_dir, models_dir):
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the scores (default: OUT_DIR/evaluation.json).")
 def evaluate(out_dir, truth_dir, json_path):
-    from pipeline.evaluate import evaluate as score
-    from pipeline.evaluate import format_report, write_json
+    from evaluation.samples import evaluate as score
+    from evaluation.samples import format_report, write_json
 
     scores = score(out_dir, truth_dir)
     if not scores["documents"]["truth"]:

@@ -67,7 +67,7 @@ def _karlsruhe_texts() -> list[str]:
 def _ehri_texts() -> list[str]:
     if not EHRI.exists():
         return []
-    from pipeline.evaluate_real import alto_text
+    from evaluation.real import alto_text
 
     return [alto_text(p) for p in sorted(EHRI.glob("*.xml"))]
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 BBox = tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF points
 
@@ -29,6 +32,31 @@ def union_bbox(words: list["Word"]) -> Optional[BBox]:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
             max(b[3] for b in boxes))
+
+
+@dataclass
+class OcrWord:
+    """One word as the OCR engine reports it, in pixels of the image it was given."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0-1
+    block: int
+    line: int  # unique line key within the page
+
+
+@dataclass
+class ScanPage:
+    """A page that needs OCR; the image is produced lazily so that pages stream one at a time."""
+
+    number: int
+    width: float  # PDF points
+    height: float
+    render: "Callable[[], tuple[Image.Image, float]]"  # -> (image, dpi)
+    reason: str = ""
 
 
 @dataclass

@@ -22,7 +22,7 @@ from PIL import Image
 
 from pipeline import tables
 from pipeline.config import INPUT_SUFFIXES, Settings
-from pipeline.ocr import OcrWord
+from pipeline.records import OcrWord
 from pipeline.run import run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate, format_report
+from evaluation.samples import evaluate, format_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

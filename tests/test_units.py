@@ -87,15 +87,17 @@ def test_issue_date_cues():
 
 
 def _ocr_words(n, conf, tall=False):
-    from pipeline.ocr import OcrWord
+    from pipeline.records import OcrWord
 
     return [OcrWord(f"Wort{i}", 10 + 60 * i, 100, 20 if tall else 50, 50 if tall else 20, conf, 1, 1) for i in range(n)]
 
 
 def test_ocr_turns_a_page_only_when_the_upright_reading_is_poor():
+    from fakes import FakeEngine
     from PIL import Image
 
-    from pipeline.ocr import FakeEngine, ScanPage, ocr_page
+    from pipeline.ocr import ocr_page
+    from pipeline.records import ScanPage
 
     img = Image.new("L", (600, 800), 255)
     for x in range(100, 500, 8):  # some ink, so the page is not blank

@@ -36,6 +36,7 @@ ROOT = HERE.parent.parent
 REGRESSIONS = HERE / "regressions"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # tests/fakes.py
 
 import make_corpus as mc  # noqa: E402
 
@@ -152,8 +153,10 @@ def _prepare(fake_ocr: bool = True) -> None:
     global _READY
     if _READY:
         return
+    from fakes import FakeEngine
+
     from pipeline.config import Settings
-    from pipeline.ocr import FakeEngine, OcrWord
+    from pipeline.records import OcrWord
     from pipeline.run import _init_worker
 
     class _Engine(FakeEngine):

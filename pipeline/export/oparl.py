@@ -33,8 +33,8 @@ from urllib.parse import quote, urlparse
 
 import pandas as pd
 
-from . import tables
-from .errors import UsageError
+from .. import tables
+from ..errors import UsageError
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 OPARL_VERSION = "https://schema.oparl.org/1.1/"
