@@ -52,14 +52,17 @@ def main(verbose: bool) -> None:
 @click.option("--dask-workers", type=click.IntRange(min=1), default=None,
               help="Workers of the LocalCluster (default: --jobs).")
 @click.option("--partitioned", is_flag=True, help="Also write each table as a Parquet dataset under OUT/dataset/.")
+@click.option("--apply-answers", is_flag=True,
+              help="Write the reviewers' answers (OUT/review.sqlite) into the new tables, as `cli.py apply` does.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_model, excel_csv, no_crops,
-        max_pages, doc_timeout, max_memory_mb, executor, scheduler, dask_workers, partitioned, quiet):
+        max_pages, doc_timeout, max_memory_mb, executor, scheduler, dask_workers, partitioned, apply_answers, quiet):
     from pipeline.run import run as run_pipeline
 
     kwargs = dict(dpi=dpi, ocr_timeout=ocr_timeout, use_cache=not no_cache, extra_spacy_model=spacy_model,
                   write_crops=not no_crops, max_pages=max_pages, doc_timeout=doc_timeout,
-                  max_memory_mb=max_memory_mb)
+                  max_memory_mb=max_memory_mb, executor=executor, scheduler=scheduler, dask_workers=dask_workers or 0,
+                  excel_csv=excel_csv, partitioned=partitioned, progress=not quiet, apply_answers=apply_answers)
     if jobs:
         kwargs["jobs"] = jobs
     if models_dir:
@@ -69,8 +72,7 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
     except ValueError as exc:
         raise click.UsageError(str(exc))
     try:
-        summary = run_pipeline(list(inputs), out_dir, settings, quiet=quiet, excel=excel_csv, executor=executor,
-                               scheduler=scheduler, dask_workers=dask_workers or 0, partitioned=partitioned)
+        summary = run_pipeline(list(inputs), out_dir, settings)
     except RatsaktenError as exc:
         _fail(exc)
     if not quiet:

@@ -88,9 +88,9 @@ def run_pipeline(inputs: list[Path], out_dir: Path) -> dict[str, Any]:
     if REUSE and (out_dir / "documents.parquet").exists():
         return {"seconds": None, "reused": True}
 
-    settings = Settings(use_cache=False, write_crops=False)
+    settings = Settings(use_cache=False, write_crops=False, progress=False)
     t0 = time.perf_counter()
-    summary = run(inputs, out_dir, settings, quiet=True)
+    summary = run(inputs, out_dir, settings)
     return {"seconds": round(time.perf_counter() - t0, 1), "documents": summary.documents,
             "failed": summary.failed}
 

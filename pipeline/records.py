@@ -108,6 +108,7 @@ class Correction:
     applied: bool
     needs_review: bool = False
     reason: str = ""
+    correction_id: str = ""  # '<doc_id>-c0007', given once by number_rows
 
 
 @dataclass
@@ -128,6 +129,7 @@ class Entity:
     country: Optional[str] = None
     geonames_id: Optional[int] = None
     source: str = "rule"  # rule | gazetteer | model | model+rule
+    entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
 
 
 @dataclass
@@ -146,6 +148,7 @@ class Decision:
     needs_review: bool = False
     review_reason: str = ""
     bbox: Optional[BBox] = None
+    decision_id: str = ""  # '<doc_id>-d0003', given once by number_rows
 
 
 @dataclass
@@ -176,6 +179,7 @@ class ReviewItem:
     context: str = ""
     status: str = "open"
     crop: Optional[str] = None  # PNG path relative to the output folder
+    review_id: str = ""  # '<doc_id>-r0004', given when the queue is built
 
 
 @dataclass
@@ -196,6 +200,7 @@ class DocumentResult:
     review: list[ReviewItem] = field(default_factory=list)
     also_seen_as: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    learned_used: dict[str, str] = field(default_factory=dict)  # learned repairs that could touch its words
 
     @property
     def text_source(self) -> Optional[str]:
@@ -208,3 +213,14 @@ class DocumentResult:
     def ocr_confidence(self) -> Optional[float]:
         vals = [p.confidence for p in self.pages if p.source == "ocr" and p.confidence is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
+
+
+def number_rows(doc: DocumentResult) -> None:
+    """Give every entity, decision and correction its row id, once: every later stage (review,
+    crops, tables, answers) uses these ids and never renumbers."""
+    for i, e in enumerate(doc.entities):
+        e.entity_id = f"{doc.doc_id}-e{i:04d}"
+    for i, d in enumerate(doc.decisions):
+        d.decision_id = f"{doc.doc_id}-d{i:04d}"
+    for i, c in enumerate(doc.corrections):
+        c.correction_id = f"{doc.doc_id}-c{i:04d}"

@@ -239,10 +239,10 @@ def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | N
     for r in data["decisions"]:
         index[("decisions", r["decision_id"])] = r
     seen: dict[str, int] = {}
-    for r in data["corrections"]:  # row ids as review.py numbers them: per document, in order
+    for r in data["corrections"]:  # tables written before corrections had an id: numbered as they were
         i = seen.get(r["doc_id"], 0)
         seen[r["doc_id"]] = i + 1
-        index[("corrections", f"{r['doc_id']}-c{i:04d}")] = r
+        index[("corrections", r.get("correction_id") or f"{r['doc_id']}-c{i:04d}")] = r
     changed: set[str] = set()
     learned: list[tuple[str, str, str, str]] = []
     gazetteer = None

@@ -19,7 +19,8 @@ from pipeline import review, tables
 from pipeline.answers import AnswerStore, match
 from pipeline.config import Settings
 from pipeline.correct import Corrector, Resources
-from pipeline.extract import _evidence, _resolve_yearless, _why_low
+from pipeline.extract import _evidence, _resolve_yearless
+from pipeline.review import _why_low
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.records import Correction, Decision, DocFields, DocumentResult, Entity, Page, Word
 from pipeline.review_app import create_server
@@ -118,11 +119,12 @@ def test_review_rows_show_the_reading_and_the_suggestion():
     ]
     doc.decisions = [Decision(1, "1", "Stadtrat Dresden", None, "beschluss", "Der Stadtrat beschließt.", None, 0.55,
                               start=0, end=7, review_reason="no decision date found")]
-    review.mark(doc, Settings())
+    review.decide(doc, Settings())
     rows = review.build_review(doc, Settings())
     by = {(r.table_name, r.field): r for r in rows}
-    assert by[("documents", "doc_date")].reason == "no issue date found on the first pages" or \
-        by[("documents", "doc_date")].value is None
+    # no issue date was found: a documents row asks for it, with the generic reason
+    undated = by[("documents", "doc_date")]
+    assert (undated.value, undated.confidence, undated.reason, undated.row_id) == (None, 0.0, "issue date uncertain", DOC)
     assert by[("decisions", "decision_date")].value is None
     applied = [r for r in rows if r.table_name == "corrections"]
     assert [(r.value, r.suggestion) for r in applied] == [("Oresden", "Dresden"), ("Dresdcn", "Dresden")]

@@ -201,8 +201,8 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
     assert "Rechtsamt" not in learned and "MAI" not in learned and "2026-05" not in learned
     assert (ROOT / "models" / "gazetteer" / "learned.tsv").read_bytes() == real_learned
 
-    # the next run repairs 'Oresden' without asking and re-applies the other answers
-    _cli("run", str(src), "--out", str(out), "--models", str(models), "--jobs", "1", "--quiet")
+    # the next run repairs 'Oresden' without asking and, asked to, re-applies the other answers
+    _cli("run", str(src), "--out", str(out), "--models", str(models), "--jobs", "1", "--quiet", "--apply-answers")
     review = _rows(out, "review")
     assert not [r for r in review if r["value"] == "Oresden"]
     assert [r["status"] for r in review if r["status"] == "open"] == ["open"] * (total - 3)

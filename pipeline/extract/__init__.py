@@ -113,10 +113,6 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
     _resolve_yearless(entities, fields.doc_date, settings)
     _implausible_dates(entities, fields.doc_date)
     decisions = _decisions(clauses, entities, fields)
-    for e in entities:
-        e.needs_review = e.confidence < settings.review_threshold
-        if e.needs_review and not e.review_reason:
-            e.review_reason = _why_low(e)
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return entities, decisions, fields
 
@@ -204,15 +200,6 @@ def home_city(pages: list[Page], entities: list[Entity]) -> Optional[str]:
     if german:
         return max(set(german), key=lambda v: (german.count(v), -german.index(v)))
     return None
-
-
-_FOUND_BY = {"model": "found only by the statistical model; no rule or gazetteer agrees",
-             "rule": "found by a pattern rule only", "gazetteer": "found by the gazetteer only"}
-
-
-def _why_low(e: Entity) -> str:
-    how = _FOUND_BY.get(e.source, "found by " + " and ".join(e.source.split("+")))
-    return f"confidence {e.confidence:.2f}: {how}"
 
 
 def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
