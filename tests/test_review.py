@@ -20,9 +20,9 @@ from pipeline.answers import AnswerStore, match
 from pipeline.config import Settings
 from pipeline.correct import Corrector, Resources
 from pipeline.extract import _evidence, _resolve_yearless
-from pipeline.review import _why_low
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.records import Correction, Decision, DocFields, DocumentResult, Entity, Page, Word
+from pipeline.review import _why_low
 from pipeline.review_app import create_server
 from pipeline.review_apply import apply_answers, name_pairs, normalise
 

@@ -1,8 +1,6 @@
 """End to end: the CLI over the fixture corpus, checked through the Parquet tables."""
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 from click.testing import CliRunner

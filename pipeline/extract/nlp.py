@@ -9,7 +9,9 @@ from typing import Optional
 import spacy
 from spacy.language import Language
 
+from ..errors import EnvironmentProblem
 from . import components  # noqa: F401 - registers the factories
+from .cues import Cues
 
 log = logging.getLogger(__name__)
 
@@ -22,20 +24,22 @@ def _add_ner(nlp: Language, models_dir: Path) -> None:
         nlp.add_pipe("ner", source=spacy.load(ner_dir), first=True)
 
 
-def build(models_dir: Path, with_ner: bool = True) -> Language:
-    """blank German + (our trained NER, if present) + rules + decisions."""
+def build(models_dir: Path, cues: Cues, with_ner: bool = True) -> Language:
+    """blank German + (our trained NER, if present) + rules (with these cue lists) + decisions."""
     nlp = spacy.blank("de")
     if with_ner:
         _add_ner(nlp, models_dir)
     nlp.add_pipe("ratsakten_rules", config={"models_dir": ""})
+    nlp.get_pipe("ratsakten_rules").cues = cues
     nlp.add_pipe("ratsakten_decisions")
     nlp.meta["name"] = "ratsakten_de"
     nlp.meta["description"] = "Ratsakten: rules, gazetteers and a NER model trained on GermEval/LER/Europeana"
     return nlp
 
 
-def save(models_dir: Path) -> Path:
-    nlp = build(models_dir, with_ner=False)
+def save(models_dir: Path, cues: Cues) -> Path:
+    """Write models/spacy: config, meta and one folder per component (the rules' cues.json)."""
+    nlp = build(models_dir, cues, with_ner=False)
     out = models_dir / "spacy"
     nlp.to_disk(out)
     return out
@@ -44,13 +48,11 @@ def save(models_dir: Path) -> Path:
 @lru_cache(maxsize=2)
 def load(models_dir: str) -> Language:
     path = Path(models_dir) / "spacy"
-    if (path / "config.cfg").exists():
-        nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
-        _add_ner(nlp, Path(models_dir))
-    else:  # models/spacy not built yet: the same pipeline, built in memory
-        log.warning("models/spacy missing; building the pipeline in memory (run scripts/build_models.py)")
-        nlp = build(Path(models_dir))
-        nlp.get_pipe("ratsakten_rules").models_dir = models_dir
+    if not (path / "config.cfg").exists():
+        raise EnvironmentProblem(f"{path} is missing: run `python scripts/build_models.py` "
+                                 f"(or use a complete checkout)")
+    nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
+    _add_ner(nlp, Path(models_dir))
     return nlp
 
 
@@ -60,4 +62,6 @@ def load_extra(name: str) -> Optional[Language]:
     try:
         return spacy.load(name, disable=["parser", "lemmatizer", "attribute_ruler", "tagger", "morphologizer"])
     except OSError as exc:
-        raise RuntimeError(f"spaCy model '{name}' is not installed: {exc}") from exc
+        raise EnvironmentProblem(f"spaCy model '{name}' is not installed (install it with "
+                                 f"`python -m spacy download {name}` on a machine that may download, or leave out "
+                                 f"--spacy-model)") from exc
