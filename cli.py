@@ -9,13 +9,16 @@ from pathlib import Path
 import click
 
 from pipeline.config import Settings
-from pipeline.errors import ExitCode, RatsaktenError
+from pipeline.errors import ExitCode, Interrupted, RatsaktenError, UsageError
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "outputs"
 
 
 def _fail(exc: RatsaktenError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    """The one place where a library error becomes a line on stderr and an exit code."""
+    prefix = "" if isinstance(exc, Interrupted) else "error: "
+    click.echo(f"{prefix}{exc}", err=True)
+    logging.getLogger("ratsakten").debug("details", exc_info=exc)
     sys.exit(int(exc.exit_code))
 
 
@@ -70,11 +73,14 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
     try:
         settings = Settings(**kwargs)
     except ValueError as exc:
-        raise click.UsageError(str(exc))
+        _fail(UsageError(str(exc)))
     try:
         summary = run_pipeline(list(inputs), out_dir, settings)
     except RatsaktenError as exc:
         _fail(exc)
+    except KeyboardInterrupt:  # Ctrl-C before the run took over the signal: nothing was written
+        click.echo("interrupted before any document was done; nothing written", err=True)
+        sys.exit(int(ExitCode.interrupted))
     if not quiet:
         rows = ", ".join(f"{k} {v}" for k, v in summary.rows.items())
         click.echo(f"{summary.documents} documents ({summary.failed} failed, {summary.cached} cached), "
@@ -90,14 +96,13 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
 @click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="Folder or file the run was given, to find the originals for File size and sha512 (repeatable).")
 def export(out_dir, fmt, base_url, inputs):
-    from pipeline.errors import UsageError as RatsaktenUsageError
     from pipeline.export.oparl import export_oparl
 
     try:
         counts = export_oparl(out_dir, base_url=base_url, inputs=list(inputs))
-    except RatsaktenUsageError as exc:
-        raise click.UsageError(str(exc))
-    except (RatsaktenError, OSError) as exc:
+    except RatsaktenError as exc:
+        _fail(exc)
+    except OSError as exc:
         raise click.ClickException(str(exc))
     objects = ", ".join(f"{k} {v}" for k, v in counts.items() if k[:1].isupper())
     click.echo(f"OParl 1.1 -> {out_dir / 'oparl'}: {objects}; {counts['lists']} list pages, "
@@ -138,10 +143,15 @@ def apply(out_dir, models_dir):
     from pipeline.review_apply import apply_answers
 
     if not (out_dir / "review.sqlite").exists():
-        raise click.UsageError(f"no answers in {out_dir}: review first with `python cli.py review {out_dir}`")
+        _fail(UsageError(f"no answers in {out_dir}: review first with `python cli.py review {out_dir}`"))
+    from pipeline.outdir import OutputLock
+
     try:
-        s = apply_answers(out_dir, models_dir)
-    except (RatsaktenError, OSError) as exc:
+        with OutputLock(out_dir, "apply"):
+            s = apply_answers(out_dir, models_dir)
+    except RatsaktenError as exc:
+        _fail(exc)
+    except OSError as exc:
         raise click.ClickException(str(exc))
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.by_status.items())) or "none"
     click.echo(f"{s.applied} answers applied ({statuses}); {s.stale} no longer asked; "
@@ -158,9 +168,11 @@ def evaluate(out_dir, truth_dir, json_path):
     from evaluation.samples import evaluate as score
     from evaluation.samples import format_report, write_json
 
+    if not (out_dir / "documents.parquet").exists():
+        _fail(UsageError(f"no tables in {out_dir}: run `python cli.py run INPUT... --out {out_dir}` first"))
     scores = score(out_dir, truth_dir)
     if not scores["documents"]["truth"]:
-        raise click.UsageError(f"no *.truth.json under {truth_dir}")
+        _fail(UsageError(f"no *.truth.json under {truth_dir}"))
     json_path = json_path or out_dir / "evaluation.json"
     write_json(scores, json_path)
     click.echo(format_report(scores))

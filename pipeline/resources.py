@@ -6,7 +6,10 @@ worker that is replaced starts in milliseconds; a Dask worker loads its own once
 from __future__ import annotations
 
 import os
+import re
+import socket
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 from spacy.language import Language
@@ -55,13 +58,45 @@ class Resources:
         return res
 
 
-def check_environment(settings: Settings) -> None:
-    """Tesseract, its language model and models/ are there: checked once, before any file is opened."""
-    ok, why = tesseract_available(settings.lang)
-    if not ok:
-        raise EnvironmentProblem(
-            f"{why}. Install it with: sudo apt-get install -y tesseract-ocr tesseract-ocr-{settings.lang} "
-            f"(or run `make setup`).")
-    if not (settings.models_dir / "gazetteer").is_dir():
-        raise EnvironmentProblem(f"models folder {settings.models_dir} has no gazetteer/: "
-                                 f"run `python scripts/build_models.py` or use a complete checkout")
+def check_environment(settings: Settings, ocr: bool = True) -> None:
+    """Everything a run needs is there, checked once before any file is opened: Tesseract and its
+    language model, models/, a --spacy-model, and for Dask the package and the scheduler."""
+    if ocr:
+        ok, why = tesseract_available(settings.lang)
+        if not ok:
+            raise EnvironmentProblem(
+                f"{why}. Install it with: sudo apt-get install -y tesseract-ocr tesseract-ocr-{settings.lang} "
+                f"(or run `make setup`).")
+    for sub in ("gazetteer", "spacy"):
+        if not (settings.models_dir / sub).is_dir():
+            raise EnvironmentProblem(f"models folder {settings.models_dir} has no {sub}/: "
+                                     f"run `python scripts/build_models.py` or use a complete checkout")
+    if settings.extra_spacy_model:
+        import spacy.util
+
+        name = settings.extra_spacy_model
+        if not (spacy.util.is_package(name) or Path(name).is_dir()):
+            raise EnvironmentProblem(f"spaCy model '{name}' is not installed: install it as a package "
+                                     f"(`pip install {name}`), give a folder, or leave out --spacy-model")
+    if settings.executor == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError as exc:
+            raise EnvironmentProblem("the dask executor needs `pip install 'dask[distributed]'` "
+                                     "(or `pip install -e '.[dask]'`)") from exc
+        if settings.scheduler:
+            _check_scheduler(settings.scheduler)
+
+
+def _check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """A scheduler that does not answer is said at once, not after Dask's 30-second wait."""
+    m = re.fullmatch(r"(?:tcp://)?\[?([^\]/]+?)\]?:(\d+)/?", address.strip())
+    if not m:
+        raise EnvironmentProblem(f"--scheduler {address} is no address: give it as tcp://HOST:PORT "
+                                 f"(what `dask scheduler` prints)")
+    host, port = m.group(1), int(m.group(2))
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise EnvironmentProblem(f"no Dask scheduler answers at {address} ({exc.strerror or exc}): start one "
+                                 f"with `dask scheduler`, or leave out --scheduler to use a local cluster") from exc

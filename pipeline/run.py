@@ -10,22 +10,26 @@ executor's business (executors.py).
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
 from . import crops, layout, review, tables
 from .cache import ResultCache, cache_key, original_text, relevant_learned
-from .config import Settings
+from .config import INPUT_SUFFIXES, Settings
 from .correct import Corrector, finish_offsets
-from .errors import DocumentError, EnvironmentProblem, PageError
+from .errors import DocumentError, EnvironmentProblem, Interrupted, PageError, UsageError
 from .executors import one_line, run_dask, run_forked, run_in_process
 from .gazetteer import load_learned
 from .inputs import InputFile, collect
 from .ocr import ocr_page
+from .outdir import OutputLock, check_out_dir
 from .progress import Progress
 from .read import read_document
 from .records import DocumentResult, Page, ScanPage, number_rows
@@ -131,60 +135,110 @@ class RunSummary:
 def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
         engine_factory: Optional[EngineFactory] = None) -> RunSummary:
     """Process the inputs into the tables in out_dir (every option is in `settings`;
-    `engine_factory` replaces Tesseract in tests)."""
+    `engine_factory` replaces Tesseract in tests).
+
+    Usage and environment problems are found before any file is read. One run holds out_dir at a
+    time. On SIGINT/SIGTERM the documents already done are written and `Interrupted` is raised."""
     settings = settings or Settings()
     t0 = time.perf_counter()
-    if engine_factory is None:
-        check_environment(settings)
-    found = collect(inputs)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    key = cache_key(settings)
-    cache = ResultCache(out_dir, key, settings.use_cache)
-    learned = load_learned(settings.models_dir / "gazetteer" / "learned.tsv")
-    results: dict[str, DocumentResult] = {}
-    todo: list[InputFile] = []
-    for f in found.files:
-        r = cache.load(f.sha256, learned)
-        if r is None:
-            todo.append(f)
-            continue
-        r.source_file, r.also_seen_as = f.source_file, list(f.also)
-        results[f.sha256] = r
-    cached = len(results)
-    progress = Progress(len(found.files), settings.progress)
-    for r in results.values():
-        progress.update(r, cached=True)
+    check_out_dir(out_dir)
+    check_environment(settings, ocr=engine_factory is None)
+    with OutputLock(out_dir), _stop_on_signals() as signals:
+        found = collect(inputs)
+        if not found.files and not found.failed:
+            raise UsageError(f"no PDF or image files ({', '.join('*' + s for s in INPUT_SUFFIXES)}) found under "
+                             f"{', '.join(str(p) for p in inputs)}: nothing to do")
+        key = cache_key(settings)
+        cache = ResultCache(out_dir, key, settings.use_cache)
+        learned = load_learned(settings.models_dir / "gazetteer" / "learned.tsv")
+        results: dict[str, DocumentResult] = {}
+        todo: list[InputFile] = []
+        for f in found.files:
+            r = cache.load(f.sha256, learned)
+            if r is None:
+                todo.append(f)
+                continue
+            r.source_file, r.also_seen_as = f.source_file, list(f.also)
+            results[f.sha256] = r
+        cached = len(results)
+        progress = Progress(len(found.files), settings.progress)
+        for r in results.values():
+            progress.update(r, cached=True)
 
-    def store(f: InputFile, r: DocumentResult) -> None:
-        results[f.sha256] = r
-        cache.store(f.sha256, r)
-        progress.update(r, cached=False)
+        def store(f: InputFile, r: DocumentResult) -> None:
+            results[f.sha256] = r
+            cache.store(f.sha256, r)
+            progress.update(r, cached=False)
 
-    jobs = min(settings.jobs, max(1, len(todo)))
-    if not todo:
-        pass
-    elif settings.executor == "dask":
-        run_dask(todo, settings, engine_factory, process_document, out_dir, store, plugin_name=f"ratsakten-{key}")
-    else:
+        interrupted: Optional[Interrupted] = None
         try:
-            res = Resources.load(settings, engine_factory)
-        except (MemoryError, OSError, ValueError, ImportError) as exc:
-            raise EnvironmentProblem(f"cannot load the models: {type(exc).__name__}: {one_line(exc)}") from exc
-        # fewer documents than cores (one 500-page scan): the spare cores OCR pages of the same document
-        res.page_threads = settings.page_threads or max(1, settings.jobs // jobs)
-        if settings.isolate:
-            run_forked(todo, jobs, res, process_document, out_dir, store)
-        else:
-            run_in_process(todo, res, process_document, out_dir, store)
-    progress.close()
-    ordered = sorted(list(results.values()) + found.failed, key=lambda r: (r.source_file, r.doc_id))
-    counts = tables.write_all(out_dir, ordered, excel=settings.excel_csv)
-    if settings.partitioned:
-        tables.write_dataset(out_dir / "dataset", ordered)
-    _answers(out_dir, settings)
+            _execute(todo, settings, engine_factory, out_dir, store, key)
+        except Interrupted as exc:  # the documents done so far are written below; a re-run resumes
+            interrupted = exc
+        signals.disarm()  # a second Ctrl-C must not cut the tables short (they are atomic anyway)
+        progress.close()
+        ordered = sorted(list(results.values()) + found.failed, key=lambda r: (r.source_file, r.doc_id))
+        counts = tables.write_all(out_dir, ordered, excel=settings.excel_csv)
+        if settings.partitioned:
+            tables.write_dataset(out_dir / "dataset", ordered)
+        if interrupted is not None:
+            raise Interrupted(interrupted.signum, f"interrupted: {len(results)} of {len(found.files)} documents "
+                                                  f"done and written to {out_dir}; run the same command again "
+                                                  f"to resume (finished documents are not read again)")
+        _answers(out_dir, settings)
     failed = sum(r.status == "failed" for r in ordered)
     return RunSummary(documents=len(ordered), failed=failed, pages=sum(len(r.pages) for r in ordered),
                       cached=cached, seconds=time.perf_counter() - t0, rows=counts, out_dir=out_dir)
+
+
+def _execute(todo: list[InputFile], settings: Settings, engine_factory: Optional[EngineFactory],
+             out_dir: Path, store, key: str) -> None:
+    """Hand the documents to the executor the settings name."""
+    if not todo:
+        return
+    if settings.executor == "dask":
+        run_dask(todo, settings, engine_factory, process_document, out_dir, store, plugin_name=f"ratsakten-{key}")
+        return
+    jobs = min(settings.jobs, len(todo))
+    try:
+        res = Resources.load(settings, engine_factory)
+    except (MemoryError, OSError, ValueError, ImportError) as exc:
+        raise EnvironmentProblem(f"cannot load the models: {type(exc).__name__}: {one_line(exc)}") from exc
+    # fewer documents than cores (one 500-page scan): the spare cores OCR pages of the same document
+    res.page_threads = settings.page_threads or max(1, settings.jobs // jobs)
+    if settings.isolate:
+        run_forked(todo, jobs, res, process_document, out_dir, store)
+    else:
+        run_in_process(todo, res, process_document, out_dir, store)
+
+
+class _Signals:
+    def __init__(self) -> None:
+        self.armed = True
+
+    def disarm(self) -> None:
+        self.armed = False
+
+    def handler(self, signum, frame) -> None:
+        if self.armed:
+            self.armed = False
+            raise Interrupted(signum)
+
+
+@contextmanager
+def _stop_on_signals():
+    """SIGINT and SIGTERM raise `Interrupted` once (in the main thread only: elsewhere, e.g. inside
+    a caller's thread, the default handling stays)."""
+    state = _Signals()
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+    old = {sig: signal.signal(sig, state.handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield state
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 def _answers(out_dir: Path, settings: Settings) -> None:

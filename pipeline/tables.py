@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .outdir import file_mode
 from .records import DocumentResult
 
 S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
@@ -148,6 +149,7 @@ def _stage(path: Path, write) -> str:
     """Write to a hidden temporary file beside path and flush it to disk; returns its name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, file_mode())  # mkstemp makes it 0600: tables are meant to be shared
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -187,16 +189,17 @@ def _stage_table(out_dir: Path, name: str, records: list[dict], excel: bool) -> 
     try:
         path = out_dir / f"{name}.parquet"
         staged.append((_stage(path, lambda tmp: pq.write_table(table, tmp)), path))
-        df = table.to_pandas()
+        # integer columns stay integers in CSV even with empty cells ('2825297', not '2825297.0')
+        df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         for col in df.columns:
             if df[col].dtype == object or str(df[col].dtype).startswith("str"):
                 df[col] = df[col].map(_defuse)
         path = out_dir / f"{name}.csv"
         # CRLF line ends (RFC 4180): the csv module quotes a cell only for characters of the line
         # terminator, so with "\n" a bare "\r" in page text went unquoted and split the row
-        if excel:  # German Excel: ';' between cells, and a BOM so that umlauts open right
-            staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig",
-                                                              lineterminator="\r\n")), path))
+        if excel:  # German Excel: ';' between cells, decimal commas, and a BOM so that umlauts open right
+            staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, sep=";", decimal=",",
+                                                              encoding="utf-8-sig", lineterminator="\r\n")), path))
         else:
             staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8",
                                                               lineterminator="\r\n")), path))

@@ -94,11 +94,11 @@ def test_learned_gazetteer_repairs_without_asking():
 
 def test_yearless_date_and_model_only_names_are_flagged_with_reasons():
     s = Settings()
-    e = Entity("DATE", "15. Januar", "--01-15", 1, 0, 10, 0.95)
+    e = Entity("DATE", "15. Januar", "XXXX-01-15", 1, 0, 10, 0.95)
     _resolve_yearless([e], "2025-11-26", s)
-    assert e.value == "--01-15" and e.confidence == s.yearless_date_confidence
+    assert e.value == "XXXX-01-15" and e.confidence == s.yearless_date_confidence
     assert e.review_reason == "no year written; 01-15 is too far from the document date 2025-11-26"
-    near = Entity("DATE", "3. Dezember", "--12-03", 1, 0, 11, 0.95)
+    near = Entity("DATE", "3. Dezember", "XXXX-12-03", 1, 0, 11, 0.95)
     _resolve_yearless([near], "2025-11-26", Settings(yearless_date_confidence=0.3))
     assert near.value == "2025-12-03" and near.confidence == 0.3
     assert near.review_reason == "no year written; year 2025 taken from the document date 2025-11-26"
@@ -161,7 +161,7 @@ def out(tmp_path) -> Path:
                 corrected_from="Chmeinyzkyj", start=11),
         _entity(1, "PERSON", "Dr. Matthias Wöhrte", "Matthias Wöhrte", 0.5, "PERSON: OCR confidence 0.25 on 'Wöhrte'",
                 start=24),
-        _entity(2, "DATE", "23. Oktober", "--10-23", 0.5,
+        _entity(2, "DATE", "23. Oktober", "XXXX-10-23", 0.5,
                 "no year written; 10-23 is too far from the document date 2025-03-26", start=53),
         _entity(3, "PERSON", "Kosten", "Kosten", 0.4, "confidence 0.40: found only by the statistical model"),
     ])
@@ -181,7 +181,7 @@ def out(tmp_path) -> Path:
                 "CITY: OCR confidence 0.30 on 'Chmeinyzkyj'; corrected to 'Chmelnyzkyj' with score 91", text[:40]),
         _review(2, "entities", f"{DOC}-e0001", "value", "Matthias Wöhrte", None,
                 "PERSON: OCR confidence 0.25 on 'Wöhrte'", text[10:60]),
-        _review(3, "entities", f"{DOC}-e0002", "value", "--10-23", None, f"DATE: no year written {XSS}",
+        _review(3, "entities", f"{DOC}-e0002", "value", "XXXX-10-23", None, f"DATE: no year written {XSS}",
                 text[40:120]),
         _review(4, "entities", f"{DOC}-e0003", "value", "Kosten", None, "PERSON: model only", text[120:]),
         _review(5, "corrections", f"{DOC}-c0000", "corrected", "Oresden", "Dresden", "similar to Dresden", text[90:]),
@@ -247,7 +247,7 @@ def test_apply_writes_answers_into_tables_and_learned_gazetteer(out, models):
         ("Chmelnyzkyj", None, False)
     assert (ents["1"]["value"], ents["1"]["value_before_review"]) == ("Matthias Wöhrle", "Matthias Wöhrte")
     assert ents["1"]["text"] == "Dr. Matthias Wöhrte"  # the page text is what it is
-    assert (ents["2"]["value"], ents["2"]["value_before_review"]) == ("2025-10-23", "--10-23")
+    assert (ents["2"]["value"], ents["2"]["value_before_review"]) == ("2025-10-23", "XXXX-10-23")
     assert (ents["3"]["value"], ents["3"]["value_before_review"]) == (None, "Kosten")  # rejected: cleared
     corr = _rows(out, "corrections")
     assert [(c["corrected"], c["applied"], c["needs_review"]) for c in corr] == \
@@ -281,7 +281,7 @@ def test_apply_is_idempotent_and_a_later_answer_wins(out, models):
     assert {name: _rows(out, name) for name in tables.TABLES} == first
     assert (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8") == learned
     ent = next(e for e in first["entities"] if e["entity_id"].endswith("2"))
-    assert (ent["value"], ent["value_before_review"]) == ("2025-10-23", "--10-23")
+    assert (ent["value"], ent["value_before_review"]) == ("2025-10-23", "XXXX-10-23")
 
 
 def test_answers_follow_their_item_when_a_rerun_renumbers_the_queue(out, models):

@@ -186,7 +186,7 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
     # apply: the tables and the learned gazetteer (of the temporary models copy)
     _cli("apply", str(out), "--models", str(models))
     ents = {e["entity_id"]: e for e in _rows(out, "entities")}
-    assert (ents[date["row_id"]]["value"], ents[date["row_id"]]["value_before_review"]) == ("2026-01-15", "--01-15")
+    assert (ents[date["row_id"]]["value"], ents[date["row_id"]]["value_before_review"]) == ("2026-01-15", "XXXX-01-15")
     # the rejected stamp had no suggestion: its value is cleared, the pipeline's kept beside it
     assert (ents[stamp["row_id"]]["value"], ents[stamp["row_id"]]["value_before_review"]) == (None, "2026-05")
     assert ents[stamp["row_id"]]["label"] == "DATE"
@@ -213,8 +213,8 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
     assert any(e["label"] == "CITY" and e["value"] == "Dresden" and e["corrected_from"] == "Oresden" and
                not e["needs_review"] for e in ents)
     date_now = [e for e in ents if e["text"] == "15. Januar"]
-    assert [(e["value"], e["value_before_review"]) for e in date_now] == [("2026-01-15", "--01-15")]
+    assert [(e["value"], e["value_before_review"]) for e in date_now] == [("2026-01-15", "XXXX-01-15")]
     stamp_now = [e for e in ents if e["text"] == "MAI 2026"]
     assert [(e["label"], e["value"], e["value_before_review"]) for e in stamp_now] == [("DATE", None, "2026-05")]
     by_value = {r["value"]: r["status"] for r in review}
-    assert by_value["--01-15"] == "corrected" and by_value["2026-05"] == "rejected"
+    assert by_value["XXXX-01-15"] == "corrected" and by_value["2026-05"] == "rejected"

@@ -12,7 +12,7 @@ from ..records import Decision, DocFields, Entity, Page, union_bbox
 from . import docfields
 from .components import SPANS_KEY
 from .cues import Cues
-from .dates import resolve_year
+from .dates import is_yearless, resolve_year
 
 __all__ = ["extract_document"]
 
@@ -215,11 +215,11 @@ def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
 
 def _resolve_yearless(entities: list[Entity], doc_date: Optional[str], settings: Settings) -> None:
     for e in entities:
-        if e.label == "DATE" and e.value.startswith("--"):
+        if e.label == "DATE" and is_yearless(e.value):
             value, why = resolve_year(e.value, doc_date)
             e.review_reason = why
             e.confidence = min(e.confidence, settings.yearless_date_confidence)
-            if value:  # otherwise the value stays '--MM-DD': the year is unknown
+            if value:  # otherwise the value stays 'XXXX-MM-DD': the year is unknown
                 e.value = value
 
 
