@@ -5,19 +5,32 @@ session); the band tests use a tiny hand-made gazetteer so that their numbers ar
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
-from pipeline import layout
 from pipeline.config import DEFAULT_MODELS, Settings
-from pipeline.correct import Corrector, Resources, finish_offsets, ocr_key, ocr_score, real_edits
+from pipeline.correct import CandidateIndex, CorrectionSettings, DocumentState, correct_page
+from pipeline.correct.model import ocr_key, ocr_score, real_edits
 from pipeline.gazetteer import City, Gazetteer, load_gazetteer
 from pipeline.lexicon import compound_parts, load_lexicon
 from pipeline.records import Page, Word
 
 
+@dataclass
+class Resources:
+    """The index a worker builds once, and the reviewers' learned repairs."""
+    index: CandidateIndex
+    learned: dict[str, str]
+
+
+def _resources(g: Gazetteer, lexicon: dict[str, float]) -> Resources:
+    return Resources(CandidateIndex.build(g, lexicon), g.learned)
+
+
 @pytest.fixture(scope="module")
 def res() -> Resources:
-    return Resources(load_gazetteer(str(DEFAULT_MODELS)), load_lexicon(str(DEFAULT_MODELS)))
+    return _resources(load_gazetteer(str(DEFAULT_MODELS)), load_lexicon(str(DEFAULT_MODELS)))
 
 
 def _page(text: str, conf: float = 0.6, source: str = "ocr") -> Page:
@@ -32,9 +45,8 @@ def _page(text: str, conf: float = 0.6, source: str = "ocr") -> Page:
 
 def _run(res: Resources, text: str, conf: float = 0.6, source: str = "ocr", settings: Settings | None = None):
     page = _page(text, conf, source)
-    pairs = Corrector(res, settings or Settings()).correct_page(page)
-    layout.render(page)
-    return page, finish_offsets(page, pairs)
+    return correct_page(page, DocumentState(), res.index, CorrectionSettings.from_settings(settings or Settings()),
+                        res.learned)
 
 
 # ---------------------------------------------------------------- repairs
@@ -163,7 +175,7 @@ def _tiny(**learned) -> Resources:
                           "Mandelstadt": city("Mandelstadt", 4)},
                   learned=dict(learned))
     lexicon = {"die": 7.5, "und": 7.4, "stadt": 5.7, "der": 7.4}
-    return Resources(g, lexicon)
+    return _resources(g, lexicon)
 
 
 def test_two_close_candidates_give_a_suggestion_not_a_repair():
