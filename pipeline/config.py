@@ -82,6 +82,13 @@ class Settings:
         if self.max_memory_mb and self.max_memory_mb < 512:
             raise ValueError(f"max_memory_mb must be 0 (no limit) or at least 512, not {self.max_memory_mb}")
 
+    @property
+    def correction(self):
+        """The correction stage's thresholds (pipeline/correct/settings.py), with this run's bands."""
+        from .correct.settings import CorrectionSettings
+
+        return CorrectionSettings.from_settings(self)
+
     def result_fingerprint(self) -> str:
         """The result-changing settings as text, for the cache key."""
-        return ";".join(f"{name}={getattr(self, name)}" for name in self.RESULT_FIELDS)
+        return ";".join(f"{name}={getattr(self, name)}" for name in self.RESULT_FIELDS) + f";{self.correction!r}"

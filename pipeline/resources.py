@@ -15,8 +15,7 @@ from typing import Callable, Optional
 from spacy.language import Language
 
 from .config import Settings
-from .correct import Corrector
-from .correct import Resources as CorrectionResources
+from .correct import CandidateIndex, CorrectionSettings
 from .errors import EnvironmentProblem
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import load_lexicon
@@ -32,13 +31,11 @@ class Resources:
     lexicon: dict[str, float]
     gazetteer: Gazetteer
     nlp: Language
+    correction_index: CandidateIndex
+    correction_settings: CorrectionSettings
     extra: Optional[Language] = None  # a user's spaCy pipeline whose NER is an extra signal
     learned: dict[str, str] = field(default_factory=dict)  # reviewers' repairs: OCR reading -> value
     page_threads: int = 1  # threads that OCR the pages of one document
-
-    @property
-    def correction(self) -> CorrectionResources:
-        return CorrectionResources(self.gazetteer, self.lexicon)
 
     @classmethod
     def load(cls, settings: Settings, engine_factory: Optional[EngineFactory] = None) -> "Resources":
@@ -49,11 +46,14 @@ class Resources:
         os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's own threads are 4-8x slower on few cores
         engine = engine_factory() if engine_factory else TesseractEngine(settings.lang, settings.psm)
         gazetteer = load_gazetteer(str(settings.models_dir))
-        res = cls(settings=settings, engine=engine, lexicon=load_lexicon(str(settings.models_dir)),
-                  gazetteer=gazetteer, nlp=nlp_mod.load(str(settings.models_dir)),
+        lexicon = load_lexicon(str(settings.models_dir))
+        correction = settings.correction
+        res = cls(settings=settings, engine=engine, lexicon=lexicon, gazetteer=gazetteer,
+                  nlp=nlp_mod.load(str(settings.models_dir)),
+                  correction_index=CandidateIndex.build(gazetteer, lexicon, correction),
+                  correction_settings=correction,
                   extra=nlp_mod.load_extra(settings.extra_spacy_model) if settings.extra_spacy_model else None,
                   learned=dict(gazetteer.learned))
-        Corrector(res.correction, settings)
         res.nlp("Der Stadtrat Dresden hat am 31. März 2022 beschlossen.")
         return res
 

@@ -1,6 +1,6 @@
 """The stage order, for one document and for a batch; nothing else.
 
-    read -> ocr -> layout -> correct -> extract -> review -> crops      (process_document)
+    read -> ocr -> layout -> correct (renders the text) -> extract -> review -> crops    (process_document)
     inputs -> cache -> executor(process_document) -> tables              (run)
 
 Stages are modules that take and return records (pipeline/records.py); the models they read
@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 from . import crops, layout, review, tables
 from .cache import ResultCache, cache_key, original_text, relevant_learned
 from .config import INPUT_SUFFIXES, Settings
-from .correct import Corrector, finish_offsets
+from .correct import DocumentState, correct_page
 from .errors import DocumentError, EnvironmentProblem, Interrupted, PageError, UsageError
 from .executors import one_line, run_dask, run_forked, run_in_process
 from .gazetteer import load_learned
@@ -49,16 +49,13 @@ def process_document(item: InputFile, res: Resources, out_dir: Optional[Path] = 
     result = DocumentResult(doc_id=item.doc_id, source_file=item.source_file, path=str(item.path),
                             sha256=item.sha256, also_seen_as=list(item.also))
     try:
-        corrector = Corrector(res.correction, settings)
+        spellings = DocumentState()  # the document's own spellings, across its pages
         pages: list[Page] = []
-        pairs_by_page = []
         for page in read_pages(item, res):
-            layout.arrange(page)
-            pairs_by_page.append(corrector.correct_page(page))
-            layout.render(page)
+            page, corrections = correct_page(layout.arrange(page), spellings, res.correction_index,
+                                             res.correction_settings, res.learned)
             pages.append(page)
-        for page, pairs in zip(pages, pairs_by_page):
-            result.corrections.extend(finish_offsets(page, pairs))
+            result.corrections.extend(corrections)
         result.pages = pages
         result.learned_used = relevant_learned(original_text(result), res.learned)
         result.entities, result.decisions, result.fields = extract_document(pages, res.nlp, settings, res.extra)

@@ -18,7 +18,7 @@ import cli
 from pipeline import review, tables
 from pipeline.answers import AnswerStore, match
 from pipeline.config import Settings
-from pipeline.correct import Corrector, Resources
+from pipeline.correct import CandidateIndex, CorrectionSettings, DocumentState, correct_page
 from pipeline.extract import _evidence, _resolve_yearless
 from pipeline.gazetteer import Gazetteer, load_gazetteer
 from pipeline.records import Correction, Decision, DocFields, DocumentResult, Entity, Page, Word
@@ -85,9 +85,9 @@ def test_a_repair_a_reviewer_made_before_is_not_doubted_again():
 
 def test_learned_gazetteer_repairs_without_asking():
     g = Gazetteer(learned={"Oresden": "Dresden"})
-    corrector = Corrector(Resources(g, {}), Settings())
-    word = Word("Oresden,", None, 0.2, "ocr")
-    corr = corrector._try_name(word, Page(1, [word], "ocr"))
+    page, [corr] = correct_page(Page(1, [Word("Oresden,", None, 0.2, "ocr")], "ocr"), DocumentState(),
+                                CandidateIndex.build(g, {}), CorrectionSettings.from_settings(Settings()), g.learned)
+    [word] = page.words
     assert (corr.applied, corr.needs_review, corr.source, word.text) == (True, False, "learned", "Dresden,")
     assert word.correction_source == "learned"
 
