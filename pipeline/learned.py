@@ -188,7 +188,7 @@ def read_learned(path: Path, floor: float = LEARN_FLOOR) -> LearnedFile:
             else:
                 out.refused.append(got)
     for r in out.refused:
-        log.warning("%s: not applying '%s' -> '%s': %s", path, r.original, r.corrected, r.why)
+        log.warning("%s: not applying %r -> %r: %s", path, r.original, r.corrected, r.why)
     return out
 
 
@@ -235,5 +235,5 @@ def append_learned(path: Path, repairs: list[LearnedRepair | Rejection]) -> tupl
             tmp.write_text(old + buf.getvalue(), encoding="utf-8")
             os.replace(tmp, path)
     for r in refused:
-        log.warning("not learned: '%s' -> '%s' (%s at %s): %s", r.original, r.corrected, r.who, r.when, r.why)
+        log.warning("not learned: %r -> %r (%r at %r): %s", r.original, r.corrected, r.who, r.when, r.why)
     return n, refused
