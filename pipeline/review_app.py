@@ -667,7 +667,7 @@ def create_server(out_dir: Path, host: str = "127.0.0.1", port: int = 0, who: st
     server = make_server(bind.address, port, app, server_class=server_class, handler_class=handler_class)
     port = server.server_port
     app.hosts = host_check(bind, port, tuple(allow_hosts))
-    shown = "127.0.0.1" if bind.wildcard else bind.address
+    shown = ("127.0.0.1" if bind.family == socket.AF_INET else "::1") if bind.wildcard else bind.address
     return server, f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 

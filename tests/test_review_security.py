@@ -133,14 +133,14 @@ def _post(port: int, host: str, body: str, cookie: str = "", family: int = socke
 
 # ---------------------------------------------------------------- Host allowlist
 
-BINDS = ["0.0.0.0", "", "127.1", "LOCALHOST", "127.0.0.1", "localhost"] + (["::1"] if _has_ipv6_loopback() else [])
+BINDS = ["0.0.0.0", "", "127.1", "LOCALHOST", "127.0.0.1", "localhost"] + (["::1", "::"] if _has_ipv6_loopback() else [])
 
 
 @pytest.mark.parametrize("bind", BINDS, ids=lambda b: repr(b))
 def test_forged_host_headers_are_refused_however_the_app_is_bound(serve, bind):
     app = serve(bind)
     port = app.port
-    family = socket.AF_INET6 if bind == "::1" else socket.AF_INET
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
     forged = [f"evil.example:{port}", "evil.example", f"127.0.0.1.nip.io:{port}", f"localhost.evil.example:{port}",
               f"localtest.me:{port}", f"localhost:{port + 1}", f"evil.example:{port}@localhost",
               f"localhost:{port}, evil.example:{port}", "", "[::1", f"::1:{port}", f"0.0.0.0:{port}"]
@@ -152,7 +152,7 @@ def test_forged_host_headers_are_refused_however_the_app_is_bound(serve, bind):
             assert status == 400, (bind, host, path, status)
             assert SECRET.encode() not in body
     # the rebinding page cannot answer either, not even with a session and token it got legitimately
-    own = "[::1]" if bind == "::1" else "127.0.0.1"
+    own = "[::1]" if ":" in bind else "127.0.0.1"
     status, page = _get(port, f"/item/{DOC}-r0000", f"{own}:{port}", family)
     assert status == 200 and SECRET.encode() in page
     cookie = re.search(rb"Set-Cookie: (ratsakten_review=[^;]+)", page).group(1).decode()
@@ -213,7 +213,7 @@ def _closed_within(s: socket.socket, seconds: float) -> bytes:
 
 
 def test_a_body_that_never_comes_is_dropped_while_others_are_served(serve):
-    app = serve(timeout=1.5)
+    app = serve(timeout=3.0)
     host = f"127.0.0.1:{app.port}"
     silent = _connect(app.port)
     silent.sendall(f"POST /answer HTTP/1.1\r\nHost: {host}\r\nContent-Length: 200\r\n\r\n".encode())
@@ -234,12 +234,12 @@ def test_a_body_that_never_comes_is_dropped_while_others_are_served(serve):
     dripper = threading.Thread(target=drip, daemon=True)
     dripper.start()
     t = time.monotonic()
-    assert _get(app.port, "/", host)[0] == 200  # another client, served at once
-    assert time.monotonic() - t < 1.0
-    answer = _closed_within(silent, 4.0)
+    assert _get(app.port, "/", host)[0] == 200  # another client, served while the two are held
+    assert time.monotonic() - t < 2.5
+    answer = _closed_within(silent, 6.0)
     assert answer.startswith(b"HTTP/1.0 408") or answer == b""
-    _closed_within(trickle, 4.0)  # a byte every 0.2 s does not reset the clock
-    assert time.monotonic() - start < 4.5
+    _closed_within(trickle, 6.0)  # a byte every 0.2 s (28 s in all) does not reset the clock
+    assert time.monotonic() - start < 7.0
     stop.set()
     silent.close()
     trickle.close()
