@@ -114,12 +114,15 @@ def export(out_dir, fmt, base_url, inputs):
                    "With --export, write all answers given so far to a CSV file instead.")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but localhost lets others change the answers.")
+              help="Address to listen on; anything but a loopback address lets others change the answers.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="Port (0: a free one).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (a proxy's or DNS alias's; repeatable). The app "
+                   "always answers to localhost, the bound address and this machine's names, and to no other.")
 @click.option("--user", "who", default=None, help="Reviewer name stored with each answer (default: login name).")
 @click.option("--export", "export_csv", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the answers (OUT_DIR/review.sqlite) to this CSV file and exit.")
-def review(out_dir, host, port, who, export_csv):
+def review(out_dir, host, port, allow_hosts, who, export_csv):
     from pipeline import review_app
 
     try:
@@ -127,7 +130,7 @@ def review(out_dir, host, port, who, export_csv):
             n = review_app.export_answers(out_dir, export_csv)
             click.echo(f"{n} answers -> {export_csv}", err=True)
             return
-        review_app.serve(out_dir, host=host, port=port, who=who, announce=click.echo)
+        review_app.serve(out_dir, host=host, port=port, who=who, announce=click.echo, allow_hosts=allow_hosts)
     except RatsaktenError as exc:
         _fail(exc)
     except OSError as exc:  # port taken, address not available
