@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from .answers import AnswerStore, match
 from .errors import UsageError
+from .extract.dates import is_yearless
 from .review_apply import is_date_field, normalise, proposal
 
 log = logging.getLogger("ratsakten.review")
@@ -325,7 +326,7 @@ class ReviewApp:
         date_hint = ""
         if is_date:
             missing = (' <span class="hint" id="prefill-hint">no year was written: type the whole date</span>'
-                       if not prefill and str(proposal(row) or "").startswith("--") else "")
+                       if not prefill and is_yearless(str(proposal(row) or "")) else "")
             date_hint = ' <span class="hint">YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY</span>' + missing
         placeholder = ' placeholder="DD.MM.YYYY"' if is_date else ""
         hidden = (f'<input type="hidden" name="review_id" value="{esc(rid)}">'
@@ -422,7 +423,7 @@ save it, <kbd>Esc</kbd> leave it · <kbd>n</kbd> next open item.</p>
 
 
 def _acceptable(row: dict, value: str | None, label: str | None) -> str:
-    """Prefill the correction box only with what the form accepts: a yearless '--10-23' is not a date
+    """Prefill the correction box only with what the form accepts: a yearless 'XXXX-10-23' is not a date
     the reviewer can save, so the box starts empty (with a hint) rather than with a value it refuses."""
     if value is None:
         return ""

@@ -59,7 +59,7 @@ def out(tmp_path) -> Path:
            "y1": None, "source": "rule", "confidence": 0.5, "corrected_from": None}
     tables.write_table(out, "entities", [
         dict(ent, entity_id=f"{DOC}-e0000", label="CITY", text=SECRET, value=SECRET, end=20, review_reason="model"),
-        dict(ent, entity_id=f"{DOC}-e0001", label="DATE", text="23. Oktober", value="--10-23", end=35,
+        dict(ent, entity_id=f"{DOC}-e0001", label="DATE", text="23. Oktober", value="XXXX-10-23", end=35,
              review_reason="no year written"),
     ])
     tables.write_table(out, "corrections", [
@@ -70,7 +70,7 @@ def out(tmp_path) -> Path:
     ])
     tables.write_table(out, "review", [
         _review(0, "entities", f"{DOC}-e0000", "value", SECRET, None, "CITY: model only"),
-        _review(1, "entities", f"{DOC}-e0001", "value", "--10-23", None, "DATE: no year written"),
+        _review(1, "entities", f"{DOC}-e0001", "value", "XXXX-10-23", None, "DATE: no year written"),
         _review(2, "corrections", f"{DOC}-c0000", "corrected", "onate", "Donate", "similar to Donate"),
         _review(3, "corrections", f"{DOC}-c0001", "corrected", "Oresden", "Dresden", "similar to Dresden"),
     ])
@@ -311,7 +311,7 @@ def test_a_yearless_date_is_not_prefilled_with_what_the_form_refuses(serve):
     status, page = _get(app.port, f"/item/{DOC}-r0001", host)
     assert status == 200
     box = re.search(rb'<input id="new" name="new" value="([^"]*)"', page).group(1)
-    assert box == b""  # not '--10-23'
+    assert box == b""  # not 'XXXX-10-23'
     assert b"no year was written: type the whole date" in page and b'placeholder="DD.MM.YYYY"' in page
     # a prefill that is there is one the form takes: the city keeps its name
     status, page = _get(app.port, f"/item/{DOC}-r0000", host)
