@@ -96,7 +96,10 @@ MISSING = "-"  # pseudo-label: tokens with unknown annotation
 
 GERMEVAL_DEV = "SuperGLEBer/data/NER/Wiki_News/dev.tsv"
 GERMEVAL_TEST = "SuperGLEBer/data/NER/Wiki_News/test.tsv"
-LER_FILE = "SuperGLEBer/data/NER/Legal/test.conll"
+LER_FILES = ("SuperGLEBer/data/NER/Legal/test.conll", "SuperGLEBer/data/NER/Legal/dev.conll")
+EUROPARL_TRAIN = "SuperGLEBer/data/NER/EuroParl/train.tsv"
+EUROPARL_DEV = "SuperGLEBer/data/NER/EuroParl/dev.tsv"
+EUROPARL_TEST = "SuperGLEBer/data/NER/EuroParl/test.tsv"
 EUROPEANA_GLOB = "ner-corpora/enp_DE.*.bio/*.bio"
 
 # Label mappings (documented in the module docstring).
@@ -109,6 +112,7 @@ LER_MAP = {
     "VT": MISSING, "RS": MISSING, "LIT": MISSING,
 }
 EUROPEANA_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC", "BER": "PER"}
+EUROPARL_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
 
 Sentence = tuple[list[str], list[str]]  # words, IOB2 tags with mapped labels
 
@@ -171,6 +175,29 @@ def read_germeval(path: Path) -> list[Sentence]:
             prefix, label = _split_tag(cols[2])
             words.append(cols[1])
             tags.append((prefix, map_germeval(label) if prefix != "O" else "O"))
+    if words:
+        sents.append((words, normalise_iob(tags)))
+    return sents
+
+
+def read_europarl(path: Path, mapped: bool = True) -> list[Sentence]:
+    """German Europarl NER TSV: token, lemma, POS, chunk, NER (IOB1); blank line between sentences.
+
+    ``mapped=False`` keeps the original labels (for scoring)."""
+    sents: list[Sentence] = []
+    words: list[str] = []
+    tags: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) < 5:
+                if words:
+                    sents.append((words, normalise_iob(tags)))
+                    words, tags = [], []
+                continue
+            prefix, label = _split_tag(cols[4])
+            words.append(cols[0])
+            tags.append((prefix, (EUROPARL_MAP.get(label, "O") if mapped else label) if prefix != "O" else "O"))
     if words:
         sents.append((words, normalise_iob(tags)))
     return sents
@@ -260,14 +287,20 @@ def has_entity(sent: Sentence) -> bool:
 
 
 def load_sources(data: Path) -> dict[str, list[Sentence]]:
+    """Sentence pools that ``split_sources`` splits by a seeded shuffle."""
     sources = {
         "germeval_dev": read_germeval(data / GERMEVAL_DEV),
-        "ler": read_ler(data / LER_FILE),
+        "ler": [s for f in LER_FILES for s in read_ler(data / f)],
         "europeana": [],
     }
     for path in sorted(data.glob(EUROPEANA_GLOB)):
         sources["europeana"].extend(read_europeana(path))
     return sources
+
+
+def load_fixed_splits(data: Path) -> dict[str, tuple[list[Sentence], list[Sentence]]]:
+    """Sources that come with their own train/dev split (test stays unread)."""
+    return {"europarl": (read_europarl(data / EUROPARL_TRAIN), read_europarl(data / EUROPARL_DEV))}
 
 
 # --------------------------------------------------------------------------
@@ -358,7 +391,7 @@ EMBED_MULTIHASH = """[components.ner.model.tok2vec.embed]
 width = {width}
 attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
 rows = [{rows_norm}, {rows_other}, {rows_other}, {rows_shape}]
-include_static_vectors = false"""
+include_static_vectors = {static}"""
 
 # Character variant: embeddings of the first/last nC/2 UTF-8 bytes + hashed NORM.
 EMBED_CHAR = """[components.ner.model.tok2vec.embed]
@@ -374,7 +407,7 @@ feature = "NORM"
 
 def build_config(args) -> str:
     embed = (EMBED_CHAR if args.embed == "char" else EMBED_MULTIHASH).format(
-        width=args.width, rows_norm=args.rows_norm, rows_other=args.rows_other,
+        static="true" if args.features else "false", width=args.width, rows_norm=args.rows_norm, rows_other=args.rows_other,
         rows_shape=max(1000, args.rows_other // 2))
     return CONFIG_TEMPLATE.format(
         embed=embed, width=args.width, depth=args.depth, hidden=args.hidden,
@@ -477,16 +510,22 @@ def add_whitespace_tokens(train_pairs, prob, seed):
     return out
 
 
-def split_sources(sources, dev_frac, empty_frac, seed):
+def split_sources(sources, dev_frac, empty_frac, seed, fixed=None):
+    """Seeded dev hold-out per pooled source; ``fixed`` sources bring their own (train, dev)."""
     train, dev, stats = [], [], {}
-    for name in sorted(sources):
+    fixed = fixed or {}
+    for name in sorted({*sources, *fixed}):
         rng = random.Random(f"{seed}-{name}")  # split independent of the other sources
-        sents = list(sources[name])
-        rng.shuffle(sents)
-        n_dev = round(len(sents) * dev_frac)
-        dev_part, train_part = sents[:n_dev], sents[n_dev:]
+        if name in fixed:
+            train_part, dev_part = list(fixed[name][0]), list(fixed[name][1])
+            sents = train_part + dev_part
+        else:
+            sents = list(sources[name])
+            rng.shuffle(sents)
+            n_dev = round(len(sents) * dev_frac)
+            dev_part, train_part = sents[:n_dev], sents[n_dev:]
         kept = [s for s in train_part
-                if name == "germeval_dev" or has_entity(s) or rng.random() < empty_frac]
+                if name in ("germeval_dev", "europarl") or has_entity(s) or rng.random() < empty_frac]
         train.extend((name, s) for s in kept)
         dev.extend((name, s) for s in dev_part)
         ents = lambda ss: sum(1 for s in ss for sp in iob_to_spans(s[1]) if sp[2] in SCORED)
@@ -519,7 +558,13 @@ def main(argv=None) -> int:
     ap.add_argument("--dev-frac", type=float, default=0.10)
     ap.add_argument("--empty-frac", type=float, default=0.25,
                     help="share of LER/Europeana training sentences without entities to keep")
-    ap.add_argument("--sources", default="germeval_dev,ler,europeana")
+    ap.add_argument("--sources", default="germeval_dev,ler,europeana,europarl")
+    ap.add_argument("--select-weights", default="germeval_dev=2,europarl=1,ler=0.5,europeana=0.5",
+                    help="weights of the sources' dev micro F1 in the selection score")
+    ap.add_argument("--features", type=Path, default=Path("models/gazetteer"),
+                    help="gazetteer dir for the static feature vectors (scripts/ner_features.py); '' = none")
+    ap.add_argument("--word-vectors", type=Path, default=None,
+                    help=".npz from scripts/train_ner_vectors.py, appended to the feature vectors")
     ap.add_argument("--germeval-repeat", type=int, default=2,
                     help="how often each GermEval-dev training sentence appears per epoch")
     ap.add_argument("--augment", type=float, default=0.0,
@@ -537,6 +582,8 @@ def main(argv=None) -> int:
     ap.add_argument("--learn-rate", type=float, default=0.001)
     ap.add_argument("--batch-stop", type=int, default=1000)
     args = ap.parse_args(argv)
+    if args.features is not None and str(args.features) in ("", "."):
+        args.features = None
 
     import spacy
     from spacy.tokens import Doc, DocBin
@@ -550,8 +597,11 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     wanted = [s.strip() for s in args.sources.split(",") if s.strip()]
-    sources = {k: v for k, v in load_sources(args.data).items() if k in wanted}
-    train_pairs, dev_pairs, stats = split_sources(sources, args.dev_frac, args.empty_frac, args.seed)
+    pooled = {k: v for k, v in load_sources(args.data).items() if k in wanted}
+    fixed = {k: v for k, v in load_fixed_splits(args.data).items() if k in wanted}
+    sources = sorted({*pooled, *fixed})
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in args.select_weights.split(","))}
+    train_pairs, dev_pairs, stats = split_sources(pooled, args.dev_frac, args.empty_frac, args.seed, fixed)
     if args.augment > 0:
         aug = augment_mentions(train_pairs, args.augment, args.seed)
         stats["augmented_copies"] = len(aug)
@@ -562,6 +612,11 @@ def main(argv=None) -> int:
 
     config = load_config_from_str(build_config(args))
     nlp = spacy.blank("de")
+    if args.features:
+        from ner_features import build_vectors
+
+        words = {w for _, (ws, _) in train_pairs for w in ws}
+        stats["feature_vectors"] = build_vectors(nlp.vocab, args.features, words, args.word_vectors)
     nlp.add_pipe("ner", config={k: v for k, v in config["components"]["ner"].items() if k != "factory"})
     ner = nlp.get_pipe("ner")
     for lab in LABELS:
@@ -616,7 +671,8 @@ def main(argv=None) -> int:
                 res = evaluate()
                 # Selection score: mean over sources of PER/LOC/ORG micro F1, so that the
                 # big Europeana dev part does not drown GermEval (news/wiki) and LER (legal).
-                f = round(sum(res[n]["f"] for n in sources) / len(sources), 4)
+                f = round(sum(weights.get(n, 1.0) * res[n]["f"] for n in sources)
+                          / sum(weights.get(n, 1.0) for n in sources), 4)
                 history.append({"step": step, "epoch": epoch, "minutes": round(elapsed / 60, 2),
                                 "loss": round(float(losses.get("ner", 0.0)), 1), "dev_score": f,
                                 "dev_all_f": res["all"]["micro"]["f"],
@@ -660,6 +716,7 @@ def main(argv=None) -> int:
     })
     if args.out.exists():
         shutil.rmtree(args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     final.to_disk(args.out)
     info = {
         "seed": args.seed,
