@@ -18,10 +18,17 @@ log = logging.getLogger(__name__)
 
 def _add_ner(nlp: Language, models_dir: Path) -> None:
     """Our trained NER (models/ner, scripts/train_ner.py) goes first, when it is there. It is sourced
-    at load time rather than copied into models/spacy, so its 15 MB of weights live once in git."""
+    at load time rather than copied into models/spacy, so its weights live once in git. Its tok2vec
+    reads gazetteer features from its vocab's static vectors (scripts/ner_features.py), so the
+    vectors come along (a pipeline with other vectors of its own would feed it wrong features)."""
     ner_dir = models_dir / "ner"
     if (ner_dir / "config.cfg").exists() and "ner" not in nlp.pipe_names:
-        nlp.add_pipe("ner", source=spacy.load(ner_dir), first=True)
+        source = spacy.load(ner_dir)
+        if source.vocab.vectors.shape[0] and not nlp.vocab.vectors.shape[0]:
+            nlp.vocab.vectors = source.vocab.vectors
+        elif source.vocab.vectors.shape[0] and nlp.vocab.vectors != source.vocab.vectors:
+            log.warning("models/ner: the pipeline has other vectors than the NER model; its features will be wrong")
+        nlp.add_pipe("ner", source=source, first=True)
 
 
 def build(models_dir: Path, cues: Cues, with_ner: bool = True) -> Language:
