@@ -103,12 +103,17 @@ class Correction:
     end: int
     original: str
     corrected: str
-    score: float  # 0-100
+    confidence: float  # 0-1, as every confidence in the records (the repair's similarity score / 100)
     source: str
     applied: bool
     needs_review: bool = False
     reason: str = ""
     correction_id: str = ""  # '<doc_id>-c0007', given once by number_rows
+
+    @property
+    def score(self) -> float:
+        """The contract's `corrections.score`: 0-100, rounded to 0.1."""
+        return round(self.confidence * 100.0, 1)
 
 
 @dataclass

@@ -92,7 +92,7 @@ def build_review(doc: DocumentResult, settings: Settings) -> list[ReviewItem]:
             bbox = union_bbox(page.words_in(c.start, c.end))
         # value: what OCR read; suggestion: the repair (proposed, or applied when c.applied)
         items.append(ReviewItem(doc.doc_id, c.page, "corrections", c.correction_id, "corrected",
-                                c.original, c.corrected, c.score / 100.0,
+                                c.original, c.corrected, c.confidence,
                                 c.reason or "correction uncertain", bbox,
                                 _context(page.text, c.start, c.end) if page else ""))
     for i, item in enumerate(items):
