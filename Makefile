@@ -14,8 +14,9 @@ system:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev,build]'
+	@echo "installing Python packages into $(VENV) (log: $(VENV)/pip.log)"
+	@$(PY) -m pip install --quiet --upgrade pip > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	@$(PY) -m pip install --quiet -e '.[dev,build,bench]' >> $(VENV)/pip.log 2>&1 || (tail -40 $(VENV)/pip.log; exit 1)
 	@touch $(STAMP)
 
 venv: $(STAMP)

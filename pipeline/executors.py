@@ -234,6 +234,9 @@ def run_dask(todo: list[InputFile], settings: Settings, engine_factory: Optional
         raise EnvironmentProblem("the dask executor needs `pip install 'dask[distributed]'` "
                                  "(or `pip install -e '.[dask]'`)") from exc
     plugin = ResourcesPlugin(settings, engine_factory, plugin_name)
+    if not log.isEnabledFor(logging.DEBUG):  # Dask's own INFO lines (~40 a run) only with -v
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     cluster = None
     if settings.scheduler:
         client = Client(settings.scheduler)

@@ -199,3 +199,11 @@ def test_a_learned_repair_reruns_only_the_documents_it_changes_and_can_be_undone
     assert run([src], out, settings).cached == 1
     assert any(p.endswith("Torsten Vogt") for p in people()) and not any("Voigt" in p for p in people())
     assert (ROOT / "models" / "gazetteer" / "learned.tsv").read_bytes() == models_before  # tracked file untouched
+
+
+def test_a_dask_run_is_quiet_by_default(digital, tmp_path):
+    pytest.importorskip("dask.distributed")
+    proc = _cli("run", str(digital), "--out", str(tmp_path / "o"), "--executor", "dask", "--jobs", "1", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "distributed" not in proc.stderr, proc.stderr  # Dask's INFO lines only with -v
+    assert len(proc.stderr.strip().splitlines()) <= 2, proc.stderr
