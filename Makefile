@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system venv run test test-slow bench evaluate clean
+.PHONY: setup system venv run test test-slow bench evaluate figures clean
 
 setup: system venv
 
@@ -33,6 +33,10 @@ test-slow: setup
 
 evaluate: run
 	$(PY) cli.py evaluate outputs samples
+
+# the README's measured figures, regenerated from the current code (scripts/readme_figures.py)
+figures: setup
+	$(PY) scripts/readme_figures.py
 
 clean:
 	rm -rf outputs/* .pytest_cache

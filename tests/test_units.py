@@ -1,6 +1,8 @@
 """Unit tests of single stages on hand-made input."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline import layout
@@ -8,6 +10,8 @@ from pipeline.config import Settings
 from pipeline.extract.dates import find_dates, resolve_year
 from pipeline.read import layer_verdict
 from pipeline.records import Page, Word
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _page(lines: list[str], source="text") -> Page:
@@ -135,3 +139,17 @@ def test_crop_of_a_box_outside_the_page_is_clamped():
     for box in ((500, 500, 600, 600), (10, 10, 20, 5), (-50, -50, -10, -10)):
         out = crop(page, box)
         assert 1 <= out.width <= 100 and 1 <= out.height <= 100
+
+
+def test_readme_figures_rewrite_only_their_block():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "scripts" / "readme_figures.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = "intro\n<!-- figures:oparl -->\nold line\n<!-- /figures:oparl -->\nafter <!-- figures:samples -->"
+    new, found = mod.rewrite(text, "oparl", "new line\nsecond")
+    assert found and new == "intro\n<!-- figures:oparl -->\nnew line\nsecond\n<!-- /figures:oparl -->\n" \
+                             "after <!-- figures:samples -->"
+    assert mod.rewrite(text, "samples", "x") == (text, False)  # no closing marker: nothing invented
+    assert set(mod.BLOCKS) >= {"samples", "oparl"}
