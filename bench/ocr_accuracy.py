@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
-from pipeline.evaluate import norm_ws  # noqa: E402
-from pipeline.evaluate_real import alto_text  # noqa: E402
+from evaluation.real import alto_text  # noqa: E402
+from evaluation.samples import norm_ws  # noqa: E402
 
 DATA = Path(os.environ.get("RATSAKTEN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 EHRI = DATA / "ehri-typewritten-de"
@@ -281,18 +281,19 @@ class Ours:
 
     def __init__(self, ocr_mod) -> None:
         from pipeline.config import Settings
-        from pipeline.correct import Corrector, Resources
+        from pipeline.correct import CandidateIndex
         from pipeline.gazetteer import load_gazetteer
         from pipeline.lexicon import load_lexicon
 
         self.ocr = ocr_mod
         self.settings = Settings(use_cache=False, write_crops=False)
         self.lexicon = load_lexicon(str(self.settings.models_dir))
-        self.resources = Resources(load_gazetteer(str(self.settings.models_dir)), self.lexicon)
+        self.correction = self.settings.correction
+        self.index = CandidateIndex.build(load_gazetteer(str(self.settings.models_dir)), self.lexicon,
+                                          self.correction)
         self.engine = CachingEngine(ocr_mod.TesseractEngine(self.settings.lang, self.settings.psm))
-        self._Corrector = Corrector
         self._scans: dict[Path, dict[int, Any]] = {}
-        self._correctors: dict[Path, Any] = {}
+        self._states: dict[Path, Any] = {}
 
     def _scan(self, item: Item):
         from pipeline.read import read_document
@@ -303,6 +304,7 @@ class Ours:
 
     def run(self, item: Item) -> dict[str, Any]:
         from pipeline import layout
+        from pipeline.correct import DocumentState, correct_page
 
         scan = self._scan(item)
         before, wall_before, calls_before = self.engine.seconds, self.engine.wall, self.engine.calls
@@ -310,20 +312,18 @@ class Ours:
         page = self.ocr.ocr_page(scan, self.engine, self.settings.ocr_timeout)
         layout.arrange(page)
         t1 = time.perf_counter()
-        stage = copy.deepcopy(page)
-        layout.render(stage)
+        stage = copy.deepcopy(page).render()
         t2 = time.perf_counter()
-        # one Corrector per document, pages in order (it remembers a document's words)
-        corrector = self._correctors.setdefault(item.source, self._Corrector(self.resources, self.settings))
-        pairs = corrector.correct_page(page)
-        layout.render(page)
+        # one DocumentState per document, pages in order (it remembers a document's words)
+        state = self._states.setdefault(item.source, DocumentState())
+        page, rows = correct_page(page, state, self.index, self.correction)
         t3 = time.perf_counter()
         tess, wall = self.engine.seconds - before, self.engine.wall - wall_before
         return {
             "stage_text": stage.text, "full_text": page.text,
             "stage_seconds": (t1 - t0) - wall + tess + (t2 - t1),
             "correct_seconds": t3 - t2, "tesseract_calls": self.engine.calls - calls_before,
-            "corrections": [(c.original, c.corrected) for _, c in pairs if c.applied],
+            "corrections": [(c.original, c.corrected) for c in rows if c.applied],
             "confidence": page.confidence, "rotation": page.rotation, "skew": page.skew,
         }
 

@@ -168,30 +168,58 @@ def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> 
     return best if abs(best) >= 0.3 else 0.0
 
 
-# The OCR strategy (measured with bench/ocr_accuracy.py and bench/ocr_variants.py on the tune half of
-# the EHRI, FoNDUE and generated pages; README "OCR"): start from what plain Tesseract does, one reading
-# of the page at its own resolution, and add only what lowered CER there and held on the check half:
-# - gray in Python, not Tesseract's own colour thresholding (which reads yellowed paper as ink and
-#   dropped a third of a page);
-# - the resolution the file states, or none when it states a meaningless one (72/96 dpi headers on 300-dpi
-#   scans): Tesseract then estimates it; telling it 300 on a real 96-dpi scan cost 1.8 points;
-# - deskew only from 2 degrees: below that Tesseract copes and the rotation blurs (+1 to +5 points on
-#   hard scans), above it Tesseract dropped most of the page (2 tune pages: 82 % -> 4 %, 56 % -> 10 %);
-# - a second, adaptive-threshold reading only when the first one's mean word confidence is below
-#   SECOND_READING_BELOW (the best single predictor of "a second reading is better": AUC 0.96 on 51 tune
-#   pages), kept when Tesseract is surer of it;
+# The OCR strategy, chosen on the tune half of bench/ocr_accuracy.py's split (EHRI, FoNDUE and generated
+# pages; bench/ocr_variants.py; docs/notes/issue-17.md) and reported on the check half:
+# - the floor is what plain `tesseract IMG -` reads: the image as it is (a colour scan stays colour),
+#   at the resolution the file states, or none when it states a meaningless one (72/96 dpi headers):
+#   Tesseract then estimates it (telling it 300 on a real 96-dpi scan cost 1.8 points);
+# - a colour page whose reading leaves much of the ink outside every word box (UNREAD_INK_ABOVE:
+#   uncovered ink predicted CER > 10 % with AUC 0.96 on tune, mean confidence 0.73) is read again in
+#   gray (Tesseract thresholds each colour channel and reads yellowed paper as ink: 29 % -> 13 % and
+#   38 % -> 2 % on two tune pages), and the gray reading is kept only when it covers more of the ink;
+# - a reading Tesseract is unsure of (mean word confidence below SECOND_READING_BELOW, or no words:
+#   faint lines on grey speckle) is read again with adaptive (Sauvola) thresholding, kept when
+#   Tesseract is surer of it and it leaves no more ink unread (generated tune pages 25.8 % -> 6.1 %);
+# - deskew only from 2 degrees: below that Tesseract copes and the rotation blurs;
 # - OSD only when the upright reading is poor or stands in columns (a turned page).
-# A median filter and Otsu binarisation of every page, and psm 4/6, were measured and lost.
+# Gray for every page (it lost 1.8 points on a tune page and dropped ten lines of a check page),
+# a median filter, Otsu binarisation of every page, psm 4/6 and a 300-dpi default were measured and lost.
 SKEW_MIN = 2.0  # degrees of skew from which the page is rotated straight
 ASK_OSD_BELOW = 0.70  # reading quality below which the page may be turned
+UNREAD_INK_ABOVE = 0.25  # share of ink outside the word boxes above which a colour page is read in gray
+KEEP_GRAY_BY = 0.05  # the gray reading must leave this much less ink unread
 SECOND_READING_BELOW = 0.88  # mean word confidence below which the adaptive-threshold reading is tried
-KEEP_SECOND_BY = 0.02  # the second reading must be this much surer to replace the first
+KEEP_SECOND_BY = 0.02  # the adaptive reading must be this much surer to replace the first
 BELIEVABLE_DPI = (100.0, 1200.0)  # a stated resolution outside this is no information
+GRAY_CHANNELS_WITHIN = 8  # an RGB image whose channels never differ by more than this is gray
 
 
-def prepare(image: Image.Image) -> Image.Image:
-    """Grayscale (Tesseract's own colour thresholding reads yellowed paper as ink)."""
-    return _gray(image)
+def prepare(image: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """(what plain Tesseract reads, gray): a colour scan stays colour for the first reading; modes
+    Tesseract cannot take (16-bit, alpha, palette) and RGB images that are gray become 8-bit gray."""
+    gray = _gray(image)
+    if image.mode == "RGB":
+        small = np.asarray(image.reduce(4) if image.width >= 8 and image.height >= 8 else image, dtype=np.int16)
+        spread = int((small.max(axis=2) - small.min(axis=2)).max()) if small.size else 0
+        if spread > GRAY_CHANNELS_WITHIN:
+            return image, gray
+    return gray, gray
+
+
+def unread_ink(gray: Image.Image, raw: list[OcrWord]) -> float:
+    """Share of the page's ink outside every word box: text Tesseract did not read (or stamps, rules)."""
+    small = gray.reduce(2) if gray.width >= 4 and gray.height >= 4 else gray
+    ink = np.asarray(binarize(small)) == 0
+    total = int(ink.sum())
+    if not total:
+        return 0.0
+    f = small.width / max(1, gray.width)
+    mask = np.zeros_like(ink)
+    for w in raw:
+        x0, y0 = max(0, int(w.left * f) - 2), max(0, int(w.top * f) - 2)
+        x1, y1 = int((w.left + w.width) * f) + 2, int((w.top + w.height) * f) + 2
+        mask[y0:y1, x0:x1] = True
+    return float((ink & ~mask).sum() / total)
 
 
 def tesseract_dpi(image: Image.Image, dpi: float, from_image_file: bool) -> float:
@@ -240,12 +268,18 @@ def _mean_conf(raw: list[OcrWord]) -> float:
     return sum(w.conf for w in raw) / len(raw) if raw else 0.0
 
 
-def _straighten(gray: Image.Image) -> tuple[Image.Image, float]:
-    """Rotate the page straight when it is skewed by SKEW_MIN or more; returns the image and the angle."""
+def _rotate(image: Image.Image, angle: float, expand: bool = False) -> Image.Image:
+    resample = Image.NEAREST if expand else Image.BICUBIC  # quarter turns are exact
+    return image.rotate(angle, resample=resample, expand=expand, fillcolor="white")
+
+
+def _straighten(plain: Image.Image, gray: Image.Image) -> tuple[Image.Image, Image.Image, float]:
+    """Rotate the page straight when it is skewed by SKEW_MIN or more: (plain, gray, angle)."""
     skew = estimate_skew(gray)
     if abs(skew) < SKEW_MIN:
-        return gray, 0.0
-    return gray.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor=255), skew
+        return plain, gray, 0.0
+    g = _rotate(gray, skew)
+    return (g if plain is gray else _rotate(plain, skew)), g, skew
 
 
 # ---------------------------------------------------------------- the stage
@@ -278,39 +312,54 @@ def _render(scan: ScanPage) -> tuple[Image.Image, float]:
 
 
 def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientation: bool = True) -> Page:
-    """OCR one page: one reading of the gray page as it is (straightened only when badly skewed, turned
-    only when the reading says so, read again only when it is poor); boxes in points of the upright page.
+    """OCR one page: plain Tesseract's reading of the page as it is (straightened only when badly skewed,
+    turned only when the reading says so), read again only where a measured signal says the first
+    reading lost text; boxes in points of the upright page.
 
     Raises PageError when the page cannot be rendered or Tesseract times out: the page becomes an
     error row and the document goes on.
     """
     image, dpi = _render(scan)
     tess_dpi = tesseract_dpi(image, dpi, scan.reason == "image file")
-    gray = prepare(image)
+    plain, gray = prepare(image)
     del image
     if is_blank(gray):  # blank pages skip OSD and Tesseract (saves ~1-2 s each)
         k = 72.0 / dpi
         return Page(number=scan.number, words=[], source="ocr", width=gray.width * k, height=gray.height * k,
                     confidence=0.0)
-    upright = gray
-    gray, skew = _straighten(gray)
-    raw = engine.recognize(gray, tess_dpi, timeout)
+    upright_plain, upright = plain, gray
+    plain, gray, skew = _straighten(plain, gray)
+    raw = engine.recognize(plain, tess_dpi, timeout)
     rotation = 0
     if detect_orientation and (_quality(raw) < ASK_OSD_BELOW or _sideways(raw)):
         # a page fed sideways or upside down reads as low-confidence debris: ask OSD, and keep
         # the turned reading only if Tesseract is surer of it
         turn = engine.orientation(upright, dpi, timeout)
         if turn:
-            turned, skew2 = _straighten(upright.rotate(-turn, expand=True, fillcolor=255))
-            raw2 = engine.recognize(turned, tess_dpi, timeout)
+            turned_gray = _rotate(upright, -turn, expand=True)
+            turned_plain = turned_gray if upright_plain is upright else _rotate(upright_plain, -turn, expand=True)
+            turned_plain, turned_gray, skew2 = _straighten(turned_plain, turned_gray)
+            raw2 = engine.recognize(turned_plain, tess_dpi, timeout)
             upright_now = _sideways(raw) and not _sideways(raw2) and _quality(raw2) > 0.6 * _quality(raw)
             if upright_now or _quality(raw2) > _quality(raw):
-                raw, gray, rotation, skew = raw2, turned, turn, skew2
+                raw, plain, gray, rotation, skew = raw2, turned_plain, turned_gray, turn, skew2
+    del upright_plain, upright
+    unread = None
+    if plain is not gray:
+        unread = unread_ink(gray, raw)
+        if unread > UNREAD_INK_ABOVE:  # colour thresholding lost text: the gray reading
+            raw_gray = engine.recognize(gray, tess_dpi, timeout)
+            unread_gray = unread_ink(gray, raw_gray)
+            if unread_gray < unread - KEEP_GRAY_BY:
+                raw, unread = raw_gray, unread_gray
+    del plain
     if _mean_conf(raw) < SECOND_READING_BELOW:  # also when nothing was found: faint lines on grey speckle
         adaptive = getattr(engine, "recognize_adaptive", None)
         raw3 = adaptive(gray, tess_dpi, timeout) if adaptive else engine.recognize(binarize(gray), tess_dpi, timeout)
         if _mean_conf(raw3) > _mean_conf(raw) + KEEP_SECOND_BY:
-            raw = raw3
+            unread = unread_ink(gray, raw) if unread is None else unread
+            if unread_ink(gray, raw3) <= unread + KEEP_GRAY_BY:
+                raw = raw3
     k = 72.0 / dpi
     width_pt, height_pt = gray.width * k, gray.height * k
     words: list[Word] = []

@@ -15,7 +15,7 @@ class Word:
     text: str
     bbox: Optional[BBox]
     confidence: float  # 0-1; 1.0 for a good text layer
-    source: str  # "text" | "ocr"
+    source: str  # "text" (exact: a born-digital layer) | "ocr" (read by OCR, ours or a text layer's)
     line: int = 0  # line number on the page (layout stage)
     block: int = 0
     corrected_from: Optional[str] = None
@@ -59,11 +59,14 @@ class ScanPage:
     reason: str = ""
 
 
+OCR_SOURCES = ("ocr", "ocr_layer")
+
+
 @dataclass
 class Page:
     number: int  # 1-based
     words: list[Word]
-    source: str  # "text" | "ocr"
+    source: str  # "text" | "ocr" | "ocr_layer" (a text layer made by OCR: its words are OCR words)
     width: float = 0.0  # PDF points
     height: float = 0.0
     text: str = ""
@@ -71,6 +74,11 @@ class Page:
     rotation: int = 0  # degrees applied before OCR
     skew: float = 0.0
     error: Optional[str] = None  # a page that could not be read (OCR timeout, …)
+
+    @property
+    def read_by_ocr(self) -> bool:
+        """Its words came from OCR (ours, or an earlier one's text layer): confidences and repair apply."""
+        return self.source in OCR_SOURCES
 
     def render(self) -> "Page":
         """Build the text from the words in order (a space within a line, a newline between lines,
@@ -216,7 +224,7 @@ class DocumentResult:
 
     @property
     def ocr_confidence(self) -> Optional[float]:
-        vals = [p.confidence for p in self.pages if p.source == "ocr" and p.confidence is not None]
+        vals = [p.confidence for p in self.pages if p.read_by_ocr and p.confidence is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
 
 

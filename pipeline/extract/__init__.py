@@ -34,7 +34,7 @@ def _evidence(page: Page, start: int, end: int, base: float,
     corrected = [w for w in words if w.corrected_from]
     read = [w for w in words if w.correction_source != "learned"]
     named = None  # the word the OCR reason names
-    if page.source == "ocr" and read:
+    if page.read_by_ocr and read:
         low = min(read, key=lambda w: w.confidence)
         if low.confidence < s.ocr_trusted:
             cap = s.ocr_floor + (1 - s.ocr_floor) * low.confidence
@@ -289,7 +289,7 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -
                 reason.append("no deciding body found")
                 conf = min(conf, 0.55)
         words = page.words_in(c.start, c.end)
-        if page.source == "ocr" and words:
+        if page.read_by_ocr and words:
             mean = sum(w.confidence for w in words) / len(words)
             if mean < 0.7:
                 reason.append(f"mean OCR confidence {mean:.2f} in the clause")
