@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .records import Word
 
-_BREAKS = frozenset(" \t\r\n\x00\ufffe\u00a0\u2002\u2003\u2009")
+_BREAKS = frozenset(" \t\r\n\x00\u00a0\u2002\u2003\u2009")
+_LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line ("Veran-")
 _INVISIBLE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE
 _SAMPLE_CHARS = 200  # render mode is asked of at most this many characters per page
 
@@ -46,33 +47,32 @@ def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
         left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
         words: list[Word] = []
-        chars: list[str] = []
-        box = [0.0, 0.0, 0.0, 0.0]
 
-        def flush() -> None:
-            t = clean("".join(chars))
-            if t.strip():
-                words.append(Word(text=t, bbox=(round(box[0], 2), round(height - box[3], 2), round(box[2], 2),
-                                                round(height - box[1], 2)), confidence=1.0, source="text"))
-            chars.clear()
-
-        for i, ch in enumerate(text):
-            if ch in _BREAKS:
-                if chars:
-                    flush()
-                continue
+        def char_box(i: int) -> tuple[float, float, float, float] | None:
             if not c.FPDFText_GetCharBox(raw, i, *refs):
+                return None
+            return left.value, bottom.value, right.value, top.value
+
+        start = -1
+        for i in range(n + 1):  # PDFium puts a space or a line break between words and lines
+            end = i
+            if i < n and text[i] not in _BREAKS:
+                if start < 0:
+                    start = i
+                if text[i] != _LINE_END_HYPHEN:
+                    continue
+                end = i + 1  # a hyphen that ends a line ends its word; the next line follows without a break
+            if start < 0:
                 continue
-            x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
-            if chars and (x0 < box[0] - 1.0 or y1 < box[1] - 0.5 * (box[3] - box[1])):  # a new line
-                flush()
-            if not chars:
-                box[:] = [x0, y0, x1, y1]
-            else:
-                box[0], box[1], box[2], box[3] = min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)
-            chars.append(ch)
-        if chars:
-            flush()
+            word = clean(text[start:end].replace(_LINE_END_HYPHEN, "-"))
+            first, last = char_box(start), char_box(end - 1)
+            start = -1
+            if not word.strip() or first is None or last is None:
+                continue
+            x0, x1 = min(first[0], last[0]), max(first[2], last[2])
+            y0, y1 = min(first[1], last[1]), max(first[3], last[3])
+            words.append(Word(text=word, bbox=(round(x0, 2), round(height - y1, 2), round(x1, 2),
+                                               round(height - y0, 2)), confidence=1.0, source="text"))
         facts.invisible = _invisible_share(c, raw, text)
         return words, facts
     finally:
