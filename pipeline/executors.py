@@ -6,6 +6,7 @@ document that crashes, hangs or eats memory costs only its own row.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -151,6 +152,10 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Proces
         if pending or any(s.item for s in slots):
             slots.append(start())
 
+    # the models loaded so far move to a generation the collector never scans: a worker's collections
+    # then do not write to (and so copy) the pages it shares with the parent
+    gc.collect()
+    gc.freeze()
     for _ in range(jobs):
         slots.append(start())
     try:
