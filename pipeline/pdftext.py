@@ -44,14 +44,16 @@ def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
         if len(text) != n:  # characters outside the BMP: ask one by one
             text = "".join(chr(c.FPDFText_GetUnicode(textpage, i)) for i in range(n))
         raw = textpage.raw
-        left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-        refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+        rect = c.FS_RECTF()
+        ref = ctypes.byref(rect)
         words: list[Word] = []
 
         def char_box(i: int) -> tuple[float, float, float, float] | None:
-            if not c.FPDFText_GetCharBox(raw, i, *refs):
+            # the loose box spans the font's ascent and descent, as pdfplumber's boxes do: lines of one
+            # font size get boxes of one height, which the layout stage's line and block gaps rely on
+            if not c.FPDFText_GetLooseCharBox(raw, i, ref):
                 return None
-            return left.value, bottom.value, right.value, top.value
+            return rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)
 
         start = -1
         for i in range(n + 1):  # PDFium puts a space or a line break between words and lines
