@@ -1,21 +1,22 @@
-"""Throughput: born-digital pages against a bare pdfplumber loop, scanned pages against plain Tesseract.
+"""Throughput helpers: born-digital pages against a bare pdfplumber loop, scans against plain Tesseract.
 
-    .venv/bin/python bench/throughput.py make-digital DIR [--n 40]     # typeset Karlsruhe texts as PDFs
-    .venv/bin/python bench/throughput.py make-scan FILE --pages 100    # a long scan: one sample page repeated
-    .venv/bin/python bench/throughput.py pdfplumber DIR                # the yardstick: extract_words, all cores
-    .venv/bin/python bench/throughput.py tesseract DIR                 # plain tesseract, one process per core
-    .venv/bin/python bench/throughput.py pages DIR                     # how many pages DIR holds
-    .venv/bin/python bench/throughput.py pss -- COMMAND ...            # peak PSS (MiB) of a process tree
+(bench/throughput.py prints the full table on generated corpora; this one works on real texts and any folder.)
+
+    .venv/bin/python bench/born_digital.py make-digital DIR [--n 40]     # typeset Karlsruhe texts as PDFs
+    .venv/bin/python bench/born_digital.py make-scan FILE --pages 100    # a long scan: one sample page repeated
+    .venv/bin/python bench/born_digital.py pdfplumber DIR                # the yardstick: extract_words, all cores
+    .venv/bin/python bench/born_digital.py tesseract DIR                 # plain tesseract, one process per core
+    .venv/bin/python bench/born_digital.py pages DIR                     # how many pages DIR holds
+    .venv/bin/python bench/born_digital.py pss -- COMMAND ...            # peak PSS (MiB) of a process tree
 
 Time whole processes from outside, both sides in the same window on the same cores, e.g.
     A: python cli.py run --no-cache -q --no-crops --out /tmp/tp-out DIR
-    B: python bench/throughput.py pdfplumber DIR
+    B: python bench/born_digital.py pdfplumber DIR
 and divide DIR's page count by the median wall seconds of each (docs/notes/issue-17.md).
 """
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import subprocess
@@ -32,10 +33,11 @@ KARLSRUHE = DATA / "karlsruhe-protocols" / "texts"
 
 def make_digital(out: Path, n: int) -> int:
     """n Karlsruhe protocol texts typeset with reportlab (A4, 11 pt, wrapped), one PDF each."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate
-    from xml.sax.saxutils import escape
 
     out.mkdir(parents=True, exist_ok=True)
     style = getSampleStyleSheet()["BodyText"]
