@@ -40,10 +40,10 @@ def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
         n = textpage.count_chars()
         if n <= 0:
             return [], facts
-        text = textpage.get_text_range(0, n)
-        if len(text) != n:  # characters outside the BMP: ask one by one
-            text = "".join(chr(c.FPDFText_GetUnicode(textpage, i)) for i in range(n))
         raw = textpage.raw
+        text = textpage.get_text_range(0, n)
+        if len(text) != n:  # characters outside the BMP: one UTF-16 unit per character index
+            text = "".join(chr(c.FPDFText_GetUnicode(raw, i)) for i in range(n))
         rect = c.FS_RECTF()
         ref = ctypes.byref(rect)
         words: list[Word] = []
