@@ -190,7 +190,7 @@ def score_docs(truths: list[dict], per_page: bool = False, attach: bool = True, 
                           "body_canonical": "body"}.get(k, k)
                     if k == "votes":
                         pk = tk = None
-                    wrong.append((k, p.get(pk) if pk else {x: p.get(x) for x in VOTE_KEYS},
+                    wrong.append((f"{k} (item {t['item']})", p.get(pk) if pk else {x: p.get(x) for x in VOTE_KEYS},
                                   t.get(tk) if tk else {x: t.get(x) for x in VOTE_KEYS}))
         if errors and shown < errors:
             missing = [true[ti] for ti in range(len(true)) if ti not in matched_t]
@@ -202,7 +202,7 @@ def score_docs(truths: list[dict], per_page: bool = False, attach: bool = True, 
                     print(f"  MISSING item={m['item']} mention={m.get('mention')} {m['text'][:110]}")
                 for e in extra:
                     print(f"  EXTRA   item={e['item']} mention={e['mention']} {e['text'][:110]}")
-                for k, pv, tv in wrong[:8]:
+                for k, pv, tv in [w for w in wrong if not w[0].startswith(("body_attached", "date_attached"))][:8]:
                     print(f"  WRONG {k}: pred={str(pv)[:120]!r}\n{'':14}true={str(tv)[:120]!r}")
     return {"all": _summary(tot), "by_genre": {k: _summary(v) for k, v in sorted(by_genre.items())}}
 

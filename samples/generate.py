@@ -2401,8 +2401,9 @@ def genre_resolution_letter(w: Writer) -> Memo:
     return memo
 
 
-def _report_frags(w: Writer, home: HomeCity) -> tuple[str, list[list]]:
-    """A report on one point: status and 1-2 paragraphs of 1-3 sentences."""
+def _report_frags(w: Writer, home: HomeCity, marks: list | None = None) -> tuple[str, list[list]]:
+    """A report on one point: status and 1-2 paragraphs of 1-3 sentences. `marks` collects
+    (paragraph, fragment index, sentence fragments) of sentences that report a committee's decision."""
     status = w.pick(["realised", "realised", "changed", "dropped", "ongoing"])
     paras = []
     more = w.rng.sample(REPORT_MORE, len(REPORT_MORE))
@@ -2414,7 +2415,10 @@ def _report_frags(w: Writer, home: HomeCity) -> tuple[str, list[list]]:
         for j, s in enumerate(sents):
             if j:
                 frags.append(" ")
-            frags.extend(point_frags(w, s, home))
+            sf = point_frags(w, s, home)
+            if marks is not None and "zugestimmt" in s:
+                marks.append((len(paras), len(frags), sf))
+            frags.extend(sf)
         paras.append(frags)
     return status, paras
 
@@ -2480,10 +2484,17 @@ def genre_followup(w: Writer) -> Memo:
             p = Para("body", space_before=6, hang=16)
             p.t(f"{i}. {q}")
             blocks.append(p.block)
-            _, paras = _report_frags(w, home)
-            for frags in paras:
+            marks: list = []
+            _, paras = _report_frags(w, home, marks)
+            for pi, frags in enumerate(paras):
                 p = Para("body", indent=16)
-                add_frags(p, frags)
+                at = {fi: sf for mp, fi, sf in marks if mp == pi}
+                for fi, f in enumerate(frags):
+                    if fi in at:  # an answer that reports a committee's decision: a mention of its own
+                        d_ent = next(x for x in at[fi] if isinstance(x, Entity) and x.label == "DATE")
+                        p.d(new_decision(None, "Finanzausschuss", d_ent.value, "zustimmung", frags_text(at[fi]),
+                                         result="zustimmung", mention=True))
+                    add_frags(p, [f])
                 blocks.append(p.block)
         return _followup_end(w, home, blocks, doc_d, ref, title, decisions)
     p = Para("body", space_before=6)

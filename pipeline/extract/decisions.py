@@ -64,7 +64,13 @@ BODY_NAME = (BODY_NOUN + r"(?:\s+(?:der|des)\s+(?:Stadt|Landeshauptstadt|Bundess
              r"Universitätsstadt|Kreisstadt|Großen Kreisstadt)\s+" + _PLACE +
              r"|\s+für\s+[A-ZÄÖÜ][\wäöüß-]+(?:(?:,\s*|\s+und\s+|\s+)[A-ZÄÖÜ][\wäöüß-]+){0,4})?")
 _BODY_FULL = re.compile(BODY_NAME + r"(?:\s+" + _PLACE + r")?")
-BODY_SUBJECT = re.compile(r"\b(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?P<body>" + BODY_NAME + r")(?![\wäöüß-])")
+BODY_SUBJECT = re.compile(r"\b(?P<art>[Dd]er|[Dd]ie|[Dd]as)\s+(?P<body>" + BODY_NAME + r")(?![\wäöüß-])")
+# what stands before a body that is the subject ('hat der Rat …', 'den der Rat … gefasst hat', ', der Rat')
+_SUBJECT_BEFORE = re.compile(r"(?:^|[,;:(–]\s*|\b(?:hat|hatte|haben|hatten|wird|wurde|ist|war|sich|dass|den|die|das|welche|als|"
+                             r"nachdem|sowie|und|legte|beschloss|beschließt|fasste|stimmte|lehnte|verabschiedete|"
+                             r"bekundete|beauftragte|forderte|verurteilte|möge)\s+)$")
+_VERB_AFTER = re.compile(r"\s+(?:beschließt|beschliesst|hat|hatte|beauftragt|fordert|bekundet|verurteilt|stimmt|lehnt|"
+                         r"vertagt|verweist|bekräftigt|nimmt|appelliert|wird|möge|fasste|beschloss)\b")
 # 'Stadtratssitzung' is a session, not a body: it names the body it belongs to
 SESSION_BODY = re.compile(r"\b(?P<body>Stadtrat|Gemeinderat|Rat|Kreistag|Ortschaftsrat|Ortsbeirat)s(?:sitzung|tagung)\b|"
                           r"\bSitzung\s+(?:des|der)\s+(?P<body2>" + BODY_NOUN + r"(?:es|s)?)\b")
@@ -81,8 +87,7 @@ MARKER = re.compile(
     r"|(?P<alpha>[a-z])\)"
     r"|(?P<roman>[IVX]{1,5})\.)"
     r"\s+(?P<q2>[„\"»]\s*)?(?=\S)")
-ZU_MARKER = re.compile(r"^Zu\s+(?:(?:Punkt|Ziffer|Nr\.|Beschlusspunkt)\s*)?(?P<n>\d{1,3}|[a-z]|[IVX]{1,5})\s*\.?\s*:?\s+",
-                       re.I)
+ZU_MARKER = re.compile(r"^Zu\s+(?:(?:Punkt|Ziffer|Nr\.|Beschlusspunkt)\s*)?(?P<n>\d{1,3}|[a-z]|[IVX]{1,5})\s*(?:\.\s*:?|:)\s+")
 TOP_LINE = re.compile(r"^\s*(?:TOP\s*(?:Ö\s*)?|Tagesordnungspunkt\s+|Punkt\s+(?=\d{1,3}(?:\.\d{1,2})?\s+der\s+"
                       r"Tagesordnung))(?P<n>\d{1,3}(?:\.\d{1,2})?)\b", re.I)
 BESCHLUSS_HEAD = re.compile(r"^\s*(?P<h>Beschluss(?:vorschlag|text|antrag|fassung)?|Wortlaut des Beschlusses|"
@@ -264,15 +269,20 @@ def canonical_body(body: str, orgs: list[tuple[str, str]]) -> Optional[str]:
 
 def body_of(text: str) -> Optional[str]:
     """The deciding body a sentence names as its subject, else the body whose session it names."""
-    m = BODY_SUBJECT.search(text)
-    if m:
-        return m.group("body").strip()
+    for m in BODY_SUBJECT.finditer(text):
+        capital = m.group("art")[0].isupper()
+        if m.group("body").startswith("Bürgerschaft") and not capital:
+            continue  # 'der Bürgerschaft' is mostly the citizens
+        if capital or _SUBJECT_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or \
+                _VERB_AFTER.match(text, m.end()):
+            return m.group("body").strip()
     m = SESSION_BODY.search(text)
     if m:
-        b = m.group("body") or re.sub(r"(?:es|s)$", "", m.group("body2") or "")
-        if m.group("body2") and m.group("body2").endswith("es") and not b.endswith("rat"):
-            b = m.group("body2")[:-1]
-        return b or None
+        if m.group("body"):
+            return m.group("body")
+        b = m.group("body2")
+        stem = re.sub(r"e?s$", "", b)
+        return stem if re.fullmatch(BODY_NOUN, stem) else b
     return None
 
 
@@ -422,11 +432,16 @@ def _lines(texts: list[str]) -> tuple[str, list[_Line], list[int]]:
     return doc, lines, starts
 
 
+WIDTH_QUANTILE = 0.95  # a page's full line: this quantile of its line lengths (in characters)
+FIT_SLACK = 0.0
+LAST_REPORT_PARAS = 99  # after the last point, its report runs this many paragraphs (or to a closing formula)  # proportional fonts: a line may end this much (of the full width) short of the margin
+
+
 def _full_width(lines: list[_Line]) -> float:
     lens = sorted(len(ln.text.rstrip()) for ln in lines if len(ln.text.strip()) >= 30 and not ln.skip)
     if len(lens) < 4:
         return 80.0
-    return float(lens[int(0.8 * (len(lens) - 1))])
+    return float(lens[int(WIDTH_QUANTILE * (len(lens) - 1))])
 
 
 def _starts_block(text: str) -> bool:
@@ -457,9 +472,11 @@ def _paragraphs(lines: list[_Line]) -> list[_Para]:
         if cur and prev is not None:
             pt = prev.text.rstrip()
             short = len(pt) < 0.8 * widths[prev.page]
+            # the first word of this line would have fitted on the last: that line ended its paragraph
+            fitted = len(pt) + 1 + len(t.split()[0]) <= widths[prev.page] * (1 - FIT_SLACK)
             if _starts_block(t) or pt.endswith(":") or SALUTATION.match(t) or SALUTATION.match(prev.text):
                 brk = True
-            elif short and re.search(r"[.!?“”\"]$", pt):
+            elif fitted and re.search(r"[.!?“”\"]$", pt):
                 brk = True
             elif short and not re.search(r"[,;\-–]$", pt) and len(pt) < 0.55 * widths[prev.page] and \
                     not re.match(r"[a-zäöüß]", t):
@@ -551,9 +568,15 @@ class _Finder:
         return None
 
     def _gremium(self) -> Optional[str]:
+        """The body whose minutes these are: 'Gremium: …', else a body named in the head before the first item."""
         m = re.search(r"^\s*Gremium\s*:\s*(?P<g>[^\n]+)$", self.doc[:3000], re.M)
         if m:
             return _flat(m.group("g"))
+        if self.protocol:
+            first_top = next((p.start for p in self.paras if TOP_LINE.match(p.lines[0].text)), 0)
+            m = re.search(r"(?<![\wäöüß-])(?P<g>" + BODY_NAME + r")(?![\wäöüß-])", self.doc[:first_top])
+            if m and not m.group("g").startswith("Rat ") or (m and " der " in m.group("g")):
+                return _flat(m.group("g"))
         m = re.search(r"Sitzung\s+(?:des|der)\s+(?P<g>" + BODY_NOUN + r"(?:es|s)?)\b", self.doc[:3000])
         if m:
             return re.sub(r"(rat)e?s$|(ausschuss)es$", r"\1\2", m.group("g"))
@@ -667,10 +690,12 @@ class _Finder:
             date = self._date_of(pos, c)
             absorbed.append(recent[-1])
             self.out = [x for x in self.out if x[1] is not c]
+        context_body = None
         if date is None and prev is not None and body_of(prev.text) and not _marker(prev.lines[0].text):
             dd = _last_date(self.doc[prev.start:prev.end])
-            if dd:
+            if dd:  # 'Der Rat hat sich am … befasst.' above 'Beschluss:'
                 date = (prev.start + dd[0], prev.start + dd[1], dd[2])
+                context_body = body_of(prev.text)
         if date is None and self.protocol:
             date = self.session
         keep = [(p, c) for p, c in earlier if c.date and date and c.date != date[2]]
@@ -690,7 +715,7 @@ class _Finder:
                                         else "zustimmung")
         votes.result = None
         followup = self.head_followup or bool(FOLLOWUP_CUE.search(intro_text))
-        body = body_of(intro_text) or next((c.body for _, c in absorbed if c.body), None) or \
+        body = body_of(intro_text) or next((c.body for _, c in absorbed if c.body), None) or context_body or \
             (self.gremium if self.protocol else None)
         return _List(None, 1, date, body, reference, votes, result, followup, absorbed=absorbed)
 
@@ -945,7 +970,7 @@ class _Finder:
                 lst.target = None  # a section head ('Bericht der Verwaltung:'): reports follow as 'Zu n'
             return True, False
         if mk and mk.style != lst.style and lst.target is None and not (cur.quoted and cur.closed):
-            cur.spans.append((para.start, para.end))  # a sub-item (a) b) under 1.)
+            self._feed(lst, cur, para.start, para.end)  # a sub-item (a) b) under 1.)
             return True, False
         if cur.quoted and not cur.closed:
             self._feed(lst, cur, para.start, para.end)
@@ -956,7 +981,7 @@ class _Finder:
         if tgt is not None:
             if _looks_like_heading(para):
                 return False, True
-            if self._ahead(lst, paras, k) or not tgt.out_spans:
+            if self._ahead(lst, paras, k) or len(tgt.out_spans) < LAST_REPORT_PARAS:
                 tgt.out_spans.append((para.start, para.end))
                 lst.target, lst.followup = tgt, True
                 return True, False
@@ -998,9 +1023,9 @@ class _Finder:
                     pt.spans.append((a, i))
                     pt.closed, pt.depth = True, 0
                     rest = self.doc[i + 1:b]
-                    if rest.strip():
-                        lead = len(rest) - len(rest.lstrip())
-                        pt.out_spans.append((i + 1 + lead, b))
+                    lead = len(rest) - len(rest.lstrip())
+                    if rest.strip() and (lst.followup or OUTCOME_HEAD.match(rest[lead:])):
+                        pt.out_spans.append((i + 1 + lead, b))  # '„…“ Stand: …' on the same line
                         lst.target, lst.followup = pt, True
                     return
         pt.depth = depth
