@@ -39,7 +39,8 @@ KINDS: list[tuple[str, re.Pattern]] = [
 _PRESENT = (r"\bbeschlie(?:ß|ss)t\b|\bbeauftragt\b|\bf[oö]rdert\b[^.]{0,200}\bauf\b|\bbekundet\b[^.]{0,80}\bWillen\b|"
             r"\bverurteilt\b|\bstimmt\b[^.]{0,120}\bzu\b|\blehnt\b[^.]{0,120}\bab\b|\bvertagt\b|"
             r"\bverweist\b(?![^.]{0,40}\bauf\b)|\bbekräftigt\b|\bnimmt\b[^.]{0,80}\bzur Kenntnis\b|\bappelliert\b")
-_PAST = (r"\bbeschlossen\b|\bbeschloss\b|\bzugestimmt\b|\bstimmte\b[^.]{0,120}\bzu\b|\babgelehnt\b|\blehnte\b[^.]{0,120}"
+_PAST = (r"\bbeschlossen\b|\bbeschloss\b|\bzugestimmt\b|\bstimmte\b[^.]{0,120}\bzu\b|\babgelehnt\b|"
+         r"\blehnte\b[^.]{0,120}"
          r"\bab\b|\bbeauftragte\b|\bverurteilte\b|\bverabschiedet\b|\bBeschl(?:uss|üsse)\b[^.]{0,160}\bgefasst\b|"
          r"\bWillen\b[^.]{0,60}\bbekundet\b|\bforderte\b[^.]{0,200}\bauf\b|\bverwiesen\b|\bvertagt\b")
 DECISION_CUE = re.compile(_PRESENT + "|" + _PAST, re.I)
@@ -66,13 +67,15 @@ BODY_NAME = (BODY_NOUN + r"(?:\s+(?:der|des)\s+(?:Stadt|Landeshauptstadt|Bundess
 _BODY_FULL = re.compile(BODY_NAME + r"(?:\s+" + _PLACE + r")?")
 BODY_SUBJECT = re.compile(r"\b(?P<art>[Dd]er|[Dd]ie|[Dd]as)\s+(?P<body>" + BODY_NAME + r")(?![\wäöüß-])")
 # what stands before a body that is the subject ('hat der Rat …', 'den der Rat … gefasst hat', ', der Rat')
-_SUBJECT_BEFORE = re.compile(r"(?:^|[,;:(–]\s*|\b(?:hat|hatte|haben|hatten|wird|wurde|ist|war|sich|dass|den|die|das|welche|als|"
+_SUBJECT_BEFORE = re.compile(r"(?:^|[,;:(–]\s*|\b(?:hat|hatte|haben|hatten|wird|wurde|ist|war|sich|dass|den|die|das|"
+                             r"welche|als|"
                              r"nachdem|sowie|und|legte|beschloss|beschließt|fasste|stimmte|lehnte|verabschiedete|"
                              r"bekundete|beauftragte|forderte|verurteilte|möge)\s+)$")
 _VERB_AFTER = re.compile(r"\s+(?:beschließt|beschliesst|hat|hatte|beauftragt|fordert|bekundet|verurteilt|stimmt|lehnt|"
                          r"vertagt|verweist|bekräftigt|nimmt|appelliert|wird|möge|fasste|beschloss)\b")
 # 'Stadtratssitzung' is a session, not a body: it names the body it belongs to
-SESSION_BODY = re.compile(r"\b(?P<body>Stadtrat|Gemeinderat|Rat|Kreistag|Ortschaftsrat|Ortsbeirat)s(?:sitzung|tagung)\b|"
+SESSION_BODY = re.compile(r"\b(?P<body>Stadtrat|Gemeinderat|Rat|Kreistag|Ortschaftsrat|Ortsbeirat)s"
+                          r"(?:sitzung|tagung)\b|"
                           r"\bSitzung\s+(?:des|der)\s+(?P<body2>" + BODY_NOUN + r"(?:es|s)?)\b")
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
@@ -87,7 +90,8 @@ MARKER = re.compile(
     r"|(?P<alpha>[a-z])\)"
     r"|(?P<roman>[IVX]{1,5})\.)"
     r"\s+(?P<q2>[„\"»]\s*)?(?=\S)")
-ZU_MARKER = re.compile(r"^Zu\s+(?:(?:Punkt|Ziffer|Nr\.|Beschlusspunkt)\s*)?(?P<n>\d{1,3}|[a-z]|[IVX]{1,5})\s*(?:\.\s*:?|:)\s+")
+ZU_MARKER = re.compile(r"^Zu\s+(?:(?:Punkt|Ziffer|Nr\.|Beschlusspunkt)\s*)?(?P<n>\d{1,3}|[a-z]|[IVX]{1,5})"
+                       r"\s*(?:\.\s*:?|:)\s+")
 TOP_LINE = re.compile(r"^\s*(?:TOP\s*(?:Ö\s*)?|Tagesordnungspunkt\s+|Punkt\s+(?=\d{1,3}(?:\.\d{1,2})?\s+der\s+"
                       r"Tagesordnung))(?P<n>\d{1,3}(?:\.\d{1,2})?)\b", re.I)
 BESCHLUSS_HEAD = re.compile(r"^\s*(?P<h>Beschluss(?:vorschlag|text|antrag|fassung)?|Wortlaut des Beschlusses|"
@@ -96,16 +100,23 @@ RESULT_HEAD = re.compile(r"^\s*(?:Abstimmungsergebnis|Abstimmung|Ergebnis)\s*:\s
 OUTCOME_HEAD = re.compile(
     r"^\s*(?:Stand(?: der Umsetzung)?|Sachstand|Umsetzung(?:sstand)?|Erledigung(?:sstand)?|Vollzug|Status|"
     r"Bericht(?: der Verwaltung)?|Stellungnahme(?: der Verwaltung)?|Antwort(?: der Verwaltung)?|Ergebnis)\s*:\s*", re.I)
-CLOSING = re.compile(r"^\s*(?:Mit freundlichen Grüßen|Mit besten Grüßen|Freundliche Grüße|Hochachtungsvoll|Im Auftrag\b|"
+CLOSING = re.compile(r"^\s*(?:Mit freundlichen Grüßen|Mit besten Grüßen|Freundliche Grüße|Hochachtungsvoll|"
+                     r"Im Auftrag\b|"
                      r"i\.\s?A\.|gez\.|Für die Richtigkeit|Ende des öffentlichen Teils|Anlagen?\s*:|"
                      r"Für Rückfragen|Wir bitten um Kenntnisnahme|Die nächste Beschlusskontrolle|Die Verwaltung wird "
                      r"(?:dem|den|der) \w+ (?:\w+ ){0,3}(?:erneut|weiter) (?:berichten|unterrichten))", re.I)
+# a vote printed without a label under a decision ('Einstimmig beschlossen.', 'Gegen 3 Stimmen angenommen.')
+RESULT_SENTENCE = re.compile(
+    r"^(?:(?:Der|Die|Das)\s+(?:Antrag|Vorlage|Beschlussvorschlag|Beschluss|Resolution)\s+(?:wird|wurde|ist)\s+)?"
+    r"[^.\n]{0,100}?\b(?:angenommen|abgelehnt|beschlossen|zugestimmt|vertagt|verwiesen|zur Kenntnis genommen)\s*\.?$|"
+    r"^(?:einstimmig|mehrheitlich|\d{1,3}\s*:\s*\d{1,3}(?:\s*:\s*\d{1,3})?)\b[^.\n]{0,80}\.?$", re.I)
+SUBJECT_LINE = re.compile(r"^\s*(?:Betreff|Betr\.|Gegenstand|Bezug)\s*:")
 SALUTATION = re.compile(r"^\s*(?:Sehr geehrte|Liebe[rs]?\b|Hallo\b|Guten Tag\b)")
 PAGE_LINE = re.compile(r"^\s*(?:-\s*\d{1,3}\s*-|Seite\s+\d{1,3}(?:\s*(?:von|/)\s*\d{1,3})?|\d{1,3}|"
                        r".{0,60}\bSeite\s+\d{1,3})\s*$")
 SESSION_LINE = re.compile(r"(?:Sitzung|Plenarsitzung|Tagung)\b[^\n]{0,60}?\b(?:am|vom)\s*$|Sitzung\s*[:,]\s*$", re.I)
-REF_CUE = re.compile(r"(?:Vorlagen?|Drucksache|Beschlussvorlage|Sitzungsvorlage|Vorlagen-Nr\.?|Vorlage\s+Nr\.?|DS|Ds\.|"
-                     r"Beschluss(?:es)?|unter|Antrag(?:\s+Nr\.)?)\s*(?:Nr\.?)?\s*:?\s*$")
+REF_CUE = re.compile(r"(?:[Vv]orlagen?|[Dd]rucksache|Vorlagen-Nr\.?|Vorlage\s+Nr\.?|DS|Ds\.|[Bb]eschluss(?:es)?|"
+                     r"\bunter|Antrag(?:\s+Nr\.)?)\s*(?:Nr\.?)?\s*:?\s*$")
 REF = re.compile(r"(?<![\w/])(?P<r>(?:\\/|\\\\/|[A-Za-z]{1,4}[-/ ]?)?\d[\dOIl]{1,4}(?:/[\dOIl]{2,5}){1,2}"
                  r"|[A-Z]{1,4}-[A-Z]{1,4}-\d{2,6}|[A-Z]{1,4}/\d{2,5}/\d{2,4})(?![\w/])")
 
@@ -287,16 +298,22 @@ def body_of(text: str) -> Optional[str]:
 
 
 def normalise_ref(raw: str) -> Optional[str]:
-    """'\\/2072/23' (OCR read V as \\/) -> 'V2072/23'; 'v 2072/23' -> 'V2072/23'; 'VO72/23' -> 'V072/23'."""
+    """'\\/2072/23' (OCR read V as \\/) -> 'V2072/23'; 'v 2072/23' -> 'V2072/23'; 'VO72/23' -> 'V072/23';
+    'A0O547/24' (a zero echoed as O) -> 'A0547/24'."""
     s = raw.strip().replace("\\\\/", "V").replace("\\/", "V")
     s = re.sub(r"^([A-Za-z]{1,4})[ ]", r"\1", s)
-    m = re.match(r"^([A-Za-z]{0,4}[-/]?)(.*)$", s)
-    head, tail = (m.group(1), m.group(2)) if m else ("", s)
-    head = head.upper()
+    if re.fullmatch(r"[A-Z]{1,4}-[A-Z]{1,4}-\d{2,6}", s):
+        return s
+    m = re.match(r"^([A-Za-z]{0,4}?)([-/]?)([\dOIl].*)$", s)
+    if not m:
+        return None
+    head, sep, tail = m.group(1).upper(), m.group(2), m.group(3)
+    tail = re.sub(r"(\d)([OIl])(?=\d)", lambda mm: mm.group(1) if (mm.group(1), mm.group(2) in "Il") in
+                  (("0", False), ("1", True)) else mm.group(0), tail)
     tail = tail.translate(str.maketrans({"O": "0", "I": "1", "l": "1"}))
     if sum(c.isdigit() for c in tail) < 3:
         return None
-    return head + tail
+    return head + sep + tail
 
 
 def references_in(text: str, cued_only: bool = False) -> list[str]:
@@ -433,15 +450,18 @@ def _lines(texts: list[str]) -> tuple[str, list[_Line], list[int]]:
 
 
 WIDTH_QUANTILE = 0.95  # a page's full line: this quantile of its line lengths (in characters)
-FIT_SLACK = 0.0
-LAST_REPORT_PARAS = 99  # after the last point, its report runs this many paragraphs (or to a closing formula)  # proportional fonts: a line may end this much (of the full width) short of the margin
+FIT_SLACK = 0.0  # proportional fonts: a line may end this much (of the full width) short of the margin
+LAST_REPORT_PARAS = 99  # after the last point, its report runs this many paragraphs (or to a closing formula)
 
 
 def _full_width(lines: list[_Line]) -> float:
+    """Characters in a full line of this page; a short page has too few lines for a quantile: its longest."""
     lens = sorted(len(ln.text.rstrip()) for ln in lines if len(ln.text.strip()) >= 30 and not ln.skip)
-    if len(lens) < 4:
+    if not lens:
         return 80.0
-    return float(lens[int(WIDTH_QUANTILE * (len(lens) - 1))])
+    if len(lens) < 12:
+        return float(max(70, lens[-1]))
+    return float(max(70, lens[int(WIDTH_QUANTILE * (len(lens) - 1))]))
 
 
 def _starts_block(text: str) -> bool:
@@ -474,7 +494,8 @@ def _paragraphs(lines: list[_Line]) -> list[_Para]:
             short = len(pt) < 0.8 * widths[prev.page]
             # the first word of this line would have fitted on the last: that line ended its paragraph
             fitted = len(pt) + 1 + len(t.split()[0]) <= widths[prev.page] * (1 - FIT_SLACK)
-            if _starts_block(t) or pt.endswith(":") or SALUTATION.match(t) or SALUTATION.match(prev.text):
+            if _starts_block(t) or pt.endswith(":") or SALUTATION.match(t) or SALUTATION.match(prev.text) or \
+                    SUBJECT_LINE.match(t):
                 brk = True
             elif fitted and re.search(r"[.!?“”\"]$", pt):
                 brk = True
@@ -535,6 +556,7 @@ class _Finder:
         self.gremium = self._gremium()
         self.head_refs = self._head_refs()
         self.head_followup = self._head_followup()
+        self.last_group: list[Clause] = []  # the rows of the list or 'Beschluss:' just read
 
     # ---- positions
     def page_of(self, pos: int) -> int:
@@ -617,6 +639,8 @@ class _Finder:
              date: Optional[tuple[int, int, str]], conf: float, *, outcome: Optional[str] = None,
              votes: Optional[Votes] = None, result: Optional[str] = None, reference: Optional[str] = None,
              referred_to: Optional[str] = None, mention: bool = False, review: str = "") -> Clause:
+        if not re.search(r"[^\W\d_]{3}", text):
+            return Clause(0, 0, item, kind, text, None, body, None, outcome, conf)  # '1.' alone: no clause
         page = self.page_of(start)
         s_local = start - self.starts[page]
         e_local = min(len(self.texts[page]), end - self.starts[page])
@@ -706,6 +730,12 @@ class _Finder:
             for _, c in absorbed:
                 if c.reference:
                     refs = [c.reference]
+        if not refs and intro_para is not None:  # 'Betreff: … V2072/23' run into the introduction
+            for a, b in sentences(self.doc, intro_para[0], intro_start):
+                t = self.doc[a:b]
+                if not (DECISION_CUE.search(_cue(t)) and _first_date(t) and (a, b) not in
+                        [(p, p + len(c.text)) for p, c in absorbed]):
+                    refs = refs or references_in(t, cued_only=True)
         reference = refs[0] if refs else (top_ref or (self.head_refs[0] if self.head_refs else None))
         votes = parse_votes(intro_text)
         for _, c in absorbed:
@@ -726,6 +756,11 @@ class _Finder:
         return pos, pos, c.date or ""
 
     def close_list(self, lst: _List) -> None:
+        n0 = len(self.out)
+        self._close_points(lst)
+        self.last_group = [c for _, c in self.out[n0:]]
+
+    def _close_points(self, lst: _List) -> None:
         seen: set[tuple[Optional[str], str]] = set()
         for pt in lst.points:
             text = _flat(" ".join(self.span_text(a, b) for a, b in pt.spans))
@@ -768,6 +803,7 @@ class _Finder:
             if tm:
                 lst = self._close(lst)
                 top, pending_head, proposal, recent = tm.group("n"), False, False, []
+                self.last_group = []
                 refs = references_in(text, cued_only=True)
                 top_ref = refs[0] if refs else None
                 continue
@@ -836,6 +872,11 @@ class _Finder:
                 lst = self.open_list(flat, para.start, False, [], last_prev, recent, top_ref)
                 lst.subjectless = True
                 continue
+            if self.last_group and len(flat) <= 160 and RESULT_SENTENCE.match(flat) and body_of(flat) is None:
+                self._apply_result(flat)  # 'Gegen die Stimmen der Fraktion X angenommen.' under a decision
+                self.last_group = []
+                continue
+            self.last_group = []
             recent = self.running(para.start, para.end, top, top_ref)
         self._close(lst)
 
@@ -865,7 +906,8 @@ class _Finder:
             return
         v = parse_votes(text)
         last = self.out[-1][1]
-        group = [c for _, c in self.out if c.item == last.item and not c.mention and c.votes is None] or [last]
+        group = [c for c in self.last_group if not c.mention] or \
+            [c for _, c in self.out if c.item == last.item and not c.mention and c.votes is None] or [last]
         for c in group:
             if v.any():
                 c.votes, c.votes_yes, c.votes_no, c.votes_abstain, c.unanimous = (v.legacy, v.yes, v.no, v.abstain,
@@ -894,10 +936,11 @@ class _Finder:
             v = parse_votes(text)
             res = None if proposal else _clause_result(text, kind)
             refs = references_in(text)
-            self.emit(para.start, end, top, kind, text, body_of(text) or self.gremium,
-                      self.session if self.protocol else None, 0.85, votes=v if v.any() else None, result=res,
-                      reference=top_ref or (refs[0] if refs else (self.head_refs[0] if self.head_refs else None)),
-                      referred_to=_referred_to(text) if res == "verweisung" else None)
+            c = self.emit(para.start, end, top, kind, text, body_of(text) or self.gremium,
+                          self.session if self.protocol else None, 0.85, votes=v if v.any() else None, result=res,
+                          reference=top_ref or (refs[0] if refs else (self.head_refs[0] if self.head_refs else None)),
+                          referred_to=_referred_to(text) if res == "verweisung" else None)
+            self.last_group = [c]
         return j
 
     def _ahead(self, lst: _List, paras: list[_Para], k: int) -> bool:
@@ -1041,8 +1084,8 @@ def _cue(text: str) -> str:
     """The text with the full stops of dates, ordinals and abbreviations taken out, so that '[^.]' in a
     cue pattern does not stop at '31. Dezember' or 'e. V.'."""
     t = re.sub(r"(?<=\d)\.", "", text)
-    return re.sub(r"\b(?:e\.\s?V|Nr|Dr|Prof|bzw|ca|vgl|z\.\s?B|u\.\s?a|Abs|Art|Ziff)\.", lambda m: m.group(0).replace(".", ""),
-                  t)
+    return re.sub(r"\b(?:e\.\s?V|Nr|Dr|Prof|bzw|ca|vgl|z\.\s?B|u\.\s?a|Abs|Art|Ziff)\.",
+                  lambda m: m.group(0).replace(".", ""), t)
 
 
 def _clause_result(text: str, kind: str) -> str:
