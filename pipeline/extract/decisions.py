@@ -42,7 +42,8 @@ _PRESENT = (r"\bbeschlie(?:ß|ss)t\b|\bbeauftragt\b|\bf[oö]rdert\b[^.]{0,200}\b
 _PAST = (r"\bbeschlossen\b|\bbeschloss\b|\bzugestimmt\b|\bstimmte\b[^.]{0,120}\bzu\b|\babgelehnt\b|"
          r"\blehnte\b[^.]{0,120}"
          r"\bab\b|\bbeauftragte\b|\bverurteilte\b|\bverabschiedet\b|\bBeschl(?:uss|üsse)\b[^.]{0,160}\bgefasst\b|"
-         r"\bWillen\b[^.]{0,60}\bbekundet\b|\bforderte\b[^.]{0,200}\bauf\b|\bverwiesen\b|\bvertagt\b")
+         r"\bWillen\b[^.]{0,60}\bbekundet\b|\bforderte\b[^.]{0,200}\bauf\b|\bvertagt\b|"
+         r"\b(?:in|an)\s+(?:den|die|das)\s+[^.]{0,60}\bverwiesen\b")  # not '…, auf die verwiesen wird'
 DECISION_CUE = re.compile(_PRESENT + "|" + _PAST, re.I)
 PAST_CUE = re.compile(r"\b(?:hat|hatte|haben|hatten|wurde|wurden|ist|war)\b[^.]{0,200}(?:" + _PAST + r")|"
                       r"\bbeschloss\b|\bstimmte\b|\blehnte\b|\bbeauftragte\b|\bverurteilte\b|\bforderte\b|"
@@ -52,7 +53,10 @@ PAST_CUE = re.compile(r"\b(?:hat|hatte|haben|hatten|wurde|wurden|ist|war)\b[^.]{
 INTRO_CUE = re.compile(r"\bbeschlie(?:ß|ss)(?:t|en)\b|\bbeschlossen\b|\bBeschl(?:uss|üsse|usses)\w*|\bResolution\b|"
                        r"\bverabschiedet\b|\bgefasst\b|\bWortlaut\b|\bmöge\b[^.:]{0,40}\bbeschließen\b", re.I)
 PROPOSAL_CUE = re.compile(r"\bmöge\b[^.:]{0,40}\bbeschließen\b|\bBeschlussvorschlag\b|\bBeschlussantrag\b|"
-                          r"\bAntrag an den\b|\bwird gebeten,? (?:zu )?beschließen\b", re.I)
+                          r"\bAntrag an den\b|\bwird gebeten,? (?:zu )?beschließen\b|\bbeantrag(?:t|en)\b", re.I)
+# a document that only proposes: its points are not decided yet (no result)
+PROPOSAL_TITLE = re.compile(r"^\s*(?:Antrag|Ergänzungsantrag|Änderungsantrag|Dringlichkeitsantrag|Beschlussvorlage|"
+                            r"Sitzungsvorlage|BESCHLUSSVORLAGE|Beschlussvorschlag)\s*$", re.M)
 FOLLOWUP_CUE = re.compile(r"Beschlusskontrolle|Sachstand|Umsetzung|Anfrage|Erledigung|berichte[nt]?\b|Stand der",
                           re.I)
 FOLLOWUP_HEAD = re.compile(r"Beschlusskontrolle|Sachstand|Umsetzung|Anfrage|Erledigung", re.I)
@@ -445,6 +449,10 @@ def _lines(texts: list[str]) -> tuple[str, list[_Line], list[int]]:
         for ln in content[:2] + content[-2:]:
             if PAGE_LINE.match(ln.text) and len(ln.text.strip()) < 70:
                 ln.skip = True
+        for ln in content:  # a running head inside a page ('Ergänzende Erläuterungen      Seite 10', 'Seite 3 von 5')
+            if re.match(r"^\s*(?:-\s*\d{1,3}\s*-|Seite\s+\d{1,3}(?:\s*(?:von|/)\s*\d{1,3})?|.{0,60}\S\s{5,}Seite\s+"
+                        r"\d{1,3})\s*$", ln.text):
+                ln.skip = True
         lines.extend(page_lines)
     return doc, lines, starts
 
@@ -556,6 +564,7 @@ class _Finder:
         self.gremium = self._gremium()
         self.head_refs = self._head_refs()
         self.head_followup = self._head_followup()
+        self.proposal_doc = not self.protocol and bool(PROPOSAL_TITLE.search(self.doc[:600]))
         self.last_group: list[Clause] = []  # the rows of the list or 'Beschluss:' just read
 
     # ---- positions
@@ -575,7 +584,8 @@ class _Finder:
             parts.append(self.doc[pos:max(pos, s)])
             pos = max(pos, e)
         parts.append(self.doc[pos:b])
-        return _flat(" ".join(parts))
+        joined = re.sub(r"(?<=[a-zäöüß])-\s*\n\s*(?=[a-zäöüß])", "", " ".join(parts))  # 'vor-\ngetragen'
+        return _flat(joined)
 
     # ---- document-level facts
     def _session_date(self) -> Optional[tuple[int, int, str]]:
@@ -667,7 +677,7 @@ class _Finder:
                 continue
             body = body_of(sent)
             passive = re.search(r"\bwurden?\b[^.]{0,160}\b(?:beschlossen|verabschiedet|gefasst|zugestimmt|abgelehnt|"
-                                r"vertagt|verwiesen)\b", cue)
+                                r"vertagt)\b", cue)
             if body is None and not passive and not (self.protocol and top):
                 continue
             mention = bool(PAST_CUE.search(cue)) and not re.search(_PRESENT, cue)
@@ -741,6 +751,7 @@ class _Finder:
         for _, c in absorbed:
             if not votes.any() and (c.votes_yes is not None or c.unanimous is not None):
                 votes = Votes(None, c.votes_yes, c.votes_no, c.votes_abstain, c.unanimous)
+        proposal = proposal or self.proposal_doc
         result = None if proposal else (votes.result if votes.result in ("ablehnung", "vertagung", "verweisung")
                                         else "zustimmung")
         votes.result = None
@@ -853,6 +864,9 @@ class _Finder:
             intro = flat.endswith(":") and bool(INTRO_CUE.search(flat)) and not mk
             # -- 'Beschluss:' then a list, or the clause itself
             if pending_head:
+                if _looks_like_heading(para) and not mk:  # 'Beschluss:' / 'Antrag an den Gemeinderat' / list
+                    proposal = proposal or bool(PROPOSAL_CUE.search(flat))
+                    continue
                 pending_head = False
                 if mk or intro:
                     lst = self._open_from(para, paras, k, proposal or bool(PROPOSAL_CUE.search(flat)),
@@ -934,7 +948,7 @@ class _Finder:
             cue = _cue(text)
             kind = kind_of(cue) or "beschluss"
             v = parse_votes(text)
-            res = None if proposal else _clause_result(text, kind)
+            res = None if proposal or self.proposal_doc else _clause_result(text, kind)
             refs = references_in(text)
             c = self.emit(para.start, end, top, kind, text, body_of(text) or self.gremium,
                           self.session if self.protocol else None, 0.85, votes=v if v.any() else None, result=res,
@@ -1029,8 +1043,9 @@ class _Finder:
                 lst.target, lst.followup = tgt, True
                 return True, False
             return False, True
-        if self._ahead(lst, paras, k):
-            cur.spans.append((para.start, para.end))  # a continuation paragraph of a long point
+        if self._ahead(lst, paras, k) or not re.search(r"[.!?:;“”\"]$", self.doc[cur.spans[-1][0]:cur.spans[-1][1]]
+                                                          .rstrip() if cur.spans else "."):
+            cur.spans.append((para.start, para.end))  # a continuation of a long point ('2. folgende' / 'Satzung')
             return True, False
         if re.match(r"[a-zäöüß]", para.text.lstrip()) and not lst.followup:
             cur.spans.append((para.start, para.end))
