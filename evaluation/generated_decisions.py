@@ -235,6 +235,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--per-page", action="store_true", help="score the page-by-page find_decisions instead")
     ap.add_argument("--errors", type=int, default=0, help="print the first N documents with errors")
     ap.add_argument("--ocr", type=int, default=0, help="also score N documents as damaged scans through Tesseract")
+    ap.add_argument("--ocr-damage", default="medium", choices=["light", "medium", "hard"])
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -249,9 +250,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             scans.mkdir()
             gen = _generator()
             seed, _ = SPLITS[args.split]
-            specs = [s for s in gen.decision_specs(args.ocr * 3, seed, ["scan"]) if s.damage == "medium"][:args.ocr]
-            spaths = [gen.render(s, scans) for s in specs]
-            res["ocr_medium"] = score_docs(_ocr_scans(spaths, Path(tmp)), attach=False)["all"]
+            specs = [s for s in gen.decision_specs(args.ocr * 8, seed, ["scan"]) if s.damage == args.ocr_damage]
+            spaths = [gen.render(s, scans) for s in specs[:args.ocr]]
+            res["ocr_medium"] = score_docs(_ocr_scans(spaths, Path(tmp)), attach=False, errors=args.errors)["all"]
+            res["ocr_damage"] = args.ocr_damage
     _print(res)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -86,14 +86,14 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
          "XVII", "XVIII", "XIX", "XX"]
 _MONTH_WORD = r"(?:Jan|Feb|Mär|Mar|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zä]*\.?(?:\s|$)"
 MARKER = re.compile(
-    r"^(?P<q1>[„\"»]\s*)?"
+    r"^(?P<junk>[\s'‘’.,:;|>=_~•·-]{0,3}?)(?P<q1>[„\"»]\s*)?"
     r"(?:(?P<word>Punkt|Ziffer|Beschlusspunkt|Nr\.)\s*(?P<wn>\d{1,3})\s*[:.)]?"
     r"|(?P<num>\d{1,3})\.(?!\d)(?!\s*" + _MONTH_WORD + r")"
     r"|(?P<paren>\d{1,3})\)"
     r"|\((?P<pnum>\d{1,3})\)"
     r"|(?P<alpha>[a-z])\)"
     r"|(?P<roman>[IVX]{1,5})\.)"
-    r"\s+(?P<q2>[„\"»]\s*)?(?=\S)")
+    r"(?:\s+|[-–.,:;](?=[„\"»])|(?=[„»]))(?P<q2>[„\"»]\s*)?(?=\S)")  # OCR: '3.-„Der', '2.„Der'
 ZU_MARKER = re.compile(r"^Zu\s+(?:(?:Punkt|Ziffer|Nr\.|Beschlusspunkt)\s*)?(?P<n>\d{1,3}|[a-z]|[IVX]{1,5})"
                        r"\s*(?:\.\s*:?|:)\s+")
 TOP_LINE = re.compile(r"^\s*(?:TOP\s*(?:Ö\s*)?|Tagesordnungspunkt\s+|Punkt\s+(?=\d{1,3}(?:\.\d{1,2})?\s+der\s+"
