@@ -9,13 +9,16 @@ from pathlib import Path
 import click
 
 from pipeline.config import Settings
-from pipeline.errors import ExitCode, RatsaktenError
+from pipeline.errors import ExitCode, Interrupted, RatsaktenError, UsageError
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "outputs"
 
 
 def _fail(exc: RatsaktenError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    """The one place where a library error becomes a line on stderr and an exit code."""
+    prefix = "" if isinstance(exc, Interrupted) else "error: "
+    click.echo(f"{prefix}{exc}", err=True)
+    logging.getLogger("ratsakten").debug("details", exc_info=exc)
     sys.exit(int(exc.exit_code))
 
 
@@ -52,14 +55,17 @@ def main(verbose: bool) -> None:
 @click.option("--dask-workers", type=click.IntRange(min=1), default=None,
               help="Workers of the LocalCluster (default: --jobs).")
 @click.option("--partitioned", is_flag=True, help="Also write each table as a Parquet dataset under OUT/dataset/.")
+@click.option("--apply-answers", is_flag=True,
+              help="Write the reviewers' answers (OUT/review.sqlite) into the new tables, as `cli.py apply` does.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_model, excel_csv, no_crops,
-        max_pages, doc_timeout, max_memory_mb, executor, scheduler, dask_workers, partitioned, quiet):
+        max_pages, doc_timeout, max_memory_mb, executor, scheduler, dask_workers, partitioned, apply_answers, quiet):
     from pipeline.run import run as run_pipeline
 
     kwargs = dict(dpi=dpi, ocr_timeout=ocr_timeout, use_cache=not no_cache, extra_spacy_model=spacy_model,
                   write_crops=not no_crops, max_pages=max_pages, doc_timeout=doc_timeout,
-                  max_memory_mb=max_memory_mb)
+                  max_memory_mb=max_memory_mb, executor=executor, scheduler=scheduler, dask_workers=dask_workers or 0,
+                  excel_csv=excel_csv, partitioned=partitioned, progress=not quiet, apply_answers=apply_answers)
     if jobs:
         kwargs["jobs"] = jobs
     if models_dir:
@@ -67,12 +73,14 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
     try:
         settings = Settings(**kwargs)
     except ValueError as exc:
-        raise click.UsageError(str(exc))
+        _fail(UsageError(str(exc)))
     try:
-        summary = run_pipeline(list(inputs), out_dir, settings, quiet=quiet, excel=excel_csv, executor=executor,
-                               scheduler=scheduler, dask_workers=dask_workers or 0, partitioned=partitioned)
+        summary = run_pipeline(list(inputs), out_dir, settings)
     except RatsaktenError as exc:
         _fail(exc)
+    except KeyboardInterrupt:  # Ctrl-C before the run took over the signal: nothing was written
+        click.echo("interrupted before any document was done; nothing written", err=True)
+        sys.exit(int(ExitCode.interrupted))
     if not quiet:
         rows = ", ".join(f"{k} {v}" for k, v in summary.rows.items())
         click.echo(f"{summary.documents} documents ({summary.failed} failed, {summary.cached} cached), "
@@ -88,14 +96,13 @@ def run(inputs, out_dir, jobs, no_cache, dpi, ocr_timeout, models_dir, spacy_mod
 @click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="Folder or file the run was given, to find the originals for File size and sha512 (repeatable).")
 def export(out_dir, fmt, base_url, inputs):
-    from pipeline.errors import UsageError as RatsaktenUsageError
-    from pipeline.export_oparl import export_oparl
+    from pipeline.export.oparl import export_oparl
 
     try:
         counts = export_oparl(out_dir, base_url=base_url, inputs=list(inputs))
-    except RatsaktenUsageError as exc:
-        raise click.UsageError(str(exc))
-    except (RatsaktenError, OSError) as exc:
+    except RatsaktenError as exc:
+        _fail(exc)
+    except OSError as exc:
         raise click.ClickException(str(exc))
     objects = ", ".join(f"{k} {v}" for k, v in counts.items() if k[:1].isupper())
     click.echo(f"OParl 1.1 -> {out_dir / 'oparl'}: {objects}; {counts['lists']} list pages, "
@@ -107,12 +114,15 @@ def export(out_dir, fmt, base_url, inputs):
                    "With --export, write all answers given so far to a CSV file instead.")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; anything but localhost lets others change the answers.")
+              help="Address to listen on; anything but a loopback address lets others change the answers.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="Port (0: a free one).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (a proxy's or DNS alias's; repeatable). The app "
+                   "always answers to localhost, the bound address and this machine's names, and to no other.")
 @click.option("--user", "who", default=None, help="Reviewer name stored with each answer (default: login name).")
 @click.option("--export", "export_csv", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the answers (OUT_DIR/review.sqlite) to this CSV file and exit.")
-def review(out_dir, host, port, who, export_csv):
+def review(out_dir, host, port, allow_hosts, who, export_csv):
     from pipeline import review_app
 
     try:
@@ -120,7 +130,7 @@ def review(out_dir, host, port, who, export_csv):
             n = review_app.export_answers(out_dir, export_csv)
             click.echo(f"{n} answers -> {export_csv}", err=True)
             return
-        review_app.serve(out_dir, host=host, port=port, who=who, announce=click.echo)
+        review_app.serve(out_dir, host=host, port=port, who=who, announce=click.echo, allow_hosts=allow_hosts)
     except RatsaktenError as exc:
         _fail(exc)
     except OSError as exc:  # port taken, address not available
@@ -128,22 +138,64 @@ def review(out_dir, host, port, who, export_csv):
 
 
 @main.command(help="Write the reviewers' answers (OUT_DIR/review.sqlite) into the tables in OUT_DIR, and accepted "
-                   "name corrections into the learned gazetteer (models/gazetteer/learned.tsv).")
+                   "name corrections into OUT_DIR/learned.tsv (later runs into OUT_DIR make them without asking; "
+                   "see `cli.py learned`).")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--models", "models_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Models folder whose learned gazetteer to extend (default: models/ of this checkout).")
+              help="Models folder whose gazetteer tells names from other words (default: models/ of this checkout).")
 def apply(out_dir, models_dir):
     from pipeline.review_apply import apply_answers
 
     if not (out_dir / "review.sqlite").exists():
-        raise click.UsageError(f"no answers in {out_dir}: review first with `python cli.py review {out_dir}`")
+        _fail(UsageError(f"no answers in {out_dir}: review first with `python cli.py review {out_dir}`"))
+    from pipeline.outdir import OutputLock
+
     try:
-        s = apply_answers(out_dir, models_dir)
-    except (RatsaktenError, OSError) as exc:
+        with OutputLock(out_dir, "apply"):
+            s = apply_answers(out_dir, models_dir)
+    except RatsaktenError as exc:
+        _fail(exc)
+    except OSError as exc:
         raise click.ClickException(str(exc))
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.by_status.items())) or "none"
     click.echo(f"{s.applied} answers applied ({statuses}); {s.stale} no longer asked; "
-               f"{s.learned} corrections added to the learned gazetteer", err=True)
+               f"{s.learned} corrections learned ({out_dir / 'learned.tsv'})", err=True)
+
+
+@main.command(help="List the learned repairs in force for OUT_DIR (its own learned.tsv and the promoted ones in "
+                   "models/gazetteer/learned.tsv); --undo takes one back, --promote shares OUT_DIR's with every "
+                   "output folder.")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--undo", "reading", default=None, metavar="READING",
+              help="Take back the repair of this OCR reading in OUT_DIR (the next run re-reads only the "
+                   "documents it had changed).")
+@click.option("--promote", is_flag=True, help="Copy OUT_DIR's learned repairs into models/gazetteer/learned.tsv.")
+@click.option("--models", "models_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Models folder of the promoted repairs (default: models/ of this checkout).")
+def learned(out_dir, reading, promote, models_dir):
+    from pipeline import learned as lr
+    from pipeline.config import DEFAULT_MODELS
+
+    models_dir = models_dir or DEFAULT_MODELS
+    if reading is not None and promote:
+        _fail(UsageError("--undo and --promote: one at a time"))
+    if reading is not None:
+        was = lr.undo(out_dir, models_dir, reading)
+        if was is None:
+            _fail(UsageError(f"no learned repair of '{reading}' in force for {out_dir} "
+                             f"(list them with `python cli.py learned {out_dir}`)"))
+        click.echo(f"undone: '{was.original}' -> '{was.corrected}' ({was.who}, {was.when}); "
+                   f"listed in {out_dir / lr.UNDONE_FILE}", err=True)
+        return
+    if promote:
+        n, refused = lr.promote(out_dir, models_dir)
+        click.echo(f"{n} learned repairs promoted to {models_dir / lr.MODELS_FILE}"
+                   + (f"; {len(refused)} refused" if refused else ""), err=True)
+        return
+    mine = lr.read_learned(out_dir / lr.OUT_FILE).repairs
+    for reading_, r in sorted(lr.repairs_for_run(models_dir, out_dir).items()):
+        where = "here" if reading_ in mine else "promoted"
+        click.echo(f"{r.original}\t{r.corrected}\t{r.who}\t{r.when}\t{where}")
 
 
 @main.command(help="Score the tables in OUT_DIR against the true answers (*.truth.json) under TRUTH_DIR: "
@@ -153,12 +205,14 @@ def apply(out_dir, models_dir):
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the scores (default: OUT_DIR/evaluation.json).")
 def evaluate(out_dir, truth_dir, json_path):
-    from pipeline.evaluate import evaluate as score
-    from pipeline.evaluate import format_report, write_json
+    from evaluation.samples import evaluate as score
+    from evaluation.samples import format_report, write_json
 
+    if not (out_dir / "documents.parquet").exists():
+        _fail(UsageError(f"no tables in {out_dir}: run `python cli.py run INPUT... --out {out_dir}` first"))
     scores = score(out_dir, truth_dir)
     if not scores["documents"]["truth"]:
-        raise click.UsageError(f"no *.truth.json under {truth_dir}")
+        _fail(UsageError(f"no *.truth.json under {truth_dir}"))
     json_path = json_path or out_dir / "evaluation.json"
     write_json(scores, json_path)
     click.echo(format_report(scores))

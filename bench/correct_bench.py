@@ -40,7 +40,8 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import layout
 from pipeline.config import Settings
-from pipeline.correct import _STRIP, Corrector, Resources, build_index
+from pipeline.correct import CandidateIndex, CorrectionSettings, DocumentState, correct_page
+from pipeline.correct.tokens import STRIP as _STRIP
 from pipeline.gazetteer import load_gazetteer
 from pipeline.lexicon import load_lexicon
 from pipeline.records import Page, Word
@@ -67,7 +68,7 @@ def _karlsruhe_texts() -> list[str]:
 def _ehri_texts() -> list[str]:
     if not EHRI.exists():
         return []
-    from pipeline.evaluate_real import alto_text
+    from evaluation.real import alto_text
 
     return [alto_text(p) for p in sorted(EHRI.glob("*.xml"))]
 
@@ -97,10 +98,9 @@ def page_from_text(text: str, confs: list[float], rng: random.Random, number: in
     return Page(number, words, "ocr")
 
 
-def correct_text_page(corrector: Corrector, page: Page) -> tuple[str, list]:
-    pairs = corrector.correct_page(page)
-    layout.render(page)
-    return page.text, [c for _w, c in pairs]
+def correct_text_page(corrector: DocCorrector, page: Page) -> tuple[str, list]:
+    page, rows = corrector.correct_page(page)
+    return page.text, rows
 
 
 # ------------------------------------------------------------------------------ scoring helpers
@@ -239,7 +239,7 @@ _DEU_MAP = {"á": "ä", "à": "a", "ó": "ö", "ő": "ö", "ú": "ü", "ű": "ü
 def deu_letters(word: str) -> str:
     """What Tesseract's German model makes of letters it does not know (seen on the samples:
     Procházka -> Prochäzka, Paweł -> Pawet, Élise -> Elise, Søren -> Seren)."""
-    from pipeline.correct import fold_accents
+    from pipeline.correct.model import fold_accents
 
     return "".join(c if c in _DEU or not c.isalpha() else _DEU_MAP.get(c, fold_accents(c)) for c in word)
 
@@ -334,13 +334,29 @@ class Bench:
         self.g = load_gazetteer(str(settings.models_dir))
         self.lex = load_lexicon(str(settings.models_dir))
         t1 = time.perf_counter()
-        self.index = build_index(self.g, self.lex)
+        self.cs = CorrectionSettings.from_settings(settings)
+        self.index = CandidateIndex.build(self.g, self.lex, self.cs)
         t2 = time.perf_counter()
         self.settings = settings
         self.load_s, self.index_s = t1 - t0, t2 - t1
 
-    def corrector(self) -> Corrector:
-        return Corrector(Resources(self.g, self.lex), self.settings)
+    def corrector(self) -> DocCorrector:
+        return DocCorrector(self)
+
+
+class DocCorrector:
+    """One document's correction as the pipeline runs it: its own state, the shared index."""
+
+    def __init__(self, bench: Bench) -> None:
+        self.bench = bench
+        self.state = DocumentState()
+
+    def correct_page(self, page: Page) -> tuple[Page, list]:
+        b = self.bench
+        return correct_page(page, self.state, b.index, b.cs, b.g.learned)
+
+    def protected(self, core: str) -> bool:
+        return self.bench.index.protected(core)
 
 
 def ocr_conf_distribution(real) -> tuple[list[float], list[float]]:
@@ -530,14 +546,13 @@ def run_real(bench: Bench, real) -> dict:
 
 def _forget(bench: Bench) -> None:
     """Empty every cache the correction stage keeps, as in a fresh worker after the index build."""
-    from pipeline import correct, lexicon
+    from pipeline import lexicon
+    from pipeline.correct import tokens
 
-    bench.index.plans.clear()
-    bench.index.head_cache.clear()
-    bench.index.common.clear()
-    bench.index.slips.clear()
+    bench.index.clear_caches()
     lexicon._COMPOUND_CACHE.clear()
-    correct._split_affixes.cache_clear()
+    tokens.split_affixes.cache_clear()
+    tokens.read_digits.cache_clear()
 
 
 def speed(bench: Bench, real, rng: random.Random, runs: int = 10) -> dict:

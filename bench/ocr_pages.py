@@ -30,8 +30,9 @@ def _ocr_file(path: str) -> list:
     from pipeline import layout
     from pipeline.config import Settings
     from pipeline.lexicon import load_lexicon
-    from pipeline.ocr import ScanPage, TesseractEngine, ocr_page
+    from pipeline.ocr import TesseractEngine, ocr_page
     from pipeline.read import read_document
+    from pipeline.records import ScanPage
 
     settings = Settings()
     lexicon = load_lexicon(str(settings.models_dir))
@@ -47,7 +48,7 @@ def _ocr_file(path: str) -> list:
 
 def _alto_truths(d: Path) -> list[tuple[dict, Path]]:
     """EHRI-style folders: a scan beside its ALTO transcription, one page each."""
-    from pipeline.evaluate_real import alto_text
+    from evaluation.real import alto_text
 
     out = []
     for xml in sorted(d.glob("*.xml")):

@@ -44,6 +44,20 @@ class Settings:
     extra_spacy_model: str | None = None  # e.g. "de_core_news_lg" as an extra NER signal
     use_cache: bool = True
     write_crops: bool = True
+    # how the batch runs and what it writes (no effect on any row)
+    executor: str = "local"  # local: worker processes here; dask: documents as tasks on a Dask cluster
+    scheduler: str | None = None  # Dask scheduler address; None: a LocalCluster of dask_workers
+    dask_workers: int = 0  # 0: as many as jobs
+    page_threads: int = 0  # threads that OCR pages of one document; 0: the cores no document uses
+    excel_csv: bool = False  # CSV in the German Excel dialect
+    partitioned: bool = False  # also a Parquet dataset of parts under OUT/dataset/
+    progress: bool = True  # a progress bar or one line per file on stderr
+    apply_answers: bool = False  # write reviewers' answers (OUT/review.sqlite) into the new tables
+    learned_dir: Path | None = None  # the output folder whose learned.tsv / learned-undone.tsv apply (run sets it)
+
+    # the settings that change results: part of every cached document's key
+    RESULT_FIELDS = ("lang", "dpi", "psm", "correct_floor", "correct_apply", "correct_margin", "review_threshold",
+                     "extra_spacy_model")
 
     def __post_init__(self) -> None:
         self.models_dir = Path(self.models_dir)
@@ -62,5 +76,20 @@ class Settings:
             raise ValueError(f"max_pages must be at least 1, not {self.max_pages}")
         if self.doc_timeout <= 0:
             raise ValueError("doc_timeout must be positive")
+        if self.executor not in ("local", "dask"):
+            raise ValueError(f"unknown executor '{self.executor}' (local or dask)")
+        if self.dask_workers < 0 or self.page_threads < 0:
+            raise ValueError("dask_workers and page_threads must not be negative")
         if self.max_memory_mb and self.max_memory_mb < 512:
             raise ValueError(f"max_memory_mb must be 0 (no limit) or at least 512, not {self.max_memory_mb}")
+
+    @property
+    def correction(self):
+        """The correction stage's thresholds (pipeline/correct/settings.py), with this run's bands."""
+        from .correct.settings import CorrectionSettings
+
+        return CorrectionSettings.from_settings(self)
+
+    def result_fingerprint(self) -> str:
+        """The result-changing settings as text, for the cache key."""
+        return ";".join(f"{name}={getattr(self, name)}" for name in self.RESULT_FIELDS) + f";{self.correction!r}"

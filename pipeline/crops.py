@@ -43,12 +43,13 @@ def crop(image: Image.Image, bbox, margin_pt: float = 40.0) -> Image.Image:
     return out
 
 
-def write_crops(path: Path, pages: list[Page], items, out_dir: Path, prefix: str) -> None:
-    """Write one PNG per review item with a box; sets item.crop (relative to out_dir)."""
+def write_crops(path: Path, pages: list[Page], items, out_dir: Path) -> None:
+    """Write one PNG per review item with a box, named by its review id; sets item.crop (relative
+    to out_dir)."""
     by_page: dict[int, list] = {}
-    for i, item in enumerate(items):
+    for item in items:
         if item.bbox and item.page:
-            by_page.setdefault(item.page, []).append((i, item))
+            by_page.setdefault(item.page, []).append(item)
     if not by_page:
         return
     folder = out_dir / "crops"
@@ -62,7 +63,7 @@ def write_crops(path: Path, pages: list[Page], items, out_dir: Path, prefix: str
             image = page_image(path, page)
         except Exception:
             continue  # a crop is a convenience; its failure must not fail the document
-        for i, item in group:
-            name = f"{prefix}-r{i:04d}.png"
+        for item in group:
+            name = f"{item.review_id}.png"
             crop(image, item.bbox).save(folder / name)
             item.crop = f"crops/{name}"

@@ -8,6 +8,8 @@ class ExitCode(IntEnum):
     ok = 0
     documents_failed = 1
     usage = 2
+    interrupted = 130  # SIGINT (Ctrl-C): 128 + 2
+    terminated = 143  # SIGTERM: 128 + 15
 
 
 class RatsaktenError(Exception):
@@ -36,3 +38,14 @@ class PageError(DocumentError):
 
 class OcrTimeout(PageError):
     pass
+
+
+class Interrupted(RatsaktenError):
+    """SIGINT or SIGTERM during a run: the documents already done are written, a re-run resumes."""
+
+    def __init__(self, signum: int, message: str = "") -> None:
+        import signal
+
+        super().__init__(message or f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+        self.exit_code = ExitCode.interrupted if signum == signal.SIGINT else ExitCode.terminated

@@ -74,6 +74,14 @@ def _int(value: Optional[str]) -> Optional[int]:
         return None
 
 
+def load_learned(path: Path) -> dict[str, str]:
+    """Reviewers' accepted repairs, OCR reading -> value, each through learned.check_learned (a
+    line typed in by hand gets the same gate as one from the review app). Cheap: a run that finds
+    every document in its cache reads only this."""
+    from .learned import read_learned  # learned.py builds on this module: imported when used
+    return {norm(r.original): norm(r.corrected) for r in read_learned(path).repairs.values()}
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(models_dir: str) -> Gazetteer:
     base = Path(models_dir) / "gazetteer"
@@ -112,9 +120,7 @@ def load_gazetteer(models_dir: str) -> Gazetteer:
     for row in _rows(base / "countries.tsv"):
         if row.get("variant"):
             g.countries[norm(row["variant"])] = row.get("code") or ""
-    for row in _rows(base / "learned.tsv"):
-        if row.get("original") and row.get("corrected"):
-            g.learned[norm(row["original"])] = norm(row["corrected"])
+    g.learned.update(load_learned(base / "learned.tsv"))
     for name in ("given_names.txt", "given_names_ambiguous.txt"):
         path = base / name
         if path.exists():

@@ -105,20 +105,5 @@ def arrange(page: Page) -> Page:
 
 
 def render(page: Page) -> Page:
-    """Build the page text from words in order: spaces in a line, newline between lines,
-    a blank line between blocks. Sets each word's start/end."""
-    parts: list[str] = []
-    pos = 0
-    prev: Word | None = None
-    for w in page.words:
-        if prev is not None:
-            sep = " " if w.line == prev.line else ("\n\n" if w.block != prev.block else "\n")
-            parts.append(sep)
-            pos += len(sep)
-        w.start = pos
-        parts.append(w.text)
-        pos += len(w.text)
-        w.end = pos
-        prev = w
-    page.text = "".join(parts)
-    return page
+    """The page text from its words in order, with every word's offsets (see Page.render)."""
+    return page.render()

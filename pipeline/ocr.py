@@ -7,40 +7,16 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
-from typing import Callable, Optional, Protocol
+from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from .errors import OcrTimeout, PageError
-from .records import Page, Word
+from .records import OcrWord, Page, ScanPage, Word
 
 # Tesseract is 4-8x slower with its own threads fighting on few cores (FINDINGS.md).
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
-@dataclass
-class OcrWord:
-    text: str
-    left: int
-    top: int
-    width: int
-    height: int
-    conf: float  # 0-1
-    block: int
-    line: int  # unique line key within the page
-
-
-@dataclass
-class ScanPage:
-    """A page that needs OCR; the image is produced lazily so that pages stream one at a time."""
-
-    number: int
-    width: float  # PDF points
-    height: float
-    render: Callable[[], tuple[Image.Image, float]]  # -> (image, dpi)
-    reason: str = ""
 
 
 class OcrEngine(Protocol):
@@ -322,26 +298,3 @@ def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientati
     conf = round(sum(w.confidence for w in words) / len(words), 4) if words else 0.0
     return Page(number=scan.number, words=words, source="ocr", width=width_pt, height=height_pt,
                 confidence=conf, rotation=rotation, skew=skew)
-
-
-class FakeEngine:
-    """Returns prepared words; for tests that must not depend on Tesseract."""
-
-    name = "fake"
-
-    def __init__(self, pages: Optional[dict[int, list[OcrWord]]] = None, rotate: int = 0,
-                 hang: bool = False) -> None:
-        self.pages = pages or {}
-        self.rotate = rotate
-        self.hang = hang
-        self.calls = 0
-
-    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
-        self.calls += 1
-        if self.hang:
-            raise OcrTimeout(f"Tesseract did not finish within {timeout:.0f} s")
-        return list(self.pages.get(self.calls, []))
-
-    def orientation(self, image: Image.Image, dpi: float, timeout: float) -> int:
-        return self.rotate
-

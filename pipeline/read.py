@@ -17,8 +17,7 @@ from PIL import Image
 from .config import SCAN_SUFFIXES, Settings
 from .errors import DocumentError
 from .lexicon import text_quality
-from .ocr import ScanPage
-from .records import Page, Word
+from .records import Page, ScanPage, Word
 
 log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.ERROR)

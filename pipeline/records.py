@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 BBox = tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF points
 
@@ -32,6 +35,31 @@ def union_bbox(words: list["Word"]) -> Optional[BBox]:
 
 
 @dataclass
+class OcrWord:
+    """One word as the OCR engine reports it, in pixels of the image it was given."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0-1
+    block: int
+    line: int  # unique line key within the page
+
+
+@dataclass
+class ScanPage:
+    """A page that needs OCR; the image is produced lazily so that pages stream one at a time."""
+
+    number: int
+    width: float  # PDF points
+    height: float
+    render: "Callable[[], tuple[Image.Image, float]]"  # -> (image, dpi)
+    reason: str = ""
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     words: list[Word]
@@ -43,6 +71,25 @@ class Page:
     rotation: int = 0  # degrees applied before OCR
     skew: float = 0.0
     error: Optional[str] = None  # a page that could not be read (OCR timeout, …)
+
+    def render(self) -> "Page":
+        """Build the text from the words in order (a space within a line, a newline between lines,
+        a blank line between blocks) and give every word its offsets; returns the page."""
+        parts: list[str] = []
+        pos = 0
+        prev: Word | None = None
+        for w in self.words:
+            if prev is not None:
+                sep = " " if w.line == prev.line else ("\n\n" if w.block != prev.block else "\n")
+                parts.append(sep)
+                pos += len(sep)
+            w.start = pos
+            parts.append(w.text)
+            pos += len(w.text)
+            w.end = pos
+            prev = w
+        self.text = "".join(parts)
+        return self
 
     def words_in(self, start: int, end: int) -> list[Word]:
         """The words overlapping text[start:end] (offsets set by layout.render)."""
@@ -56,11 +103,17 @@ class Correction:
     end: int
     original: str
     corrected: str
-    score: float  # 0-100
+    confidence: float  # 0-1, as every confidence in the records (the repair's similarity score / 100)
     source: str
     applied: bool
     needs_review: bool = False
     reason: str = ""
+    correction_id: str = ""  # '<doc_id>-c0007', given once by number_rows
+
+    @property
+    def score(self) -> float:
+        """The contract's `corrections.score`: 0-100, rounded to 0.1."""
+        return round(self.confidence * 100.0, 1)
 
 
 @dataclass
@@ -81,6 +134,7 @@ class Entity:
     country: Optional[str] = None
     geonames_id: Optional[int] = None
     source: str = "rule"  # rule | gazetteer | model | model+rule
+    entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
 
 
 @dataclass
@@ -99,6 +153,7 @@ class Decision:
     needs_review: bool = False
     review_reason: str = ""
     bbox: Optional[BBox] = None
+    decision_id: str = ""  # '<doc_id>-d0003', given once by number_rows
 
 
 @dataclass
@@ -129,6 +184,7 @@ class ReviewItem:
     context: str = ""
     status: str = "open"
     crop: Optional[str] = None  # PNG path relative to the output folder
+    review_id: str = ""  # '<doc_id>-r0004', given when the queue is built
 
 
 @dataclass
@@ -149,6 +205,7 @@ class DocumentResult:
     review: list[ReviewItem] = field(default_factory=list)
     also_seen_as: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    learned_used: dict[str, str] = field(default_factory=dict)  # learned repairs that could touch its words
 
     @property
     def text_source(self) -> Optional[str]:
@@ -161,3 +218,14 @@ class DocumentResult:
     def ocr_confidence(self) -> Optional[float]:
         vals = [p.confidence for p in self.pages if p.source == "ocr" and p.confidence is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
+
+
+def number_rows(doc: DocumentResult) -> None:
+    """Give every entity, decision and correction its row id, once: every later stage (review,
+    crops, tables, answers) uses these ids and never renumbers."""
+    for i, e in enumerate(doc.entities):
+        e.entity_id = f"{doc.doc_id}-e{i:04d}"
+    for i, d in enumerate(doc.decisions):
+        d.decision_id = f"{doc.doc_id}-d{i:04d}"
+    for i, c in enumerate(doc.corrections):
+        c.correction_id = f"{doc.doc_id}-c{i:04d}"

@@ -6,8 +6,11 @@ A small WSGI application on the standard library's server (no framework, nothing
 Pages are rendered on the server and every piece of document text is HTML-escaped (a memo can
 contain `<script>`); the only script is /static/app.js (keyboard shortcuts) and the
 Content-Security-Policy forbids inline scripts, so escaped or not, memo text never runs.
-Answers are POSTs carrying a per-session token; crops are served only from OUT_DIR/crops; bound
-to a loopback address, the app also refuses requests for other host names (DNS rebinding).
+Answers are POSTs carrying a per-session token; crops are served only from OUT_DIR/crops; requests
+for any Host but this machine's names (loopback names, the bound address, the host name, and
+--allow-host) are refused however the app is bound, so DNS rebinding through the reviewer's own
+browser reads and answers nothing. A client gets READ_TIMEOUT seconds for its whole request and
+at most MAX_BODY bytes; at most MAX_HANDLERS requests run at once, the rest wait in a deep backlog.
 Answers go straight to OUT_DIR/review.sqlite (pipeline/answers.py); `cli.py apply` writes them
 into the tables.
 """
@@ -17,12 +20,16 @@ import getpass
 import hashlib
 import hmac
 import html
+import io
 import ipaddress
 import logging
 import secrets
 import socket
+import sys
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -33,6 +40,7 @@ import pyarrow.parquet as pq
 
 from .answers import AnswerStore, match
 from .errors import UsageError
+from .extract.dates import is_yearless
 from .review_apply import is_date_field, normalise, proposal
 
 log = logging.getLogger("ratsakten.review")
@@ -106,8 +114,7 @@ class QueueData:
 # ---------------------------------------------------------------- the app
 
 class ReviewApp:
-    def __init__(self, out_dir: Path, who: str | None = None,
-                 allowed_hosts: set[str] | None = None) -> None:
+    def __init__(self, out_dir: Path, who: str | None = None, hosts: HostCheck | None = None) -> None:
         self.out_dir = Path(out_dir).resolve()
         if not (self.out_dir / "review.parquet").exists():
             raise UsageError(f"{out_dir} has no review table: run `python cli.py run INPUT... --out {out_dir}` "
@@ -116,7 +123,8 @@ class ReviewApp:
         self.store = AnswerStore(self.out_dir)
         self.data = QueueData(self.out_dir)
         self.who = who or who_default()
-        self.allowed_hosts = allowed_hosts
+        self.hosts = hosts or HostCheck(frozenset(), -1)  # answers nothing until create_server knows the port
+        self._refused: set[str] = set()
         self._secret = secrets.token_bytes(32)
 
     # -- plumbing ------------------------------------------------------------------
@@ -143,8 +151,14 @@ class ReviewApp:
         return morsel.value if morsel and morsel.value else None
 
     def handle(self, environ) -> tuple[str, list, bytes]:
-        if self.allowed_hosts is not None and environ.get("HTTP_HOST", "") not in self.allowed_hosts:
-            return _text("400 Bad Request", "unexpected Host header")
+        host = environ.get("HTTP_HOST")
+        if not self.hosts.allows(host):
+            if len(self._refused) < 32 and host not in self._refused:  # say so once per name, not per request
+                self._refused.add(host)
+                log.warning("refused a request for Host %r: if that is this machine, start the app with "
+                            "--allow-host NAME", host)
+            return _text("400 Bad Request", "unexpected Host header: this app answers only to the names of its "
+                         "machine (and those given with --allow-host)")
         method = environ.get("REQUEST_METHOD", "GET")
         # wsgiref hands PATH_INFO over percent-decoded, as latin-1
         path = environ.get("PATH_INFO", "/").encode("latin-1", "replace").decode("utf-8", "replace")
@@ -307,9 +321,14 @@ class ReviewApp:
                      f'{new} by {esc(answer.who)} at {esc(answer.at)}. Answering again replaces it.</p>')
         label = data.label(row)
         prefill = typed if typed is not None else (answer.new if answer and answer.status == "corrected"
-                                                   else proposal(row))
-        date_hint = (' <span class="hint">YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY</span>'
-                     if is_date_field(row["table_name"], row["field"], label) else "")
+                                                   else _acceptable(row, proposal(row), label))
+        is_date = is_date_field(row["table_name"], row["field"], label)
+        date_hint = ""
+        if is_date:
+            missing = (' <span class="hint" id="prefill-hint">no year was written: type the whole date</span>'
+                       if not prefill and is_yearless(str(proposal(row) or "")) else "")
+            date_hint = ' <span class="hint">YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY</span>' + missing
+        placeholder = ' placeholder="DD.MM.YYYY"' if is_date else ""
         hidden = (f'<input type="hidden" name="review_id" value="{esc(rid)}">'
                   f'<input type="hidden" name="csrf" value="{esc(token)}">')
         err = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
@@ -333,7 +352,7 @@ confidence {_num(row.get("confidence"))} · <span id="status" class="status stat
 <form method="post" action="/answer" id="reject-form">{hidden}<input type="hidden" name="action" value="reject">
 <button type="submit" class="reject">Reject <kbd>r</kbd></button></form>
 <form method="post" action="/answer" id="correct-form">{hidden}<input type="hidden" name="action" value="correct">
-<label for="new">Correction</label> <input id="new" name="new" value="{esc(prefill)}" autocomplete="off"
+<label for="new">Correction</label> <input id="new" name="new" value="{esc(prefill)}"{placeholder} autocomplete="off"
 spellcheck="false"> <button type="submit">Save correction <kbd>Enter</kbd></button>{date_hint}</form>
 <a id="next" class="button" href="/next?{urlencode({"after": rid})}">Next <kbd>n</kbd></a>
 </div>
@@ -352,7 +371,10 @@ save it, <kbd>Esc</kbd> leave it · <kbd>n</kbd> next open item.</p>
             length = 0
         if length > MAX_BODY:
             return _text("413 Payload Too Large", "request too large")
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        try:
+            body = environ["wsgi.input"].read(length) if length > 0 else b""
+        except TimeoutError:  # the body never came (or came a byte at a time): the thread is not kept
+            return _text("408 Request Timeout", "the request was not received in time")
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
         origin = environ.get("HTTP_ORIGIN")
         if origin and origin not in ("null",) and origin.split("://", 1)[-1] != environ.get("HTTP_HOST"):
@@ -400,6 +422,18 @@ save it, <kbd>Esc</kbd> leave it · <kbd>n</kbd> next open item.</p>
                           ("Content-Disposition", 'attachment; filename="answers.csv"')], body
 
 
+def _acceptable(row: dict, value: str | None, label: str | None) -> str:
+    """Prefill the correction box only with what the form accepts: a yearless 'XXXX-10-23' is not a date
+    the reviewer can save, so the box starts empty (with a hint) rather than with a value it refuses."""
+    if value is None:
+        return ""
+    try:
+        normalise(row["table_name"], row["field"], value, label)
+    except ValueError:
+        return ""
+    return value
+
+
 def _text(status: str, message: str) -> tuple[str, list, bytes]:
     return status, [("Content-Type", "text/plain; charset=utf-8")], message.encode()
 
@@ -441,45 +475,211 @@ def _highlight(context: str, needle: str | None) -> str:
 
 # ---------------------------------------------------------------- serving
 
+READ_TIMEOUT = 10.0  # seconds a client may take for its whole request (line, headers, body)
+MAX_HANDLERS = 64  # requests handled at once; more wait in the listen queue
+BACKLOG = 128  # connections the kernel holds before the app accepts them (the default, 5, resets under load)
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """'Name:8080' -> ('name', 8080), '[::1]' -> ('::1', None); None for what no browser sends."""
+    value = value.strip()
+    if value.startswith("["):
+        end = value.find("]")
+        host, rest = value[1:end], value[end + 1:]
+        if end < 0 or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:] if rest else ""
+    elif value.count(":") == 1:
+        host, port = value.split(":")
+    elif ":" in value:  # a bare IPv6 address is not a Host header
+        return None
+    else:
+        host, port = value, ""
+    if not host or (port and not (port.isdigit() and len(port) <= 5)):
+        return None
+    try:
+        host = str(ipaddress.ip_address(host)) if ":" in host else host  # [0:0::1] is [::1]
+    except ValueError:
+        return None
+    return host.lower(), int(port) if port else None
+
+
+@dataclass(frozen=True)
+class HostCheck:
+    """Which Host headers the app answers. A DNS-rebinding page reaches the app through the
+    reviewer's own browser, but under its own name: only names that are this machine's pass."""
+    names: frozenset[str]
+    port: int
+
+    def allows(self, header: str | None) -> bool:
+        got = split_host(header or "")
+        if got is None:
+            return False
+        host, port = got
+        return host in self.names and (port if port is not None else 80) == self.port
+
+
+@dataclass(frozen=True)
+class Bind:
+    """What --host asks for, resolved: loopback or not is the address's business, not the spelling's."""
+    spelling: str
+    family: int
+    address: str
+
+    @property
+    def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+        return ipaddress.ip_address(self.address)
+
+    @property
+    def loopback(self) -> bool:
+        return self.ip.is_loopback
+
+    @property
+    def wildcard(self) -> bool:
+        return self.ip.is_unspecified
+
+
+def resolve_bind(host: str) -> Bind:
+    """'' and 0.0.0.0: every IPv4 address; 127.1, LOCALHOST: 127.0.0.1 (IPv4 first, as make_server did)."""
+    spelling = (host or "").strip()
+    try:
+        infos = socket.getaddrinfo(spelling or None, 0, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UsageError(f"--host {spelling!r}: {exc.strerror or exc}") from exc
+    infos.sort(key=lambda i: i[0] != socket.AF_INET)
+    family, *_rest, sockaddr = infos[0]
+    return Bind(spelling, family, str(ipaddress.ip_address(sockaddr[0].split("%")[0])))
+
+
+def machine_names() -> set[str]:
+    """This machine's names and the addresses they resolve to (how a colleague's browser names it)."""
+    names = set()
+    for name in {socket.gethostname(), socket.getfqdn()}:
+        if not name:
+            continue
+        names.add(name.lower())
+        try:
+            names.update(str(ipaddress.ip_address(i[4][0].split("%")[0]))
+                         for i in socket.getaddrinfo(name, None, type=socket.SOCK_STREAM))
+        except (socket.gaierror, UnicodeError, ValueError):
+            pass
+    return names
+
+
+def host_check(bind: Bind, port: int, allow: tuple[str, ...] = ()) -> HostCheck:
+    """Loopback names, the bound address (as written and as resolved), the machine's names, --allow-host."""
+    names = set(LOOPBACK_NAMES) | machine_names()
+    if not bind.wildcard:  # '0.0.0.0' is no name a browser can go to
+        names.add(bind.address)
+        got = split_host(f"[{bind.spelling}]" if ":" in bind.spelling else bind.spelling)
+        if got:
+            names.add(got[0])
+    for value in allow:
+        got = split_host(value)
+        if got is None or got[1] is not None:
+            raise UsageError(f"--allow-host {value!r}: give a host name or address without a port")
+        names.add(got[0])
+    return HostCheck(frozenset(names), port)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The client socket as a file that gives up at a deadline: a client that sends its request one
+    byte at a time, or never sends the body it announced, holds a thread for READ_TIMEOUT at most."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self.sock, self.timeout = sock, timeout
+        self.deadline = time.monotonic() + timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request was not received in time")
+        self.sock.settimeout(min(left, self.timeout))
+        try:
+            return self.sock.recv_into(buffer)
+        finally:
+            self.sock.settimeout(self.timeout)  # for writing the answer
+
+
 class _Server(ThreadingMixIn, WSGIServer):
+    """One daemon thread per request, at most `max_handlers` at once; the rest wait in the backlog."""
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
+    max_handlers = MAX_HANDLERS
+
+    def server_activate(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_handlers)
+        super().server_activate()
+
+    def process_request(self, request, client_address) -> None:
+        self._slots.acquire()  # blocks the accept loop, not the kernel's queue
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (TimeoutError, ConnectionError)):
+            log.debug("%s: %s", client_address[0], exc)
+        else:
+            log.exception("review app: error with a request from %s", client_address[0])
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _Handler(WSGIRequestHandler):
+    timeout = READ_TIMEOUT  # socket timeout for every read and write (StreamRequestHandler.setup)
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, self.timeout))
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (TimeoutError, ConnectionError) as exc:  # a slow or vanished client: drop it
+            log.debug("%s: %s", self.client_address[0], exc)
+            self.close_connection = True
+
     def log_message(self, format, *args):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def create_server(out_dir: Path, host: str = "127.0.0.1", port: int = 0,
-                  who: str | None = None) -> tuple[WSGIServer, str]:
+def create_server(out_dir: Path, host: str = "127.0.0.1", port: int = 0, who: str | None = None,
+                  allow_hosts: tuple[str, ...] = (), timeout: float = READ_TIMEOUT,
+                  max_handlers: int = MAX_HANDLERS) -> tuple[WSGIServer, str]:
     """A bound server (port 0: a free one) and its address; call serve_forever() on it."""
     app = ReviewApp(out_dir, who)
-    server_class = _Server
-    if ":" in host:
-        server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
-    server = make_server(host, port, app, server_class=server_class, handler_class=_QuietHandler)
+    bind = resolve_bind(host)
+    server_class = type("_ReviewServer", (_Server,), {"address_family": bind.family, "max_handlers": max_handlers})
+    handler_class = type("_ReviewHandler", (_Handler,), {"timeout": timeout})
+    server = make_server(bind.address, port, app, server_class=server_class, handler_class=handler_class)
     port = server.server_port
-    shown = f"[{host}]" if ":" in host else host
-    if _is_loopback(host):
-        app.allowed_hosts = {f"{h}:{port}" for h in ("127.0.0.1", "localhost", "[::1]", shown)}
-    return server, f"http://{shown}:{port}/"
+    app.hosts = host_check(bind, port, tuple(allow_hosts))
+    shown = ("127.0.0.1" if bind.family == socket.AF_INET else "::1") if bind.wildcard else bind.address
+    return server, f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
 def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 0, who: str | None = None,
-          announce: Callable[[str], None] = print) -> None:
-    server, url = create_server(out_dir, host, port, who)
-    if not _is_loopback(host):
-        announce(f"warning: listening on {host}: anyone who can reach it can change the answers")
+          announce: Callable[[str], None] = print, allow_hosts: tuple[str, ...] = ()) -> None:
+    server, url = create_server(out_dir, host, port, who, allow_hosts)
+    bind = resolve_bind(host)
+    if not bind.loopback:
+        announce(f"warning: listening on {bind.address}: anyone who can reach it can change the answers")
+        names = sorted(n for n in server.get_app().hosts.names if n not in LOOPBACK_NAMES)
+        announce(f"answering to the names {', '.join(names)}; others need --allow-host NAME")
     announce(f"Review app for {Path(out_dir)} at {url}  (Ctrl+C to stop)")
     try:
         server.serve_forever()

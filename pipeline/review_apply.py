@@ -11,14 +11,15 @@ again gives the same tables (everything is derived from the pipeline's values in
 and the latest answers), so an interrupted apply is repaired by running it again.
 
 Accepted or corrected name repairs (`corrections` rows, and CITY / PERSON / ORG values whose OCR
-reading differs) are appended to models/gazetteer/learned.tsv; the correction stage applies them
-without asking on the next run.
+reading differs) are appended to OUT_DIR/learned.tsv (this output folder's; `cli.py learned OUT
+--promote` copies them into the shared models/gazetteer/learned.tsv), signed with who answered and when,
+if pipeline/learned.py's check_learned finds them plausible repairs of what OCR read (and safe to
+store); the correction stage applies them without asking on the next run. What fails the check
+is not learned (summary.not_learned, and a warning); the answer still holds for its document.
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,8 +32,8 @@ from . import tables
 from .answers import Answer, AnswerStore, match
 from .config import Settings
 from .correct import ocr_key
+from .learned import OUT_FILE, LearnedRepair, Rejection, append_learned, check_learned, undone
 
-LEARNED_HEADER = ["original", "corrected", "source", "added_at"]
 NAME_LABELS = ("CITY", "PERSON", "ORG")
 # table, field -> the column the answer changes
 COLUMN = {("documents", "doc_date"): "doc_date", ("entities", "value"): "value",
@@ -52,6 +53,7 @@ class ApplySummary:
     stale: int = 0  # answers whose item the current run no longer asks about
     learned: int = 0  # rows appended to learned.tsv
     by_status: dict[str, int] = field(default_factory=dict)
+    not_learned: list[Rejection] = field(default_factory=list)  # repairs check_learned refused, and why
 
 
 # ---------------------------------------------------------------- answers as values
@@ -163,39 +165,6 @@ def learned_pairs(row: dict, answer: Answer, new: str | None, entity: dict | Non
     return []
 
 
-def read_learned(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = (line for line in fh if not line.startswith("#"))
-        return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def append_learned(models_dir: Path, rows: list[tuple[str, str, str, str]]) -> int:
-    """Append (original, corrected, source, added_at) rows not already there; atomic. Returns the count."""
-    path = Path(models_dir) / "gazetteer" / "learned.tsv"
-    have = {(r.get("original"), r.get("corrected")) for r in read_learned(path)}
-    new = []
-    for r in rows:
-        if (r[0], r[1]) not in have:
-            have.add((r[0], r[1]))
-            new.append(r)
-    if not new:
-        return 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    buf = io.StringIO()
-    if not old.strip():
-        buf.write("\t".join(LEARNED_HEADER) + "\n")
-    elif not old.endswith("\n"):
-        buf.write("\n")
-    for r in new:
-        buf.write("\t".join(r) + "\n")
-    text = old + buf.getvalue()
-    tables._atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    return len(new)
-
-
 # ---------------------------------------------------------------- the tables
 
 def _read(out_dir: Path, name: str) -> list[dict]:
@@ -213,7 +182,8 @@ def _excel(out_dir: Path) -> bool:
 
 def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | None = None,
                   settings: Settings | None = None) -> ApplySummary:
-    """Write the answers in OUT_DIR/review.sqlite into OUT_DIR's tables and learned.tsv."""
+    """Write the answers in OUT_DIR/review.sqlite into OUT_DIR's tables and OUT_DIR/learned.tsv
+    (models_dir: whose gazetteer tells names from other words)."""
     out_dir = Path(out_dir)
     settings = settings or Settings()
     models_dir = Path(models_dir) if models_dir is not None else settings.models_dir
@@ -239,12 +209,12 @@ def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | N
     for r in data["decisions"]:
         index[("decisions", r["decision_id"])] = r
     seen: dict[str, int] = {}
-    for r in data["corrections"]:  # row ids as review.py numbers them: per document, in order
+    for r in data["corrections"]:  # tables written before corrections had an id: numbered as they were
         i = seen.get(r["doc_id"], 0)
         seen[r["doc_id"]] = i + 1
-        index[("corrections", f"{r['doc_id']}-c{i:04d}")] = r
+        index[("corrections", r.get("correction_id") or f"{r['doc_id']}-c{i:04d}")] = r
     changed: set[str] = set()
-    learned: list[tuple[str, str, str, str]] = []
+    learned: list[LearnedRepair | Rejection] = []
     gazetteer = None
     for row in review:
         answer = matched.get(row["review_id"])
@@ -270,7 +240,7 @@ def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | N
         entity = target if row["table_name"] == "entities" else None
         for original, repaired in learned_pairs(row, answer, new if changes else proposal(row), entity,
                                                 settings.correct_floor):
-            learned.append((original, repaired, f"review:{answer.who}".replace("\t", " "), answer.at))
+            learned.append(check_learned(original, repaired, answer.who, answer.at))
         row["status"] = answer.status
         row["answer"] = None if answer.status == "rejected" else (new if changes else proposal(row))
         row["answered_by"], row["answered_at"] = answer.who, answer.at
@@ -278,7 +248,10 @@ def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | N
         if name in changed:
             tables.write_table(out_dir, name, data[name], excel=excel)
     tables.write_table(out_dir, "review", review, excel=excel)
-    summary.learned = append_learned(models_dir, learned)
+    gone = undone(out_dir)  # taken back with `cli.py learned OUT --undo`: not learned again from the same answer
+    learned = [Rejection(r.original, r.corrected, r.who, r.when, "taken back (learned-undone.tsv)")
+               if isinstance(r, LearnedRepair) and r.original in gone else r for r in learned]
+    summary.learned, summary.not_learned = append_learned(out_dir / OUT_FILE, learned)
     return summary
 
 

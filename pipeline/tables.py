@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .outdir import file_mode
 from .records import DocumentResult
 
 S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
@@ -39,7 +40,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "corrections": pa.schema([
         ("doc_id", S), ("page", I), ("start", I), ("end", I), ("original", S), ("corrected", S),
-        ("score", F), ("source", S), ("applied", B), ("needs_review", B), ("reason", S),
+        ("score", F), ("source", S), ("applied", B), ("needs_review", B), ("reason", S), ("correction_id", S),
     ]),
     "review": pa.schema([
         ("review_id", S), ("doc_id", S), ("page", I), ("table_name", S), ("row_id", S), ("field", S),
@@ -77,28 +78,28 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
                                      ocr_confidence=p.confidence, text=p.text, rotation=p.rotation,
                                      skew=p.skew, width=round(p.width, 2), height=round(p.height, 2),
                                      error=p.error))
-        for i, e in enumerate(r.entities):
+        for e in r.entities:
             x0, y0, x1, y1 = _box(e.bbox)
             out["entities"].append(dict(
-                doc_id=r.doc_id, entity_id=f"{r.doc_id}-e{i:04d}", page=e.page, label=e.label, text=e.text,
+                doc_id=r.doc_id, entity_id=e.entity_id, page=e.page, label=e.label, text=e.text,
                 value=e.value, start=e.start, end=e.end, confidence=e.confidence, corrected_from=e.corrected_from,
                 needs_review=e.needs_review, review_reason=e.review_reason or None, x0=x0, y0=y0, x1=x1, y1=y1,
                 role=e.role, title=e.title, country=e.country, geonames_id=e.geonames_id, source=e.source))
-        for i, d in enumerate(r.decisions):
+        for d in r.decisions:
             out["decisions"].append(dict(
-                doc_id=r.doc_id, decision_id=f"{r.doc_id}-d{i:04d}", page=d.page, item=d.item, body=d.body,
+                doc_id=r.doc_id, decision_id=d.decision_id, page=d.page, item=d.item, body=d.body,
                 decision_date=d.decision_date, kind=d.kind, text=d.text, outcome=d.outcome,
                 confidence=d.confidence, needs_review=d.needs_review, review_reason=d.review_reason or None,
                 votes=d.votes, start=d.start, end=d.end))
         for c in r.corrections:
             out["corrections"].append(dict(
-                doc_id=r.doc_id, page=c.page, start=c.start, end=c.end, original=c.original,
-                corrected=c.corrected, score=c.score, source=c.source, applied=c.applied,
+                doc_id=r.doc_id, correction_id=c.correction_id, page=c.page, start=c.start, end=c.end,
+                original=c.original, corrected=c.corrected, score=c.score, source=c.source, applied=c.applied,
                 needs_review=c.needs_review, reason=c.reason or None))
-        for i, v in enumerate(r.review):
+        for v in r.review:
             x0, y0, x1, y1 = _box(v.bbox)
             out["review"].append(dict(
-                review_id=f"{r.doc_id}-r{i:04d}", doc_id=r.doc_id, page=v.page, table_name=v.table_name,
+                review_id=v.review_id, doc_id=r.doc_id, page=v.page, table_name=v.table_name,
                 row_id=v.row_id, field=v.field, value=v.value, suggestion=v.suggestion,
                 confidence=round(v.confidence, 3), reason=v.reason, status=v.status, context=v.context,
                 x0=x0, y0=y0, x1=x1, y1=y1, crop=v.crop))
@@ -148,6 +149,7 @@ def _stage(path: Path, write) -> str:
     """Write to a hidden temporary file beside path and flush it to disk; returns its name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, file_mode())  # mkstemp makes it 0600: tables are meant to be shared
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -187,16 +189,17 @@ def _stage_table(out_dir: Path, name: str, records: list[dict], excel: bool) -> 
     try:
         path = out_dir / f"{name}.parquet"
         staged.append((_stage(path, lambda tmp: pq.write_table(table, tmp)), path))
-        df = table.to_pandas()
+        # integer columns stay integers in CSV even with empty cells ('2825297', not '2825297.0')
+        df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         for col in df.columns:
             if df[col].dtype == object or str(df[col].dtype).startswith("str"):
                 df[col] = df[col].map(_defuse)
         path = out_dir / f"{name}.csv"
         # CRLF line ends (RFC 4180): the csv module quotes a cell only for characters of the line
         # terminator, so with "\n" a bare "\r" in page text went unquoted and split the row
-        if excel:  # German Excel: ';' between cells, and a BOM so that umlauts open right
-            staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, sep=";", encoding="utf-8-sig",
-                                                              lineterminator="\r\n")), path))
+        if excel:  # German Excel: ';' between cells, decimal commas, and a BOM so that umlauts open right
+            staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, sep=";", decimal=",",
+                                                              encoding="utf-8-sig", lineterminator="\r\n")), path))
         else:
             staged.append((_stage(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8",
                                                               lineterminator="\r\n")), path))

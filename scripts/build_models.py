@@ -3,9 +3,11 @@
 
     python scripts/build_models.py [--models models]
 
-It combines blank German, the NER component trained by scripts/train_ner.py (models/ner, when
-present), and our rule/gazetteer and decision components with their cue lists. The gazetteers
-themselves are rebuilt by scripts/build_gazetteers.py.
+It combines blank German, the NER component trained by scripts/train_ner.py (models/ner, sourced
+at load time), and our rule/gazetteer and decision components. The rule component's cue lists
+are defined here, as the data they are, and saved beside the pipeline
+(`models/spacy/ratsakten_rules/cues.json`); the pipeline reads them from there, never from code.
+The gazetteers themselves are rebuilt by scripts/build_gazetteers.py.
 """
 from __future__ import annotations
 
@@ -18,6 +20,54 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.extract import nlp as nlp_mod  # noqa: E402
+from pipeline.extract.cues import Cues  # noqa: E402
+
+CUES = Cues(
+    place=["Gemeinde", "Hauptstadt", "Landeshauptstadt", "Oblast", "Partnerstadt", "Region", "Stadt",
+           "Städtepartnerschaft", "aus", "bei", "in", "nach", "von", "zwischen"],
+    honorifics=["Frau", "Frauen", "Herr", "Herren", "Herrn"],
+    not_surname=["Am", "Bei", "Beschluss", "Bürgermeister", "Bürgermeisterin", "Das", "Der", "Die", "Für", "Im",
+                 "Landeshauptstadt", "Mit", "Oberbürgermeister", "Partnerstadt", "Rat", "Sehr", "Sitzung", "Stadt",
+                 "Stadtrat", "Und", "Vom", "Zum", "Zur"],
+    function_caps=["Am", "Auch", "Aus", "Bei", "Beim", "Das", "Dem", "Den", "Der", "Des", "Die", "Diese", "Dieser",
+                   "Ein", "Eine", "Einer", "Für", "Im", "Mit", "Nach", "Und", "Unser", "Unsere", "Vom", "Von",
+                   "Zum", "Zur"],
+    titles={"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.-Ing.": "Dipl.-Ing.", "Mag.": "Mag.",
+            "Ing.": "Ing.", "Dr.med.": "Dr. med.", "h.c.": "h.c.", "PD": "PD", "Dres.": "Dres."},
+    role_stems=["präsident", "meister", "direktor", "leiter", "vorsitzende", "sprecher", "konsul", "botschafter",
+                "minister", "sekretär", "beauftragte", "referent", "dezernent", "beigeordnete", "landrat",
+                "stadtrat", "stadträtin", "gouverneur", "kanzler"],
+    role_endings=["in", "innen", "en", "er", "r"],
+    councils=["Bürgerschaft", "Gemeinderat", "Kreistag", "Magistrat", "Ortschaftsrat", "Rat", "Samtgemeinderat",
+              "Stadtbezirksrat", "Stadtrat", "Stadtverordnetenversammlung", "Verbandsgemeinderat"],
+    generic_orgs=["Arbeitsgruppe", "Botschaft", "Feuerwehr", "Fraktion", "Freundeskreis", "Förderverein",
+                  "Gymnasium", "Hochschule", "Jobcenter", "Kammer", "Landtag", "Lenkungsgruppe", "Ministerium",
+                  "Partnerschaftsverein", "Partnerstadt", "Polizei", "Rathaus", "Schule", "Sparkasse",
+                  "Stadtbibliothek", "Stadtverwaltung", "Stadtwerke", "Stiftung", "Städtepartnerschaftsverein",
+                  "Universität", "Verband", "Verein", "Verwaltung", "Volkshochschule", "Wirtschaftsförderung"],
+    descriptive_orgs=["Freundeskreis", "Förderverein", "Partnerschaftsverein", "Stadtverwaltung",
+                      "Städtepartnerschaftsverein", "Verwaltung"],
+    org_heads=["Universität", "Hochschule", "Technische Universität", "Fachhochschule", "Ministerium", "Landratsamt",
+               "Regierungspräsidium", "Amt für", "Ausschuss für", "Ausschusses für", "Ausschuß für", "Stiftung",
+               "Verein", "Verband", "Kammer", "Botschaft", "Generalkonsulat"],
+    company_suffixes=["AG", r"GmbH(?:\s*&\s*Co\.\s*KG)?", r"e\.\s?V\.", "eG", "KG", "SE", "mbH", "gGmbH", "KGaA"],
+    city_kinds=["Stadt", "Landeshauptstadt", "Hansestadt", "Gemeinde", "Bundesstadt", "Universitätsstadt",
+                "Kreisstadt", "Großen Kreisstadt"],
+    office_endings=["amt", "referat", "dezernat"],
+    body_words=[r"rat\b", r"Rat\b", "Ausschuss", "ausschuss", "Kreistag", "Versammlung", "versammlung",
+                "Bürgerschaft", "Magistrat", "beirat", "Beirat", "Stadtrat", "Gemeinderat"],
+    letterhead_prefixes=["Landeshauptstadt", "Hansestadt", "Stadt", "Gemeinde", "Große Kreisstadt", "Bundesstadt",
+                         "Universitätsstadt", "Kreisstadt", "Magistrat der Stadt", "Rat der Stadt"],
+    doc_types=[
+        ["Hausmitteilung", r"\bHausmitteilung\b"],
+        ["Antrag", r"^\s*Antrag\b|\bAntrag\s+Nr\b|\bmöge beschließen\b"],
+        ["Beschlussvorlage", r"\bBeschlussvorlage\b|\bVorlage\s+Nr\b|\bVorlagen-Nr\b"],
+        ["Niederschrift", r"\bNiederschrift\b|\bProtokoll\b|\bSitzungsprotokoll\b"],
+        ["Pressemitteilung", r"\bPressemitteilung\b|\bPresseinformation\b|\bMedieninformation\b"],
+        ["Webseite", r"\bStartseite\b|\bwww\.|https?://|Sie sind hier"],
+        ["Brief", r"\bSehr geehrte[rn]?\b|\bMit freundlichen Grüßen\b|\bHochachtungsvoll\b"],
+    ],
+)
 
 
 def main() -> None:
@@ -27,12 +77,12 @@ def main() -> None:
     out = args.models / "spacy"
     if out.exists():
         shutil.rmtree(out)
-    path = nlp_mod.save(args.models)
+    path = nlp_mod.save(args.models, CUES)
     nlp = nlp_mod.load.__wrapped__(str(args.models))
     doc = nlp("Oberbürgermeister Dirk Hilbert empfing am 21. März 2024 in Dresden Gäste aus Chmelnyzkyj.")
     print(f"saved {path}: pipes {nlp.pipe_names}")
     for span in doc.spans["ratsakten"]:
-        print(f"  {span.label_:6} {span.text!r} -> {span._.rs['value']!r}")
+        print(f"  {span.label_:6} {span.text!r} -> {span._.mention.value!r}")
 
 
 if __name__ == "__main__":

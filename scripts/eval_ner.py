@@ -1,11 +1,14 @@
 #!/usr/bin/env python
-"""Score the NER model in ``models/ner`` on the GermEval 2014 *test* split.
+"""Score the NER model in ``models/ner`` on the GermEval 2014 and German Europarl *test* splits.
 
 Usage (from the repo root, with the project venv)::
 
     python scripts/eval_ner.py [--model models/ner] [--data ../shared/data/ner-de] [--out models/ner/metrics.json]
 
-Scoring: outer column of ``SuperGLEBer/data/NER/Wiki_News/test.tsv`` (5,100
+Europarl (``SuperGLEBer/data/NER/EuroParl/test.tsv``, 858 sentences, IOB1) is scored the same way:
+PER/LOC/ORG exact spans, gold tokens, MISC ignored.
+
+GermEval scoring: outer column of ``SuperGLEBer/data/NER/Wiki_News/test.tsv`` (5,100
 sentences), gold tokenisation (the model is run on a Doc built from the gold
 tokens), exact span match (start, end and label must all agree), per label
 for PER, LOC and ORG plus micro average over the three. Gold ``*deriv`` /
@@ -30,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_ner import GERMEVAL_TEST, SCORED, iob_to_spans, predict_spans, score_spans
+from train_ner import EUROPARL_TEST, GERMEVAL_TEST, SCORED, iob_to_spans, predict_spans, read_europarl, score_spans
 
 
 def read_germeval_raw(path: Path) -> list[tuple[list[str], list[str]]]:
@@ -61,33 +64,37 @@ def main(argv=None) -> int:
     import spacy
 
     nlp = spacy.load(args.model)
-    sents = read_germeval_raw(args.data / GERMEVAL_TEST)
-    gold = [set(iob_to_spans(tags)) for _, tags in sents]  # labels like LOCderiv never match
-    t0 = time.time()
-    pred = list(predict_spans(nlp, sents))
-    secs = time.time() - t0
-    res = score_spans(gold, pred, SCORED)
-    n_tokens = sum(len(w) for w, _ in sents)
-
-    print(f"GermEval 2014 test: {len(sents)} sentences, {n_tokens} tokens, "
-          f"{n_tokens / secs:,.0f} tokens/s")
-    print(f"{'label':6s} {'P':>7s} {'R':>7s} {'F1':>7s} {'gold':>6s} {'pred':>6s}")
-    for lab in (*SCORED, "micro"):
-        r = res[lab]
-        print(f"{lab:6s} {r['p']:7.4f} {r['r']:7.4f} {r['f']:7.4f} "
-              f"{r['tp'] + r['fn']:6d} {r['tp'] + r['fp']:6d}")
+    sets = {
+        "germeval2014_test": ("GermEval 2014 NER test (SuperGLEBer/data/NER/Wiki_News/test.tsv), outer spans, "
+                              "exact match, gold tokenisation", read_germeval_raw(args.data / GERMEVAL_TEST)),
+        "europarl_test": ("German Europarl NER test (SuperGLEBer/data/NER/EuroParl/test.tsv, Faruqui & Pado 2010), "
+                          "exact match, gold tokenisation", read_europarl(args.data / EUROPARL_TEST, mapped=False)),
+    }
+    results = {}
+    for key, (desc, sents) in sets.items():
+        gold = [set(iob_to_spans(tags)) for _, tags in sents]  # labels like LOCderiv never match
+        t0 = time.time()
+        pred = list(predict_spans(nlp, sents))
+        secs = time.time() - t0
+        res = score_spans(gold, pred, SCORED)
+        n_tokens = sum(len(w) for w, _ in sents)
+        print(f"{key}: {len(sents)} sentences, {n_tokens} tokens, {n_tokens / secs:,.0f} tokens/s")
+        print(f"{'label':6s} {'P':>7s} {'R':>7s} {'F1':>7s} {'gold':>6s} {'pred':>6s}")
+        for lab in (*SCORED, "micro"):
+            r = res[lab]
+            print(f"{lab:6s} {r['p']:7.4f} {r['r']:7.4f} {r['f']:7.4f} "
+                  f"{r['tp'] + r['fn']:6d} {r['tp'] + r['fp']:6d}")
+        results[key] = {"benchmark": desc, "split": "test", "sentences": len(sents), "tokens": n_tokens,
+                        "tokens_per_second": round(n_tokens / secs), "scores": res}
 
     out = args.out or (args.model / "metrics.json")
     metrics = {
-        "benchmark": "GermEval 2014 NER test (SuperGLEBer/data/NER/Wiki_News/test.tsv), outer spans, "
-                     "exact match, gold tokenisation",
+        "date": time.strftime("%Y-%m-%d"),
         "labels": list(SCORED),
-        "sentences": len(sents),
-        "tokens": n_tokens,
-        "tokens_per_second": round(n_tokens / secs),
         "model": nlp.meta.get("name"),
         "model_version": nlp.meta.get("version"),
-        "scores": res,
+        "note": "test splits, read once per final candidate; never used for training or selection",
+        **results,
     }
     out.write_text(json.dumps(metrics, indent=1) + "\n")
     print(f"wrote {out}")

@@ -7,8 +7,8 @@ Usage (from the repo root, with the project venv)::
 
 What it does
 ------------
-1. Reads three openly licensed German NER corpora from ``--data`` (see
-   ``shared/data/MANIFEST.md``, section ner-de) and maps them to the labels
+1. Reads four German NER corpora from ``--data`` (see ``shared/data/MANIFEST.md``,
+   sections "ner-de" and "ner-de additions") and maps them to the labels
    PER / LOC / ORG / MISC:
 
    * **GermEval 2014 dev** (``SuperGLEBer/data/NER/Wiki_News/dev.tsv``), outer
@@ -18,7 +18,7 @@ What it does
      calling "deutschen" a LOC is a false positive on the benchmark; teaching
      the model an explicit "entity-like, but not PER/LOC/ORG" class keeps those
      tokens out of the three scored classes.
-   * **LER** (German court decisions, ``SuperGLEBer/data/NER/Legal/test.conll``):
+   * **LER** (German court decisions, ``SuperGLEBer/data/NER/Legal/{test,dev}.conll``, pooled):
      PER/RR(judge)/AN(lawyer) -> PER; ST(city)/STR(street)/LD(country)/
      LDS(landscape) -> LOC; ORG/UN(company)/INN(institution)/GRT(court)/
      MRK(brand) -> ORG. The legal-reference classes GS (law), VO, EUN, VS, VT,
@@ -34,8 +34,11 @@ What it does
      stray tags -> O. The files have no sentence breaks, so the token stream is
      cut into pseudo-sentences after a token ending in ``.``/``!``/``?`` that is
      followed by a capitalised token (never inside an entity; hard limit 60 tokens). Chunks without entities are subsampled like LER.
+   * **German Europarl** (``SuperGLEBer/data/NER/EuroParl/{train,dev}.tsv``, parliamentary debates, IOB1,
+     NER in column 5): PER/LOC/ORG/MISC as they are. Its own dev split is the Europarl dev set; its
+     test split is read only by ``scripts/eval_ner.py``.
 
-   **GermEval 2014 test is never read here** - it is the benchmark only
+   **GermEval 2014 test and Europarl test are never read here** - they are the benchmarks only
    (``scripts/eval_ner.py``).
    Training-only additions (the dev split stays untouched): GermEval sentences
    are seen ``--germeval-repeat`` (2) times per epoch, since GermEval is the
@@ -44,14 +47,20 @@ What it does
    entities with probability ``--whitespace`` (0.03) so that entities do not run
    on over line breaks; optional mention replacement (``--augment``, off by
    default: it did not help on dev).
-2. Holds out ``--dev-frac`` (10 %) of every source (seeded shuffle) as the dev
-   set for early stopping / model selection. The selection score is the mean,
-   over the sources, of the micro F1 over PER/LOC/ORG exact spans on each
-   source's dev part (so the large Europeana part does not decide alone).
+2. Holds out ``--dev-frac`` (10 %) of every pooled source (seeded shuffle; Europarl: its dev split)
+   as the dev set for early stopping / model selection. The selection score is the weighted mean
+   (``--select-weights``: GermEval 2, Europarl 1, LER 0.5, Europeana 0.5 - GermEval is the benchmark
+   domain, Europarl the nearest to council language) of the micro F1 over PER/LOC/ORG exact spans on
+   each source's dev part.
 3. Builds ``spacy.blank("de")`` + one ``ner`` component whose model carries its
-   *own* ``spacy.Tok2Vec.v2`` (MultiHashEmbed over NORM/PREFIX/SUFFIX/SHAPE +
-   MaxoutWindowEncoder, no listener, no static vectors), so the component can
-   be sourced alone: ``nlp.add_pipe("ner", source=spacy.load("models/ner"))``.
+   *own* ``spacy.Tok2Vec.v2`` (MultiHashEmbed over NORM/PREFIX/SUFFIX/SHAPE + static vectors +
+   MaxoutWindowEncoder, no listener). The static vectors (``scripts/ner_features.py``) are keyed by
+   ``LOWER``: 0/1 gazetteer and lexicon features from ``--features`` (models/gazetteer: frequency
+   band, given name, city and its size, country, organisation, role, title, city demonym), followed,
+   with ``--word-vectors``, by word2vec vectors from ``scripts/train_ner_vectors.py``. They are saved
+   in the model's vocab, so a pipeline that sources the component must take the vectors too:
+   ``nlp.vocab.vectors = src.vocab.vectors; nlp.add_pipe("ner", source=src)``
+   (``pipeline/extract/nlp.py::_add_ner``).
 4. Trains with spaCy's Adam (+ parameter averaging), batch-by-words with a
    compounding batch size and dropout 0.1, evaluates every ``--eval-every``
    steps and keeps the best (averaged) weights. Stops at ``--max-minutes`` of
@@ -96,7 +105,10 @@ MISSING = "-"  # pseudo-label: tokens with unknown annotation
 
 GERMEVAL_DEV = "SuperGLEBer/data/NER/Wiki_News/dev.tsv"
 GERMEVAL_TEST = "SuperGLEBer/data/NER/Wiki_News/test.tsv"
-LER_FILE = "SuperGLEBer/data/NER/Legal/test.conll"
+LER_FILES = ("SuperGLEBer/data/NER/Legal/test.conll", "SuperGLEBer/data/NER/Legal/dev.conll")
+EUROPARL_TRAIN = "SuperGLEBer/data/NER/EuroParl/train.tsv"
+EUROPARL_DEV = "SuperGLEBer/data/NER/EuroParl/dev.tsv"
+EUROPARL_TEST = "SuperGLEBer/data/NER/EuroParl/test.tsv"
 EUROPEANA_GLOB = "ner-corpora/enp_DE.*.bio/*.bio"
 
 # Label mappings (documented in the module docstring).
@@ -109,6 +121,7 @@ LER_MAP = {
     "VT": MISSING, "RS": MISSING, "LIT": MISSING,
 }
 EUROPEANA_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC", "BER": "PER"}
+EUROPARL_MAP = {"PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
 
 Sentence = tuple[list[str], list[str]]  # words, IOB2 tags with mapped labels
 
@@ -171,6 +184,29 @@ def read_germeval(path: Path) -> list[Sentence]:
             prefix, label = _split_tag(cols[2])
             words.append(cols[1])
             tags.append((prefix, map_germeval(label) if prefix != "O" else "O"))
+    if words:
+        sents.append((words, normalise_iob(tags)))
+    return sents
+
+
+def read_europarl(path: Path, mapped: bool = True) -> list[Sentence]:
+    """German Europarl NER TSV: token, lemma, POS, chunk, NER (IOB1); blank line between sentences.
+
+    ``mapped=False`` keeps the original labels (for scoring)."""
+    sents: list[Sentence] = []
+    words: list[str] = []
+    tags: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\r\n").split("\t")
+            if len(cols) < 5:
+                if words:
+                    sents.append((words, normalise_iob(tags)))
+                    words, tags = [], []
+                continue
+            prefix, label = _split_tag(cols[4])
+            words.append(cols[0])
+            tags.append((prefix, (EUROPARL_MAP.get(label, "O") if mapped else label) if prefix != "O" else "O"))
     if words:
         sents.append((words, normalise_iob(tags)))
     return sents
@@ -260,14 +296,20 @@ def has_entity(sent: Sentence) -> bool:
 
 
 def load_sources(data: Path) -> dict[str, list[Sentence]]:
+    """Sentence pools that ``split_sources`` splits by a seeded shuffle."""
     sources = {
         "germeval_dev": read_germeval(data / GERMEVAL_DEV),
-        "ler": read_ler(data / LER_FILE),
+        "ler": [s for f in LER_FILES for s in read_ler(data / f)],
         "europeana": [],
     }
     for path in sorted(data.glob(EUROPEANA_GLOB)):
         sources["europeana"].extend(read_europeana(path))
     return sources
+
+
+def load_fixed_splits(data: Path) -> dict[str, tuple[list[Sentence], list[Sentence]]]:
+    """Sources that come with their own train/dev split (test stays unread)."""
+    return {"europarl": (read_europarl(data / EUROPARL_TRAIN), read_europarl(data / EUROPARL_DEV))}
 
 
 # --------------------------------------------------------------------------
@@ -358,7 +400,7 @@ EMBED_MULTIHASH = """[components.ner.model.tok2vec.embed]
 width = {width}
 attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
 rows = [{rows_norm}, {rows_other}, {rows_other}, {rows_shape}]
-include_static_vectors = false"""
+include_static_vectors = {static}"""
 
 # Character variant: embeddings of the first/last nC/2 UTF-8 bytes + hashed NORM.
 EMBED_CHAR = """[components.ner.model.tok2vec.embed]
@@ -374,7 +416,7 @@ feature = "NORM"
 
 def build_config(args) -> str:
     embed = (EMBED_CHAR if args.embed == "char" else EMBED_MULTIHASH).format(
-        width=args.width, rows_norm=args.rows_norm, rows_other=args.rows_other,
+        static="true" if args.features else "false", width=args.width, rows_norm=args.rows_norm, rows_other=args.rows_other,
         rows_shape=max(1000, args.rows_other // 2))
     return CONFIG_TEMPLATE.format(
         embed=embed, width=args.width, depth=args.depth, hidden=args.hidden,
@@ -477,16 +519,22 @@ def add_whitespace_tokens(train_pairs, prob, seed):
     return out
 
 
-def split_sources(sources, dev_frac, empty_frac, seed):
+def split_sources(sources, dev_frac, empty_frac, seed, fixed=None):
+    """Seeded dev hold-out per pooled source; ``fixed`` sources bring their own (train, dev)."""
     train, dev, stats = [], [], {}
-    for name in sorted(sources):
+    fixed = fixed or {}
+    for name in sorted({*sources, *fixed}):
         rng = random.Random(f"{seed}-{name}")  # split independent of the other sources
-        sents = list(sources[name])
-        rng.shuffle(sents)
-        n_dev = round(len(sents) * dev_frac)
-        dev_part, train_part = sents[:n_dev], sents[n_dev:]
+        if name in fixed:
+            train_part, dev_part = list(fixed[name][0]), list(fixed[name][1])
+            sents = train_part + dev_part
+        else:
+            sents = list(sources[name])
+            rng.shuffle(sents)
+            n_dev = round(len(sents) * dev_frac)
+            dev_part, train_part = sents[:n_dev], sents[n_dev:]
         kept = [s for s in train_part
-                if name == "germeval_dev" or has_entity(s) or rng.random() < empty_frac]
+                if name in ("germeval_dev", "europarl") or has_entity(s) or rng.random() < empty_frac]
         train.extend((name, s) for s in kept)
         dev.extend((name, s) for s in dev_part)
         ents = lambda ss: sum(1 for s in ss for sp in iob_to_spans(s[1]) if sp[2] in SCORED)
@@ -510,16 +558,25 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=Path("models/ner"))
     ap.add_argument("--work", type=Path, default=None,
                     help="scratch dir for DocBins/checkpoints (default: a fresh dir under /tmp)")
-    ap.add_argument("--max-minutes", type=float, default=40.0,
+    ap.add_argument("--max-minutes", type=float, default=0.0,
                     help="training wall-clock budget in minutes (0 = unlimited)")
-    ap.add_argument("--max-steps", type=int, default=0, help="0 = unlimited")
-    ap.add_argument("--patience", type=int, default=12, help="evaluations without improvement")
+    ap.add_argument("--max-steps", type=int, default=4400, help="0 = unlimited")
+    ap.add_argument("--patience", type=int, default=6, help="evaluations without improvement")
     ap.add_argument("--eval-every", type=int, default=400, help="steps between dev evaluations")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--dev-frac", type=float, default=0.10)
     ap.add_argument("--empty-frac", type=float, default=0.25,
                     help="share of LER/Europeana training sentences without entities to keep")
-    ap.add_argument("--sources", default="germeval_dev,ler,europeana")
+    ap.add_argument("--sources", default="germeval_dev,ler,europeana,europarl")
+    ap.add_argument("--select-weights", default="germeval_dev=2,europarl=1,ler=0.5,europeana=0.5",
+                    help="weights of the sources' dev micro F1 in the selection score")
+    ap.add_argument("--features", type=Path, default=Path("models/gazetteer"),
+                    help="gazetteer dir for the static feature vectors (scripts/ner_features.py); '' = none")
+    ap.add_argument("--word-vectors", default="auto",
+                    help=".npz from scripts/train_ner_vectors.py, appended to the feature vectors; 'auto' "
+                         "(default) trains them first into the work dir with that script's defaults; 'none' = off")
+    ap.add_argument("--protocols", type=Path, default=Path("../shared/data/karlsruhe-protocols"),
+                    help="council text for --word-vectors auto")
     ap.add_argument("--germeval-repeat", type=int, default=2,
                     help="how often each GermEval-dev training sentence appears per epoch")
     ap.add_argument("--augment", type=float, default=0.0,
@@ -531,12 +588,16 @@ def main(argv=None) -> int:
     ap.add_argument("--width", type=int, default=128)
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=64)
-    ap.add_argument("--rows-norm", type=int, default=10000)
-    ap.add_argument("--rows-other", type=int, default=5000)
+    ap.add_argument("--rows-norm", type=int, default=20000)
+    ap.add_argument("--rows-other", type=int, default=10000)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--learn-rate", type=float, default=0.001)
     ap.add_argument("--batch-stop", type=int, default=1000)
     args = ap.parse_args(argv)
+    if args.features is not None and str(args.features) in ("", "."):
+        args.features = None
+    if str(args.word_vectors).lower() in ("none", ""):
+        args.word_vectors = None
 
     import spacy
     from spacy.tokens import Doc, DocBin
@@ -550,8 +611,11 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     wanted = [s.strip() for s in args.sources.split(",") if s.strip()]
-    sources = {k: v for k, v in load_sources(args.data).items() if k in wanted}
-    train_pairs, dev_pairs, stats = split_sources(sources, args.dev_frac, args.empty_frac, args.seed)
+    pooled = {k: v for k, v in load_sources(args.data).items() if k in wanted}
+    fixed = {k: v for k, v in load_fixed_splits(args.data).items() if k in wanted}
+    sources = sorted({*pooled, *fixed})
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in args.select_weights.split(","))}
+    train_pairs, dev_pairs, stats = split_sources(pooled, args.dev_frac, args.empty_frac, args.seed, fixed)
     if args.augment > 0:
         aug = augment_mentions(train_pairs, args.augment, args.seed)
         stats["augmented_copies"] = len(aug)
@@ -560,8 +624,23 @@ def main(argv=None) -> int:
         train_pairs = add_whitespace_tokens(train_pairs, args.whitespace, args.seed)
     print("data:", json.dumps(stats, indent=1))
 
+    if args.word_vectors == "auto":
+        import train_ner_vectors
+
+        args.word_vectors = work / "word_vectors.npz"
+        train_ner_vectors.main(["--data", str(args.data), "--protocols", str(args.protocols),
+                                "--out", str(args.word_vectors), "--seed", str(args.seed),
+                                "--dev-frac", str(args.dev_frac)])
+    elif args.word_vectors is not None:
+        args.word_vectors = Path(args.word_vectors)
+
     config = load_config_from_str(build_config(args))
     nlp = spacy.blank("de")
+    if args.features:
+        from ner_features import build_vectors
+
+        words = {w for _, (ws, _) in train_pairs for w in ws}
+        stats["feature_vectors"] = build_vectors(nlp.vocab, args.features, words, args.word_vectors)
     nlp.add_pipe("ner", config={k: v for k, v in config["components"]["ner"].items() if k != "factory"})
     ner = nlp.get_pipe("ner")
     for lab in LABELS:
@@ -616,7 +695,8 @@ def main(argv=None) -> int:
                 res = evaluate()
                 # Selection score: mean over sources of PER/LOC/ORG micro F1, so that the
                 # big Europeana dev part does not drown GermEval (news/wiki) and LER (legal).
-                f = round(sum(res[n]["f"] for n in sources) / len(sources), 4)
+                f = round(sum(weights.get(n, 1.0) * res[n]["f"] for n in sources)
+                          / sum(weights.get(n, 1.0) for n in sources), 4)
                 history.append({"step": step, "epoch": epoch, "minutes": round(elapsed / 60, 2),
                                 "loss": round(float(losses.get("ner", 0.0)), 1), "dev_score": f,
                                 "dev_all_f": res["all"]["micro"]["f"],
@@ -647,26 +727,41 @@ def main(argv=None) -> int:
     final = spacy.load(best_dir)
     final.meta.update({
         "name": "ratsakten_ner_de",
-        "version": "0.1.0",
+        "version": "0.2.0",
         "description": "German NER (PER/LOC/ORG/MISC) for Ratsakten; ner component with its own "
-                       "tok2vec (sourceable alone). Trained by scripts/train_ner.py on GermEval 2014 "
-                       "dev, LER and Europeana Newspapers DE.",
+                       "tok2vec (sourceable together with the vocab's vectors: gazetteer features"
+                       + (" + word2vec" if args.word_vectors else "") + ", keyed by LOWER). Trained by "
+                       "scripts/train_ner.py on GermEval 2014 dev, LER, Europeana Newspapers DE and "
+                       "German Europarl train.",
         "sources": [
             {"name": "GermEval 2014 NER (dev split)", "license": "CC-BY 4.0"},
-            {"name": "LER - German Legal Entity Recognition (test split)", "license": "CC-BY 4.0"},
+            {"name": "LER - German Legal Entity Recognition (test and dev splits)", "license": "CC-BY 4.0"},
             {"name": "Europeana Newspapers NER corpora (German)", "license": "CC0"},
+            {"name": "German Europarl NER (Faruqui & Pado 2010), train split", "license": "see upstream"},
+            {"name": "models/gazetteer (project lists)", "license": "see models/gazetteer/README.md"},
         ],
         "license": "CC-BY 4.0 (training data)",
     })
     if args.out.exists():
         shutil.rmtree(args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     final.to_disk(args.out)
+    if args.features:
+        # spaCy 3.8 writes the vectors' key attribute only for floret tables but reads it for any:
+        # without it the LOWER-keyed feature table would be looked up by ORTH after loading.
+        from spacy.attrs import LOWER
+
+        cfg_path = args.out / "vocab" / "vectors.cfg"
+        cfg = json.loads(cfg_path.read_text())
+        cfg["attr"] = LOWER
+        cfg_path.write_text(json.dumps(cfg, indent=2) + "\n")
     info = {
         "seed": args.seed,
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "data": stats,
         "label_mapping": {"germeval": {**GERMEVAL_MAP, "*deriv/*part": "MISC"},
-                          "ler": LER_MAP, "europeana": EUROPEANA_MAP, MISSING: "missing annotation"},
+                          "ler": LER_MAP, "europeana": EUROPEANA_MAP, "europarl": EUROPARL_MAP,
+                          MISSING: "missing annotation"},
         "train_examples_per_epoch": len(examples),
         "steps": step, "epochs": epoch, "stop_reason": stop_reason,
         "best": best, "history": history,

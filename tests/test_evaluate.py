@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.evaluate import evaluate, format_report, norm_votes, org_match
+from evaluation.samples import evaluate, format_report, norm_votes, org_match
 
 PAGE1 = ("Landeshauptstadt Dresden\nHausmitteilung\nDatum: 21.03.2024\n"
          "Der Stadtrat hat am 9. Februar 2023 beschlossen:\n"

@@ -1,7 +1,7 @@
 """Pure parts of the real-data evaluation (the runs themselves are slow and live outside the tests)."""
 from __future__ import annotations
 
-from pipeline.evaluate_real import alto_text, predicted_category, result_category, text_category
+from evaluation.real import alto_text, predicted_category, result_category, text_category
 
 ALTO = """<?xml version="1.0" encoding="UTF-8"?>
 <alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page><PrintSpace><TextBlock>

@@ -22,7 +22,7 @@ from PIL import Image
 
 from pipeline import tables
 from pipeline.config import INPUT_SUFFIXES, Settings
-from pipeline.ocr import OcrWord
+from pipeline.records import OcrWord
 from pipeline.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +43,8 @@ def corpus(tmp_path_factory):
     make_corpus.build(src)
     out = tmp_path_factory.mktemp("hostile-out")
     t0 = time.monotonic()
-    settings = Settings(jobs=2, doc_timeout=120, ocr_timeout=60, use_cache=False)
-    summary = run([src], out, settings, quiet=True)
+    settings = Settings(jobs=2, doc_timeout=120, ocr_timeout=60, use_cache=False, progress=False)
+    summary = run([src], out, settings)
     seconds = time.monotonic() - t0
     yield {"src": src, "out": out, "summary": summary, "seconds": seconds,
            "docs": tables.read(out, "documents"), "pages": tables.read(out, "pages")}
@@ -275,8 +275,8 @@ def test_worker_limits_hang_memory_and_crashes(tmp_path):
     out = tmp_path / "out"
     before = resource.getrlimit(resource.RLIMIT_AS)
     t0 = time.monotonic()
-    settings = Settings(jobs=2, doc_timeout=6, max_memory_mb=3072, use_cache=False, write_crops=False)
-    summary = run([src], out, settings, quiet=True, engine_factory=FaultEngine)
+    settings = Settings(jobs=2, doc_timeout=6, max_memory_mb=3072, use_cache=False, write_crops=False, progress=False)
+    summary = run([src], out, settings, engine_factory=FaultEngine)
     elapsed = time.monotonic() - t0
     docs = tables.read(out, "documents").set_index("source_file")
     assert summary.documents == 6
@@ -315,9 +315,9 @@ def test_hanging_tesseract_costs_one_page_not_the_document(tmp_path, monkeypatch
     shutil.copy(FIXTURES / "good" / "memo_digital.pdf", src)
     _scan(src / "scan.png", 800)
     out = tmp_path / "out"
-    settings = Settings(jobs=2, ocr_timeout=1.5, use_cache=False, write_crops=False)
+    settings = Settings(jobs=2, ocr_timeout=1.5, use_cache=False, write_crops=False, progress=False)
     t0 = time.monotonic()
-    summary = run([src], out, settings, quiet=True)
+    summary = run([src], out, settings)
     assert time.monotonic() - t0 < 60
     docs = tables.read(out, "documents").set_index("source_file")
     pages = tables.read(out, "pages")
@@ -356,18 +356,32 @@ def test_fuzz_reader_bounded(tmp_path):
 
 
 REGRESSION_FILES = sorted(p for p in (HOSTILE / "regressions").glob("*") if p.suffix.lower() in INPUT_SUFFIXES)
+# besides the saved findings, a fixed set of mutants (the same bytes on every run) is replayed, so
+# the regression check always runs: each was a passing input when it was added, and must stay one
+FIXED_MUTANTS = range(8)
 
 
-@pytest.mark.parametrize("path", REGRESSION_FILES or [None],
-                         ids=lambda p: p.name if p else "none")
+@pytest.mark.parametrize("path", REGRESSION_FILES, ids=lambda p: p.name)
 def test_fuzz_regressions(path, tmp_path):
     """Inputs that once crashed or hung the reader (saved by fuzz.py) stay fixed."""
-    if path is None:
-        pytest.skip("no fuzz regression saved yet")
     import fuzz
 
     verdict = fuzz.check_one(path.read_bytes(), path.suffix, tmp_path, timeout=30)
     assert verdict is None, verdict
+
+
+@pytest.mark.parametrize("seed", FIXED_MUTANTS)
+def test_fixed_mutants_keep_the_contract(seed, tmp_path):
+    """Deterministic mutants of the fuzz seeds: a failed row or an ok row, never a crash or hang."""
+    import random
+
+    import fuzz
+
+    data, suffix, how = fuzz.random_mutant(random.Random(seed), fuzz.seeds())
+    outcome: list = []
+    verdict = fuzz.check_one(data, suffix, tmp_path, timeout=30, outcome=outcome)
+    assert verdict is None, f"{how}: {verdict}"
+    assert outcome and outcome[0] in ("ok", "failed"), outcome
 
 
 # ---------------------------------------------------------------- atomic outputs: SIGKILL at any moment

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import oparl_validate, tables
+from evaluation import oparl_validate
+from evaluation.oparl_validate import SchemasMissing, validate_export, validate_object
+from pipeline import tables
 from pipeline.errors import UsageError
-from pipeline.export_oparl import _form_of_address, export_oparl, split_name, split_titles
-from pipeline.oparl_validate import SchemasMissing, validate_export, validate_object
+from pipeline.export.oparl import _form_of_address, export_oparl, split_name, split_titles
 
 BASE = "http://localhost/oparl"
 SCHEMAS = oparl_validate.schema_dir()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate, format_report
+from evaluation.samples import evaluate, format_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -41,7 +41,7 @@ def sample_scores(tmp_path_factory):
     from pipeline.run import run
 
     out = tmp_path_factory.mktemp("samples-out")
-    run([SAMPLES], out, Settings(use_cache=False, write_crops=False), quiet=True)
+    run([SAMPLES], out, Settings(use_cache=False, write_crops=False, progress=False))
     scores = evaluate(out, SAMPLES)
     print(format_report(scores))
     return scores

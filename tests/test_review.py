@@ -18,10 +18,12 @@ import cli
 from pipeline import review, tables
 from pipeline.answers import AnswerStore, match
 from pipeline.config import Settings
-from pipeline.correct import Corrector, Resources
-from pipeline.extract import _evidence, _resolve_yearless, _why_low
-from pipeline.gazetteer import Gazetteer, load_gazetteer
+from pipeline.correct import CandidateIndex, CorrectionSettings, DocumentState, correct_page
+from pipeline.extract import _evidence, _resolve_yearless
+from pipeline.gazetteer import Gazetteer
 from pipeline.records import Correction, Decision, DocFields, DocumentResult, Entity, Page, Word
+from pipeline.resources import learned_for_run
+from pipeline.review import _why_low
 from pipeline.review_app import create_server
 from pipeline.review_apply import apply_answers, name_pairs, normalise
 
@@ -84,20 +86,20 @@ def test_a_repair_a_reviewer_made_before_is_not_doubted_again():
 
 def test_learned_gazetteer_repairs_without_asking():
     g = Gazetteer(learned={"Oresden": "Dresden"})
-    corrector = Corrector(Resources(g, {}), Settings())
-    word = Word("Oresden,", None, 0.2, "ocr")
-    corr = corrector._try_name(word, Page(1, [word], "ocr"))
+    page, [corr] = correct_page(Page(1, [Word("Oresden,", None, 0.2, "ocr")], "ocr"), DocumentState(),
+                                CandidateIndex.build(g, {}), CorrectionSettings.from_settings(Settings()), g.learned)
+    [word] = page.words
     assert (corr.applied, corr.needs_review, corr.source, word.text) == (True, False, "learned", "Dresden,")
     assert word.correction_source == "learned"
 
 
 def test_yearless_date_and_model_only_names_are_flagged_with_reasons():
     s = Settings()
-    e = Entity("DATE", "15. Januar", "--01-15", 1, 0, 10, 0.95)
+    e = Entity("DATE", "15. Januar", "XXXX-01-15", 1, 0, 10, 0.95)
     _resolve_yearless([e], "2025-11-26", s)
-    assert e.value == "--01-15" and e.confidence == s.yearless_date_confidence
+    assert e.value == "XXXX-01-15" and e.confidence == s.yearless_date_confidence
     assert e.review_reason == "no year written; 01-15 is too far from the document date 2025-11-26"
-    near = Entity("DATE", "3. Dezember", "--12-03", 1, 0, 11, 0.95)
+    near = Entity("DATE", "3. Dezember", "XXXX-12-03", 1, 0, 11, 0.95)
     _resolve_yearless([near], "2025-11-26", Settings(yearless_date_confidence=0.3))
     assert near.value == "2025-12-03" and near.confidence == 0.3
     assert near.review_reason == "no year written; year 2025 taken from the document date 2025-11-26"
@@ -111,18 +113,19 @@ def test_review_rows_show_the_reading_and_the_suggestion():
     page = _ocr_page([("Oresden", 0.95), ("Dresden", 0.3)])
     doc = DocumentResult(DOC, "m.pdf", "m.pdf", "0" * 64, pages=[page], fields=DocFields())
     doc.corrections = [
-        Correction(1, 0, 7, "Oresden", "Dresden", 85.7, "cities", applied=False, needs_review=True,
+        Correction(1, 0, 7, "Oresden", "Dresden", 0.857, "cities", applied=False, needs_review=True,
                    reason="similar to Dresden (score 86), below the apply threshold"),
-        Correction(1, 8, 15, "Dresdcn", "Dresden", 93.0, "cities", applied=True, needs_review=True,
+        Correction(1, 8, 15, "Dresdcn", "Dresden", 0.93, "cities", applied=True, needs_review=True,
                    reason="OCR confidence 0.30 on 'Dresdcn'; corrected to 'Dresden' with score 93"),
     ]
     doc.decisions = [Decision(1, "1", "Stadtrat Dresden", None, "beschluss", "Der Stadtrat beschließt.", None, 0.55,
                               start=0, end=7, review_reason="no decision date found")]
-    review.mark(doc, Settings())
+    review.decide(doc, Settings())
     rows = review.build_review(doc, Settings())
     by = {(r.table_name, r.field): r for r in rows}
-    assert by[("documents", "doc_date")].reason == "no issue date found on the first pages" or \
-        by[("documents", "doc_date")].value is None
+    # no issue date was found: a documents row asks for it, with the generic reason
+    undated = by[("documents", "doc_date")]
+    assert (undated.value, undated.confidence, undated.reason, undated.row_id) == (None, 0.0, "issue date uncertain", DOC)
     assert by[("decisions", "decision_date")].value is None
     applied = [r for r in rows if r.table_name == "corrections"]
     assert [(r.value, r.suggestion) for r in applied] == [("Oresden", "Dresden"), ("Dresdcn", "Dresden")]
@@ -159,7 +162,7 @@ def out(tmp_path) -> Path:
                 corrected_from="Chmeinyzkyj", start=11),
         _entity(1, "PERSON", "Dr. Matthias Wöhrte", "Matthias Wöhrte", 0.5, "PERSON: OCR confidence 0.25 on 'Wöhrte'",
                 start=24),
-        _entity(2, "DATE", "23. Oktober", "--10-23", 0.5,
+        _entity(2, "DATE", "23. Oktober", "XXXX-10-23", 0.5,
                 "no year written; 10-23 is too far from the document date 2025-03-26", start=53),
         _entity(3, "PERSON", "Kosten", "Kosten", 0.4, "confidence 0.40: found only by the statistical model"),
     ])
@@ -179,7 +182,7 @@ def out(tmp_path) -> Path:
                 "CITY: OCR confidence 0.30 on 'Chmeinyzkyj'; corrected to 'Chmelnyzkyj' with score 91", text[:40]),
         _review(2, "entities", f"{DOC}-e0001", "value", "Matthias Wöhrte", None,
                 "PERSON: OCR confidence 0.25 on 'Wöhrte'", text[10:60]),
-        _review(3, "entities", f"{DOC}-e0002", "value", "--10-23", None, f"DATE: no year written {XSS}",
+        _review(3, "entities", f"{DOC}-e0002", "value", "XXXX-10-23", None, f"DATE: no year written {XSS}",
                 text[40:120]),
         _review(4, "entities", f"{DOC}-e0003", "value", "Kosten", None, "PERSON: model only", text[120:]),
         _review(5, "corrections", f"{DOC}-c0000", "corrected", "Oresden", "Dresden", "similar to Dresden", text[90:]),
@@ -245,7 +248,7 @@ def test_apply_writes_answers_into_tables_and_learned_gazetteer(out, models):
         ("Chmelnyzkyj", None, False)
     assert (ents["1"]["value"], ents["1"]["value_before_review"]) == ("Matthias Wöhrle", "Matthias Wöhrte")
     assert ents["1"]["text"] == "Dr. Matthias Wöhrte"  # the page text is what it is
-    assert (ents["2"]["value"], ents["2"]["value_before_review"]) == ("2025-10-23", "--10-23")
+    assert (ents["2"]["value"], ents["2"]["value_before_review"]) == ("2025-10-23", "XXXX-10-23")
     assert (ents["3"]["value"], ents["3"]["value_before_review"]) == (None, "Kosten")  # rejected: cleared
     corr = _rows(out, "corrections")
     assert [(c["corrected"], c["applied"], c["needs_review"]) for c in corr] == \
@@ -258,13 +261,14 @@ def test_apply_writes_answers_into_tables_and_learned_gazetteer(out, models):
     # CSV beside the Parquet, with the same columns
     assert (out / "entities.csv").read_text(encoding="utf-8").splitlines()[0].endswith(",value_before_review")
 
-    learned = (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8").splitlines()
+    # learned into the output folder's own file; the tracked models/ stay as they were
+    assert (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8") == "original\tcorrected\tsource\tadded_at\n"
+    learned = (out / "learned.tsv").read_text(encoding="utf-8").splitlines()
     pairs = [tuple(line.split("\t")[:3]) for line in learned[1:]]
     assert pairs == [("Chmeinyzkyj", "Chmelnyzkyj", "review:tester"), ("Wöhrte", "Wöhrle", "review:tester"),
                      ("Oresden", "Dresden", "review:tester")]
-    load_gazetteer.cache_clear()
-    assert load_gazetteer(str(models)).learned == {"Chmeinyzkyj": "Chmelnyzkyj", "Wöhrte": "Wöhrle",
-                                                    "Oresden": "Dresden"}
+    assert learned_for_run(Settings(models_dir=models, learned_dir=out)) == {
+        "Chmeinyzkyj": "Chmelnyzkyj", "Wöhrte": "Wöhrle", "Oresden": "Dresden"}
 
 
 def test_apply_is_idempotent_and_a_later_answer_wins(out, models):
@@ -273,13 +277,13 @@ def test_apply_is_idempotent_and_a_later_answer_wins(out, models):
     _answer(out, 5, "accepted", "Dresden")
     apply_answers(out, models)
     first = {name: _rows(out, name) for name in tables.TABLES}
-    learned = (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8")
+    learned = (out / "learned.tsv").read_text(encoding="utf-8")
     summary = apply_answers(out, models)
     assert summary.learned == 0
     assert {name: _rows(out, name) for name in tables.TABLES} == first
-    assert (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8") == learned
+    assert (out / "learned.tsv").read_text(encoding="utf-8") == learned
     ent = next(e for e in first["entities"] if e["entity_id"].endswith("2"))
-    assert (ent["value"], ent["value_before_review"]) == ("2025-10-23", "--10-23")
+    assert (ent["value"], ent["value_before_review"]) == ("2025-10-23", "XXXX-10-23")
 
 
 def test_answers_follow_their_item_when_a_rerun_renumbers_the_queue(out, models):
@@ -312,7 +316,7 @@ def test_export_and_apply_commands(out, models, tmp_path):
     res = runner.invoke(cli.main, ["apply", str(out), "--models", str(models)])
     assert res.exit_code == 0, res.output
     assert "2 answers applied (1 accepted, 1 rejected)" in res.output
-    assert "1 corrections added to the learned gazetteer" in res.output
+    assert "1 corrections learned (" in res.output
     for name in ("review", "apply"):
         assert runner.invoke(cli.main, [name, "--help"]).output.count("Usage") == 1
 
@@ -443,3 +447,38 @@ def test_a_bad_correction_is_refused_with_a_message(app):
     assert headers["Location"] == f"/item/{DOC}-r0004"
     page = _get(server, f"/item/{DOC}-r0003", cookie)[2].decode()
     assert 'id="status" class="status status-corrected"' in page and "<code>2025-10-23</code>" in page
+
+
+# ---------------------------------------------------------------- learned repairs: where they live, undo, promote
+
+def test_learned_repairs_can_be_undone_and_are_not_learned_again(out, models):
+    _answer(out, 5, "accepted", "Dresden")
+    assert apply_answers(out, models).learned == 1
+    assert learned_for_run(Settings(models_dir=models, learned_dir=out)) == {"Oresden": "Dresden"}
+    got = CliRunner().invoke(cli.main, ["learned", str(out), "--models", str(models)])
+    assert got.exit_code == 0 and got.output.startswith("Oresden\tDresden\ttester\t") and "\there" in got.output
+
+    got = CliRunner().invoke(cli.main, ["learned", str(out), "--models", str(models), "--undo", "Oresden"])
+    assert got.exit_code == 0, got.output
+    assert learned_for_run(Settings(models_dir=models, learned_dir=out)) == {}
+    assert "Oresden" not in (out / "learned.tsv").read_text(encoding="utf-8")
+    # the same answer applied again does not bring it back
+    again = apply_answers(out, models)
+    assert again.learned == 0 and [r.why for r in again.not_learned] == ["taken back (learned-undone.tsv)"]
+    assert learned_for_run(Settings(models_dir=models, learned_dir=out)) == {}
+    # nothing to undo: a usage error, exit 2
+    got = CliRunner().invoke(cli.main, ["learned", str(out), "--models", str(models), "--undo", "Oresden"])
+    assert got.exit_code == 2 and "no learned repair of 'Oresden'" in got.output
+
+
+def test_promoted_repairs_apply_to_every_output_folder_and_can_be_masked_in_one(out, models, tmp_path):
+    _answer(out, 5, "accepted", "Dresden")
+    apply_answers(out, models)
+    got = CliRunner().invoke(cli.main, ["learned", str(out), "--models", str(models), "--promote"])
+    assert got.exit_code == 0 and "1 learned repairs promoted" in got.output
+    other = tmp_path / "other"
+    other.mkdir()
+    assert learned_for_run(Settings(models_dir=models, learned_dir=other)) == {"Oresden": "Dresden"}
+    CliRunner().invoke(cli.main, ["learned", str(other), "--models", str(models), "--undo", "Oresden"])
+    assert learned_for_run(Settings(models_dir=models, learned_dir=other)) == {}  # masked here only
+    assert learned_for_run(Settings(models_dir=models, learned_dir=out)) == {"Oresden": "Dresden"}

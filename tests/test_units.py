@@ -1,6 +1,8 @@
 """Unit tests of single stages on hand-made input."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline import layout
@@ -8,6 +10,8 @@ from pipeline.config import Settings
 from pipeline.extract.dates import find_dates, resolve_year
 from pipeline.read import layer_verdict
 from pipeline.records import Page, Word
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _page(lines: list[str], source="text") -> Page:
@@ -43,8 +47,8 @@ def test_dehyphenation(lines, want, unwanted):
     ("Stempel 2 I MÜZ. 2024", ["2024-03-21"]),
     ("vom 4. bis 7. März 2024", ["2024-03-04", "2024-03-07"]),
     ("im Juni 2005 und seit 1977", ["2005-06", "1977"]),
-    ("am Dienstag (10.1.) um 10 Uhr", ["--01-10"]),
-    ("am 9. Februar", ["--02-09"]),
+    ("am Dienstag (10.1.) um 10 Uhr", ["XXXX-01-10"]),
+    ("am 9. Februar", ["XXXX-02-09"]),
     ("Vorlage V2072/23 und Ziffer 1.2.3", []),
     ("am 31.02.2024", []),
 ])
@@ -53,9 +57,9 @@ def test_dates(text, values):
 
 
 def test_yearless_date_takes_the_document_year_only_when_safe():
-    assert resolve_year("--02-09", "2024-03-21")[0] == "2024-02-09"
-    assert resolve_year("--01-09", "2024-12-01")[0] is None
-    assert resolve_year("--01-09", None)[0] is None
+    assert resolve_year("XXXX-02-09", "2024-03-21")[0] == "2024-02-09"
+    assert resolve_year("XXXX-01-09", "2024-12-01")[0] is None
+    assert resolve_year("XXXX-01-09", None)[0] is None
 
 
 def test_text_layer_routing():
@@ -87,15 +91,17 @@ def test_issue_date_cues():
 
 
 def _ocr_words(n, conf, tall=False):
-    from pipeline.ocr import OcrWord
+    from pipeline.records import OcrWord
 
     return [OcrWord(f"Wort{i}", 10 + 60 * i, 100, 20 if tall else 50, 50 if tall else 20, conf, 1, 1) for i in range(n)]
 
 
 def test_ocr_turns_a_page_only_when_the_upright_reading_is_poor():
+    from fakes import FakeEngine
     from PIL import Image
 
-    from pipeline.ocr import FakeEngine, ScanPage, ocr_page
+    from pipeline.ocr import ocr_page
+    from pipeline.records import ScanPage
 
     img = Image.new("L", (600, 800), 255)
     for x in range(100, 500, 8):  # some ink, so the page is not blank
@@ -133,3 +139,17 @@ def test_crop_of_a_box_outside_the_page_is_clamped():
     for box in ((500, 500, 600, 600), (10, 10, 20, 5), (-50, -50, -10, -10)):
         out = crop(page, box)
         assert 1 <= out.width <= 100 and 1 <= out.height <= 100
+
+
+def test_readme_figures_rewrite_only_their_block():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "scripts" / "readme_figures.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = "intro\n<!-- figures:oparl -->\nold line\n<!-- /figures:oparl -->\nafter <!-- figures:samples -->"
+    new, found = mod.rewrite(text, "oparl", "new line\nsecond")
+    assert found and new == "intro\n<!-- figures:oparl -->\nnew line\nsecond\n<!-- /figures:oparl -->\n" \
+                             "after <!-- figures:samples -->"
+    assert mod.rewrite(text, "samples", "x") == (text, False)  # no closing marker: nothing invented
+    assert set(mod.BLOCKS) >= {"samples", "oparl"}

@@ -11,8 +11,8 @@ from ..config import Settings
 from ..records import Decision, DocFields, Entity, Page, union_bbox
 from . import docfields
 from .components import SPANS_KEY
-from .dates import resolve_year
-from .entities import COUNCILS
+from .cues import Cues
+from .dates import is_yearless, resolve_year
 
 __all__ = ["extract_document"]
 
@@ -73,30 +73,30 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
         docs = [nlp(d) for d in made]
     else:
         docs = list(nlp.pipe(texts, batch_size=16))
+    cues: Cues = nlp.get_pipe("ratsakten_rules").cues
     for page, doc in zip(pages, docs):
         for span in doc.spans[SPANS_KEY]:
-            rs = span._.rs
-            start, end = rs["start"], rs["end"]
-            conf, corrected_from, reasons, bbox = _evidence(page, start, end, rs["confidence"], settings)
-            if rs.get("reason"):
-                reasons.insert(0, rs["reason"])
-            ent = Entity(label=span.label_, text=page.text[start:end], value=rs["value"], page=page.number,
-                         start=start, end=end, confidence=round(conf, 3), corrected_from=corrected_from,
-                         bbox=bbox, role=rs.get("role"), title=rs.get("title"), country=rs.get("country"),
-                         geonames_id=rs.get("geonames_id"), source=rs["source"])
+            m = span._.mention
+            conf, corrected_from, reasons, bbox = _evidence(page, m.start, m.end, m.confidence, settings)
+            if m.reason:
+                reasons.insert(0, m.reason)
+            ent = Entity(label=span.label_, text=page.text[m.start:m.end], value=m.value, page=page.number,
+                         start=m.start, end=m.end, confidence=round(conf, 3), corrected_from=corrected_from,
+                         bbox=bbox, role=m.role, title=m.title, country=m.country, geonames_id=m.geonames_id,
+                         source=m.source)
             ent.review_reason = "; ".join(reasons)
             entities.append(ent)
             if span.label_ == "ORG":
-                councils.append((ent, bool(rs.get("council"))))
+                councils.append((ent, m.council))
         for c in doc._.decisions or []:
             clauses.append((page, c))
     _merge_spellings(entities)
-    fields = _doc_fields(pages, entities)
-    home = home_city(pages, entities)
-    named = [e.value for e, _ in councils if e.value not in COUNCILS]
+    fields = _doc_fields(pages, entities, cues)
+    home = home_city(pages, entities, cues)
+    named = [e.value for e, _ in councils if e.value not in cues.council_set]
     drop = []
-    for e, rs_council in councils:
-        if not rs_council or e.value not in COUNCILS:
+    for e, is_council in councils:
+        if not is_council or e.value not in cues.council_set:
             continue
         # 'der Rat' is the 'Rat der Stadt Münster' the memo names elsewhere, else the home city's
         full = next((v for v in named if v.startswith(e.value + " ")), None)
@@ -112,19 +112,15 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
     entities = [e for e in entities if not any(e is d for d in drop)]
     _resolve_yearless(entities, fields.doc_date, settings)
     _implausible_dates(entities, fields.doc_date)
-    decisions = _decisions(clauses, entities, fields)
-    for e in entities:
-        e.needs_review = e.confidence < settings.review_threshold
-        if e.needs_review and not e.review_reason:
-            e.review_reason = _why_low(e)
+    decisions = _decisions(clauses, entities, fields, cues)
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return entities, decisions, fields
 
 
-def _doc_fields(pages: list[Page], entities: list[Entity]) -> DocFields:
+def _doc_fields(pages: list[Page], entities: list[Entity], cues: Cues) -> DocFields:
     text = "\n\n".join(p.text for p in pages)
     first = pages[0].text if pages else ""
-    f = DocFields(doc_type=docfields.doc_type(text), title=docfields.title(first) or docfields.title(text),
+    f = DocFields(doc_type=docfields.doc_type(text, cues.doc_type_patterns), title=docfields.title(first) or docfields.title(text),
                   references=docfields.references(text))
     best = None
     for e in entities:
@@ -178,7 +174,7 @@ def _merge_spellings(entities: list[Entity]) -> None:
             e.value = want
 
 
-def home_city(pages: list[Page], entities: list[Entity]) -> Optional[str]:
+def home_city(pages: list[Page], entities: list[Entity], cues: Cues) -> Optional[str]:
     """The city whose memo this is: letterhead ('Landeshauptstadt Dresden'), the place-and-date
     line ('Radebeul, den 24. April 2023'), else the German city named most often."""
     cities = [e for e in entities if e.label == "CITY"]
@@ -191,8 +187,7 @@ def home_city(pages: list[Page], entities: list[Entity]) -> Optional[str]:
             continue
         before = first[first.rfind("\n", 0, e.start) + 1:e.start]
         after = first[e.end:e.end + 3]
-        if re.fullmatch(r"\s*(?:(?:Landeshauptstadt|Hansestadt|Stadt|Gemeinde|Große Kreisstadt|Bundesstadt|"
-                        r"Universitätsstadt|Kreisstadt|Magistrat der Stadt|Rat der Stadt)\s+)?", before) \
+        if cues.letterhead.fullmatch(before) \
                 and (after[:1] in ("\n", ",", "") or after.startswith(" \u00b7")):
             return e.value
     for page in pages:
@@ -204,15 +199,6 @@ def home_city(pages: list[Page], entities: list[Entity]) -> Optional[str]:
     if german:
         return max(set(german), key=lambda v: (german.count(v), -german.index(v)))
     return None
-
-
-_FOUND_BY = {"model": "found only by the statistical model; no rule or gazetteer agrees",
-             "rule": "found by a pattern rule only", "gazetteer": "found by the gazetteer only"}
-
-
-def _why_low(e: Entity) -> str:
-    how = _FOUND_BY.get(e.source, "found by " + " and ".join(e.source.split("+")))
-    return f"confidence {e.confidence:.2f}: {how}"
 
 
 def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
@@ -229,22 +215,18 @@ def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
 
 def _resolve_yearless(entities: list[Entity], doc_date: Optional[str], settings: Settings) -> None:
     for e in entities:
-        if e.label == "DATE" and e.value.startswith("--"):
+        if e.label == "DATE" and is_yearless(e.value):
             value, why = resolve_year(e.value, doc_date)
             e.review_reason = why
             e.confidence = min(e.confidence, settings.yearless_date_confidence)
-            if value:  # otherwise the value stays '--MM-DD': the year is unknown
+            if value:  # otherwise the value stays 'XXXX-MM-DD': the year is unknown
                 e.value = value
 
 
-BODY_WORDS = re.compile(r"rat\b|Rat\b|Ausschuss|ausschuss|Kreistag|Versammlung|versammlung|Bürgerschaft|"
-                        r"Magistrat|beirat|Beirat|Stadtrat|Gemeinderat", re.I)
-
-
-def _decisions(clauses, entities: list[Entity], fields: DocFields) -> list[Decision]:
+def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -> list[Decision]:
     out: list[Decision] = []
     dates = [e for e in entities if e.label == "DATE" and len(e.value) == 10]
-    bodies = [e for e in entities if e.label == "ORG" and BODY_WORDS.search(e.value)]
+    bodies = [e for e in entities if e.label == "ORG" and cues.body_word.search(e.value)]
     # a session date stated anywhere ("Sitzung des Stadtrates am 20. April 2023") is the
     # default decision date for clauses that state none
     session = None

@@ -48,7 +48,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 class DateMatch:
     start: int
     end: int
-    value: str  # YYYY-MM-DD | YYYY-MM | YYYY | --MM-DD (year unknown)
+    value: str  # YYYY-MM-DD | YYYY-MM | YYYY | XXXX-MM-DD (year unknown)
     confidence: float
     reason: str = ""  # why it needs review, if it does
 
@@ -60,11 +60,20 @@ def _year(y: str) -> Optional[int]:
     return n if 1800 <= n <= 2100 else None
 
 
+# A date written without its year: ISO 8601-2 / EDTF "unspecified digits" (XXXX-01-25). Unlike
+# ISO 8601's '--01-25' it survives CSV and spreadsheets unchanged (no leading '-' to defuse).
+YEARLESS = "XXXX-"
+
+
+def is_yearless(value: str) -> bool:
+    return value.startswith(YEARLESS)
+
+
 def _iso(y: Optional[int], m: int, d: int) -> Optional[str]:
     try:
         if y is None:
             dt.date(2000, m, d)  # leap-year safe check
-            return f"--{m:02d}-{d:02d}"
+            return f"{YEARLESS}{m:02d}-{d:02d}"
         return dt.date(y, m, d).isoformat()
     except ValueError:
         return None
@@ -171,16 +180,16 @@ def find_dates(text: str) -> list[DateMatch]:
 
 
 def resolve_year(value: str, doc_date: Optional[str]) -> tuple[Optional[str], str]:
-    """A '--MM-DD' value gets the year of the document date, when that is safe."""
-    if not value.startswith("--"):
+    """A 'XXXX-MM-DD' value gets the year of the document date, when that is safe."""
+    if not is_yearless(value):
         return value, ""
     if not doc_date or len(doc_date) < 10:
         return None, "no year written and no document date to take it from"
     year, dmonth = int(doc_date[:4]), int(doc_date[5:7])
-    month = int(value[2:4])
+    month = int(value[5:7])
     # a memo of December that mentions '9. Januar' most likely means next year: not safe;
     # memos look ahead more often than back ('die nächste Sitzung am 2. Oktober')
     if not -6 <= month - dmonth <= 9:
-        return None, f"no year written; {value[2:]} is too far from the document date {doc_date}"
-    iso = _iso(year, month, int(value[5:7]))
+        return None, f"no year written; {value[5:]} is too far from the document date {doc_date}"
+    iso = _iso(year, month, int(value[8:10]))
     return iso, f"no year written; year {year} taken from the document date {doc_date}"

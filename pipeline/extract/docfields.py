@@ -4,15 +4,6 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-DOC_TYPES = [
-    ("Hausmitteilung", re.compile(r"\bHausmitteilung\b", re.I)),
-    ("Antrag", re.compile(r"^\s*Antrag\b|\bAntrag\s+Nr\b|\bmöge beschließen\b", re.I | re.M)),
-    ("Beschlussvorlage", re.compile(r"\bBeschlussvorlage\b|\bVorlage\s+Nr\b|\bVorlagen-Nr\b", re.I)),
-    ("Niederschrift", re.compile(r"\bNiederschrift\b|\bProtokoll\b|\bSitzungsprotokoll\b", re.I)),
-    ("Pressemitteilung", re.compile(r"\bPressemitteilung\b|\bPresseinformation\b|\bMedieninformation\b", re.I)),
-    ("Webseite", re.compile(r"\bStartseite\b|\bwww\.|https?://|Sie sind hier", re.I)),
-    ("Brief", re.compile(r"\bSehr geehrte[rn]?\b|\bMit freundlichen Grüßen\b|\bHochachtungsvoll\b", re.I)),
-]
 REF_STRONG = re.compile(r"(?<![\w/])(?:[A-Z]{1,4}[\dOIl]{2,5}/[\dOIl]{2,4}|[A-Z]{1,4}/[\dOIl]{2,5}/[\dOIl]{2,4}|"
                         r"[A-Z]{1,3}-[\dOIl]{2,5}/[\dOIl]{2,4})(?![\w/])")
 _DIGIT_FIX = str.maketrans({"O": "0", "I": "1", "l": "1"})
@@ -34,22 +25,23 @@ REF_CUED = re.compile(
 TITLE_CUE = re.compile(r"^\s*(?:Betreff|Betr\.|Thema|Gegenstand|Titel)\s*:\s*(?P<t>.+)$", re.M | re.I)
 
 
-def doc_type(text: str) -> Optional[str]:
+def doc_type(text: str, types: list[tuple[str, re.Pattern]]) -> Optional[str]:
+    """The first document type whose cue stands nearest the top (cues: `Cues.doc_types`)."""
     head = text[:1500]
     best = None
-    for name, pat in DOC_TYPES:
+    for name, pat in types:
         m = pat.search(head)
         if m and (best is None or m.start() < best[1]):
             if name in ("Brief", "Webseite") and best is not None:
                 continue
             best = (name, m.start())
     if best is None:
-        for name, pat in DOC_TYPES:
+        for name, pat in types:
             if pat.search(text):
                 return name
         return None
     # a letter mentioning a 'Beschlussvorlage' is still a letter if it opens as one
-    if best[0] in ("Beschlussvorlage", "Niederschrift") and dict(DOC_TYPES)["Brief"].search(head) and \
+    if best[0] in ("Beschlussvorlage", "Niederschrift") and dict(types)["Brief"].search(head) and \
             not re.search(r"^\s*(?:Beschlussvorlage|Niederschrift|Protokoll)", head, re.M):
         return "Brief"
     return best[0]

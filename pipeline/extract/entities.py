@@ -5,34 +5,18 @@ Pure functions over page text; the spaCy components in components.py call them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Optional
 
 from ..gazetteer import Gazetteer, norm
 from ..lexicon import zipf
+from .cues import Cues
 
 TOKEN = re.compile(r"[^\s„“”\"»«()\[\],;:!?]+")
 _TRAIL = ".,;:!?'’"
 
-BUILTIN_TITLES = {"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.-Ing.": "Dipl.-Ing.",
-                  "Mag.": "Mag.", "Ing.": "Ing.", "Dr.med.": "Dr. med.", "h.c.": "h.c.", "PD": "PD",
-                  "Dres.": "Dres."}
-ROLE_WORD = re.compile(r"(?:präsident|meister|direktor|leiter|vorsitzende|sprecher|konsul|botschafter|minister|"
-                       r"sekretär|beauftragte|referent|dezernent|beigeordnete|landrat|stadtrat|stadträtin|"
-                       r"gouverneur|kanzler)(?:in|innen|en|er|r)?$", re.I)
-FUNCTION_CAPS = {"Der", "Die", "Das", "Des", "Dem", "Den", "Ein", "Eine", "Einer", "Im", "Am", "Beim", "Vom", "Zum",
-                 "Zur", "Auch", "Und", "Mit", "Von", "Bei", "Für", "Nach", "Aus", "Dieser", "Diese", "Unser", "Unsere"}
 _NAME_PART = re.compile(r"^(?:[A-ZÄÖÜÀ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇ][\w'’\-]*[^\W\d_]|von|van|de|da|di|zu|ter|al|der|den|la|le)$")
-HONORIFICS = {"Herr", "Herrn", "Frau", "Herren", "Frauen"}
-PLACE_CUES = {"in", "aus", "nach", "von", "bei", "Stadt", "Partnerstadt", "Städtepartnerschaft",
-              "zwischen", "Gemeinde", "Landeshauptstadt", "Hauptstadt", "Oblast", "Region"}
-NOT_SURNAME = {"Stadt", "Rat", "Stadtrat", "Der", "Die", "Das", "Und", "Sehr", "Mit", "Im", "Am", "Vom",
-               "Zum", "Zur", "Bei", "Für", "Oberbürgermeister", "Bürgermeister", "Bürgermeisterin",
-               "Partnerstadt", "Landeshauptstadt", "Beschluss", "Sitzung"}
-COMPANY_SUFFIX = re.compile(r"(?<=\s)(?:AG|GmbH(?:\s*&\s*Co\.\s*KG)?|e\.\s?V\.|eG|KG|SE|mbH|gGmbH|KGaA)(?=$|[\s.,;:)])")
-ORG_HEADS = ("Universität", "Hochschule", "Technische Universität", "Fachhochschule", "Ministerium",
-             "Landratsamt", "Regierungspräsidium", "Amt für", "Ausschuss für", "Ausschusses für",
-             "Ausschuß für", "Stiftung", "Verein", "Verband", "Kammer", "Botschaft", "Generalkonsulat")
 
 
 @dataclass
@@ -45,21 +29,29 @@ class Tok:
 
 @dataclass
 class Mention:
+    """One entity found on a page, typed: what the spaCy component hands to extraction."""
+
     label: str
     start: int
     end: int
     value: str
     confidence: float
-    source: str
-    meta: dict = field(default_factory=dict)
+    source: str  # rule | gazetteer | model, joined with '+' when several agree
+    reason: Optional[str] = None  # why the rule is unsure (dates)
+    role: Optional[str] = None  # PERSON
+    title: Optional[str] = None  # PERSON
+    country: Optional[str] = None  # CITY
+    geonames_id: Optional[int] = None  # CITY
+    kind: Optional[str] = None  # ORG: body | authority | company | other
+    council: bool = False  # ORG: a council named without its city ('der Stadtrat')
 
 
-def tokenize(text: str) -> list[Tok]:
+def tokenize(text: str, titles: Mapping[str, str]) -> list[Tok]:
     out = []
     for m in TOKEN.finditer(text):
         raw = m.group(0)
         core = raw.rstrip(_TRAIL) if not raw.endswith(("Dr.", "Prof.", "e.V.", "h.c.")) else raw
-        if raw.endswith(".") and (norm(raw) in BUILTIN_TITLES):
+        if raw.endswith(".") and (norm(raw) in titles):
             core = raw
         if not core:
             continue
@@ -73,7 +65,7 @@ def _is_cap(t: str) -> bool:
 
 # ---------------------------------------------------------------------- cities
 
-def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float]) -> list[Mention]:
+def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float], cues: Cues) -> list[Mention]:
     out: list[Mention] = []
     i = 0
     while i < len(toks):
@@ -104,7 +96,7 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
         prev2 = toks[i - 2].text if i > 1 else ""
         z = zipf(lexicon, stem)
         common = z >= 3.0 and city.population < 100_000
-        cued = prev in PLACE_CUES or prev2 in PLACE_CUES or prev in ("-", "–", "/")
+        cued = prev in cues.place_set or prev2 in cues.place_set or prev in ("-", "–", "/")
         # stray alternate names (a surname listed for a US suburb), words that are also towns,
         # and hamlets are cities only where the text says 'in', 'aus', 'nach' … before them
         needs_cue = common or (city.rank < 2 and city.population < 1_000_000) or \
@@ -117,17 +109,17 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
                 sorted(c.rank for c in g.cities[stem])[-2:] == [city.rank, city.rank]:
             conf = min(conf, 0.8)
         out.append(Mention("CITY", toks[i].start, toks[i + n - 1].end, city.canonical, conf, "gazetteer",
-                           {"country": city.country, "geonames_id": city.geonames_id}))
+                           country=city.country, geonames_id=city.geonames_id))
         i += n
     return out
 
 
 # ---------------------------------------------------------------------- organisations
 
-def _org_patterns(g: Gazetteer) -> dict[str, list[tuple[list[str], str, str]]]:
+def _org_patterns(g: Gazetteer, cues: Cues) -> dict[str, list[tuple[list[str], str, str]]]:
     by_first: dict[str, list[tuple[list[str], str, str]]] = {}
     patterns = dict(g.orgs)
-    for body in COUNCILS:
+    for body in cues.councils:
         patterns.setdefault(body, (body, "body"))
     for p, (canon, kind) in patterns.items():
         words = p.split()
@@ -137,20 +129,6 @@ def _org_patterns(g: Gazetteer) -> dict[str, list[tuple[list[str], str, str]]]:
     return by_first
 
 
-# council bodies: a bare 'der Stadtrat' names the council of the document's own city
-COUNCILS = {"Stadtrat", "Gemeinderat", "Stadtverordnetenversammlung", "Kreistag", "Bürgerschaft",
-            "Ortschaftsrat", "Magistrat", "Rat", "Stadtbezirksrat", "Samtgemeinderat", "Verbandsgemeinderat"}
-# descriptions, not names: reported only when a name or place follows ('Stadtwerke Dresden')
-GENERIC_ORGS = {"Rathaus", "Stadtverwaltung", "Stadtwerke", "Volkshochschule", "Partnerschaftsverein",
-                "Fraktion", "Feuerwehr", "Verwaltung", "Polizei", "Sparkasse", "Jobcenter", "Stadtbibliothek",
-                "Verein", "Stiftung", "Verband", "Kammer", "Botschaft", "Ministerium", "Universität",
-                "Hochschule", "Schule", "Gymnasium", "Landtag", "Partnerstadt", "Wirtschaftsförderung",
-                "Freundeskreis", "Städtepartnerschaftsverein", "Förderverein", "Arbeitsgruppe", "Lenkungsgruppe"}
-_OFFICE = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{2,}(?:amt|referat|dezernat)(?![\wäöü])")
-# 'die Stadtverwaltung Breslau', 'der Freundeskreis Krakau': descriptions even with a place
-DESCRIPTIVE_ORGS = {"Stadtverwaltung", "Verwaltung", "Freundeskreis", "Partnerschaftsverein",
-                    "Städtepartnerschaftsverein", "Förderverein"}
-_CITY_KIND = r"(?:Stadt|Landeshauptstadt|Hansestadt|Gemeinde|Bundesstadt|Universitätsstadt|Kreisstadt|Großen Kreisstadt)"
 _FRAKTION = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\wÄÖÜäöü./]*-Fraktion|Fraktion\s+(?:[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+"
                        r"(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*|Die Linke|DIE LINKE))")
 
@@ -159,11 +137,11 @@ def _inflected(word: str, pattern_word: str) -> bool:
     return word == pattern_word or word in (pattern_word + "s", pattern_word + "es")
 
 
-def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -> list[Mention]:
+def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], cues: Cues) -> list[Mention]:
     """Bodies and organisations; the value is the name as written, without case endings
     ('des Stadtrates' -> 'Stadtrat'), with the city where the text names it."""
-    out: list[Mention] = _company_and_heads(text, toks, [], heads=False)
-    by_first = _org_patterns(g)
+    out: list[Mention] = _company_and_heads(text, toks, [], cues, heads=False)
+    by_first = _org_patterns(g, cues)
     city_at = {c.start: c for c in cities}
     i = 0
     while i < len(toks):
@@ -191,7 +169,7 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -
         named = False
         j = end_i + 1
         # 'Rat der Stadt Dortmund', 'Stadtrat der Landeshauptstadt Dresden', 'Stadtrat Dresden'
-        if j + 2 < len(toks) and toks[j].text in ("der", "von") and re.fullmatch(_CITY_KIND, toks[j + 1].text) \
+        if j + 2 < len(toks) and toks[j].text in ("der", "von") and re.fullmatch(cues.city_kind, toks[j + 1].text) \
                 and toks[j + 2].start in city_at:
             c = city_at[toks[j + 2].start]
             city_end = next(k for k in range(j + 2, len(toks)) if toks[k].end >= c.end)
@@ -207,7 +185,7 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -
             value, named = f"{value} {c.value}", True
         if " für" in f" {value}" or value in ("Ausschuss", "Amt", "Büro", "Referat", "Dezernat", "Fachbereich"):
             end_i, value = _extend_phrase(text, toks, end_i, value)
-        if words[0] in DESCRIPTIVE_ORGS or (value in GENERIC_ORGS and not named):
+        if words[0] in cues.descriptive_org_set or (value in cues.generic_org_set and not named):
             i = end_i + 1
             continue
         if value == "Rat" and not named and (i == 0 or toks[i - 1].text not in ("der", "Der", "des", "dem")):
@@ -215,18 +193,18 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention]) -
             continue
         conf = 0.9 if (named or kind == "body" or len(words) > 1) else 0.8
         out.append(Mention("ORG", toks[i].start, toks[end_i].end, value, conf, "gazetteer",
-                           {"kind": kind, "council": value in COUNCILS}))
+                           kind=kind, council=value in cues.council_set))
         i = end_i + 1
     busy = [(m.start, m.end) for m in out]
-    for pat, kind in ((_FRAKTION, "body"), (_OFFICE, "authority")):
+    for pat, kind in ((_FRAKTION, "body"), (cues.office, "authority")):
         for m in pat.finditer(text):
             s, e = m.span()
             if "\n" in text[s:e]:
                 e = s + text[s:e].index("\n")
             if not any(a < e and s < b for a, b in busy):
-                out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", {"kind": kind}))
+                out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", kind=kind))
                 busy.append((s, e))
-    out.extend(_company_and_heads(text, toks, out, companies=False))
+    out.extend(_company_and_heads(text, toks, out, cues, companies=False))
     return out
 
 
@@ -250,11 +228,11 @@ def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[
     return last, re.sub(r"\s+", " ", value)
 
 
-def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], heads: bool = True,
+def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: Cues, heads: bool = True,
                        companies: bool = True) -> list[Mention]:
     out: list[Mention] = []
     busy = [(m.start, m.end) for m in taken]
-    for m in (COMPANY_SUFFIX.finditer(text) if companies else ()):
+    for m in (cues.company_suffix.finditer(text) if companies else ()):
         # walk back over capitalised words (and 'der', 'für' … between them) on the same line
         k = next((idx for idx, t in enumerate(toks) if t.start >= m.start()), None)
         if k is None or k == 0:
@@ -263,7 +241,7 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], heads: 
         first = None
         while j >= 0 and k - j <= 6 and "\n" not in text[toks[j].start:m.start()]:
             word = toks[j].text
-            if word in FUNCTION_CAPS:
+            if word in cues.function_caps_set:
                 break
             if _is_cap(word) or word.isupper():
                 first = j
@@ -275,9 +253,9 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], heads: 
         s, e = toks[first].start, m.end()
         if any(a < e and s < b for a, b in busy):
             continue
-        out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.85, "rule", {"kind": "company"}))
+        out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.85, "rule", kind="company"))
         busy.append((s, e))
-    for head in (ORG_HEADS if heads else ()):
+    for head in (cues.org_heads if heads else ()):
         for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)", text):
             s = m.start()
             if any(a <= s < b for a, b in busy):
@@ -301,7 +279,7 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], heads: 
             if last is None:
                 continue
             e = toks[last].end
-            out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.8, "rule", {"kind": "other"}))
+            out.append(Mention("ORG", s, e, re.sub(r"\s+", " ", text[s:e]), 0.8, "rule", kind="other"))
             busy.append((s, e))
     return out
 
@@ -322,8 +300,9 @@ def _role_at(toks: list[Tok], j: int, g: Gazetteer, forward: bool = True) -> Opt
 
 
 def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float],
-                 taken: list[Mention]) -> list[Mention]:
-    titles = dict(BUILTIN_TITLES)
+                 taken: list[Mention], cues: Cues) -> list[Mention]:
+    honorifics, not_surname, role_word = cues.honorific_set, cues.not_surname_set, cues.role_word
+    titles = dict(cues.titles)
     titles.update(g.titles)
     busy = [(m.start, m.end) for m in taken if m.label != "CITY"]
     out: list[Mention] = []
@@ -331,15 +310,15 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
     while i < len(toks):
         t = toks[i].text
         name_start = None
-        if t in g.given_names and _is_cap(t) and (t not in g.ambiguous_given or _cued(toks, i, g, titles)):
+        if t in g.given_names and _is_cap(t) and (t not in g.ambiguous_given or _cued(toks, i, g, titles, honorifics)):
             name_start = i
-        elif t in HONORIFICS or t in titles or (t in g.roles and not ROLE_WORD.search(toks[i - 1].text if i else "")):
+        elif t in honorifics or t in titles or (t in g.roles and not role_word.search(toks[i - 1].text if i else "")):
             # 'Frau Dr. Weber', 'Generalkonsul Pawet Dulkiewicz': a name follows an honorific or a role
             k = i + 1
             while k < len(toks) and toks[k].text in titles:
                 k += 1
-            if k < len(toks) and _is_cap(toks[k].text) and toks[k].text not in NOT_SURNAME \
-                    and toks[k].text not in g.roles and not ROLE_WORD.search(toks[k].text) \
+            if k < len(toks) and _is_cap(toks[k].text) and toks[k].text not in not_surname \
+                    and toks[k].text not in g.roles and not role_word.search(toks[k].text) \
                     and "\n" not in text[toks[i].end:toks[k].start] and toks[i].raw == toks[i].text \
                     and (t not in g.roles or (k + 1 < len(toks) and _is_cap(toks[k + 1].text)
                                               and text[toks[k].end:toks[k + 1].start] == " "
@@ -348,8 +327,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         elif _is_cap(t) and i + 2 < len(toks) and _is_cap(toks[i + 1].text) and \
                 text[toks[i].end:toks[i + 1].start] == " " and zipf(lexicon, t) < 3.0 and \
                 re.match(r"^\s*[(,]\s*$", text[toks[i + 1].end:toks[i + 2].start]) and \
-                (toks[i + 2].text in g.roles or ROLE_WORD.search(toks[i + 2].text)) and \
-                toks[i + 1].text not in g.roles and not ROLE_WORD.search(toks[i + 1].text):
+                (toks[i + 2].text in g.roles or role_word.search(toks[i + 2].text)) and \
+                toks[i + 1].text not in g.roles and not role_word.search(toks[i + 1].text):
             name_start = i  # 'Annekatrin Zschoche (Beigeordnete)': a role names the person
         if name_start is None:
             i += 1
@@ -363,7 +342,7 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             if between.strip() or "\n" in between or toks[j].raw != toks[j].text:
                 break
             if not (_is_cap(nxt.text) or re.match(r"^(?:von|van|de|da|di|zu|ter|al)$", nxt.text)) or \
-                    nxt.text in NOT_SURNAME or nxt.text in g.roles or nxt.text in g.orgs:
+                    nxt.text in not_surname or nxt.text in g.roles or nxt.text in g.orgs:
                 break
             if nxt.text in g.cities and zipf(lexicon, nxt.text) < 2 and nxt.text not in g.given_names \
                     and j > name_start:
@@ -371,7 +350,7 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             end = j + 1
             j += 1
         s, e = toks[name_start].start, toks[end].end
-        if end == name_start and toks[name_start].text in g.given_names and t not in HONORIFICS \
+        if end == name_start and toks[name_start].text in g.given_names and t not in honorifics \
                 and t not in titles:
             i += 1  # a lone given name is not a person mention
             continue
@@ -379,30 +358,33 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             i = end + 1
             continue
         parts = [tk.text for tk in toks[name_start:end + 1]]
-        if not all(_NAME_PART.match(x) for x in parts) or parts[0] in FUNCTION_CAPS:
+        if not all(_NAME_PART.match(x) for x in parts) or parts[0] in cues.function_caps_set:
             i = end + 1  # 'Dr..jana', 'Nach Angaben': OCR debris or prose, not a name
             continue
         value = " ".join(parts)
-        title, role = _title_role(text, toks, name_start, end, g, titles)
+        title, role = _title_role(text, toks, name_start, end, g, titles, honorifics)
         conf = 0.9 if toks[name_start].text in g.given_names else 0.75
         if len(parts) == 1:
             conf = 0.7  # 'Frau Weber': the surname alone
-        out.append(Mention("PERSON", s, e, value, conf, "rule", {"title": title, "role": role}))
+        out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
     return out
 
 
-def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict) -> bool:
+def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict, honorifics: frozenset[str]) -> bool:
     prev = toks[i - 1].text if i else ""
-    return prev in HONORIFICS or prev in titles or prev in g.roles
+    return prev in honorifics or prev in titles or prev in g.roles
 
 
-def _title_role(text: str, toks: list[Tok], s: int, e: int, g: Gazetteer,
-                titles: dict) -> tuple[Optional[str], Optional[str]]:
+def _title_role(text: str, toks: list[Tok], s: int, e: int, g: Gazetteer, titles: dict,
+                honorifics: frozenset[str]) -> tuple[Optional[str], Optional[str]]:
+    """The academic title(s) and the role written next to a name. Honorifics ('Frau', 'Hr.') are
+    passed over: they are no title ('Frau Dr. Anna Weber' has the title 'Dr.')."""
     found_titles = []
     k = s - 1
     while k >= 0 and toks[k].text in titles:
-        found_titles.insert(0, titles[toks[k].text])
+        if titles[toks[k].text] not in honorifics:
+            found_titles.insert(0, titles[toks[k].text])
         k -= 1
     role = None
     # role before: "Oberbürgermeister (Dr.) Dirk Hilbert", "Leiter der Stadtadministration X, Name"
@@ -426,9 +408,9 @@ def _title_role(text: str, toks: list[Tok], s: int, e: int, g: Gazetteer,
     return (" ".join(found_titles) or None), role
 
 
-def person_value(span_text: str, g: Gazetteer) -> str:
-    titles = set(BUILTIN_TITLES) | set(g.titles)
-    parts = [p for p in span_text.split() if p not in titles and p not in HONORIFICS and p not in g.roles]
+def person_value(span_text: str, g: Gazetteer, cues: Cues) -> str:
+    titles = set(cues.titles) | set(g.titles)
+    parts = [p for p in span_text.split() if p not in titles and p not in cues.honorific_set and p not in g.roles]
     return " ".join(parts)
 
 
@@ -444,7 +426,7 @@ MODEL_ONLY = 0.58
 
 
 def merge_model(text: str, rules: list[Mention], model: list[tuple[int, int, str]], g: Gazetteer,
-                lexicon: dict[str, float]) -> list[Mention]:
+                lexicon: dict[str, float], cues: Cues) -> list[Mention]:
     """Rules and gazetteers outrank the model for DATE and CITY; the model adds people and
     organisations no list knows, and confirms rule hits (agreement raises confidence)."""
     out = list(rules)
@@ -466,24 +448,25 @@ def merge_model(text: str, rules: list[Mention], model: list[tuple[int, int, str
         if mapped == "CITY":
             continue  # a place no gazetteer knows is not reported as a city
         if mapped == "PERSON":
-            value = person_value(span, g)
+            value = person_value(span, g, cues)
             words = value.split()
             # the model alone: two or more name-shaped words, none a role ('Stadtpräsident', 'Ratssaal')
             if len(words) < 2 or not all(_NAME_PART.match(w) for w in words) or \
-                    any(w in g.roles or ROLE_WORD.search(w) or w in FUNCTION_CAPS for w in words):
+                    any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set for w in words):
                 continue
             if toks is None:
-                toks = tokenize(text)
+                toks = tokenize(text, cues.titles)
             idx = [k for k, t in enumerate(toks) if s <= t.start < e]
             title = role = None
             if idx:
-                title, role = _title_role(text, toks, idx[0], idx[-1], g, dict(BUILTIN_TITLES, **g.titles))
-            out.append(Mention("PERSON", s, e, value, MODEL_ONLY, "model", {"title": title, "role": role}))
+                title, role = _title_role(text, toks, idx[0], idx[-1], g, dict(cues.titles, **g.titles),
+                                          cues.honorific_set)
+            out.append(Mention("PERSON", s, e, value, MODEL_ONLY, "model", title=title, role=role))
         else:
             span = span.strip(" -–,.;:")
             # 'TOP', 'FDP-', OCR debris in capitals: no organisation name without a lower-case letter
             if len(span) < 4 or not any(c.islower() for c in span):
                 continue
             out.append(Mention("ORG", s, s + len(span), re.sub(r"\s+", " ", span), MODEL_ONLY, "model",
-                               {"kind": "other"}))
+                               kind="other"))
     return out

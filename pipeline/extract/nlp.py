@@ -9,33 +9,44 @@ from typing import Optional
 import spacy
 from spacy.language import Language
 
+from ..errors import EnvironmentProblem
 from . import components  # noqa: F401 - registers the factories
+from .cues import Cues
 
 log = logging.getLogger(__name__)
 
 
 def _add_ner(nlp: Language, models_dir: Path) -> None:
     """Our trained NER (models/ner, scripts/train_ner.py) goes first, when it is there. It is sourced
-    at load time rather than copied into models/spacy, so its 15 MB of weights live once in git."""
+    at load time rather than copied into models/spacy, so its weights live once in git. Its tok2vec
+    reads gazetteer features from its vocab's static vectors (scripts/ner_features.py), so the
+    vectors come along (a pipeline with other vectors of its own would feed it wrong features)."""
     ner_dir = models_dir / "ner"
     if (ner_dir / "config.cfg").exists() and "ner" not in nlp.pipe_names:
-        nlp.add_pipe("ner", source=spacy.load(ner_dir), first=True)
+        source = spacy.load(ner_dir)
+        if source.vocab.vectors.shape[0] and not nlp.vocab.vectors.shape[0]:
+            nlp.vocab.vectors = source.vocab.vectors
+        elif source.vocab.vectors.shape[0] and nlp.vocab.vectors != source.vocab.vectors:
+            log.warning("models/ner: the pipeline has other vectors than the NER model; its features will be wrong")
+        nlp.add_pipe("ner", source=source, first=True)
 
 
-def build(models_dir: Path, with_ner: bool = True) -> Language:
-    """blank German + (our trained NER, if present) + rules + decisions."""
+def build(models_dir: Path, cues: Cues, with_ner: bool = True) -> Language:
+    """blank German + (our trained NER, if present) + rules (with these cue lists) + decisions."""
     nlp = spacy.blank("de")
     if with_ner:
         _add_ner(nlp, models_dir)
     nlp.add_pipe("ratsakten_rules", config={"models_dir": ""})
+    nlp.get_pipe("ratsakten_rules").cues = cues
     nlp.add_pipe("ratsakten_decisions")
     nlp.meta["name"] = "ratsakten_de"
     nlp.meta["description"] = "Ratsakten: rules, gazetteers and a NER model trained on GermEval/LER/Europeana"
     return nlp
 
 
-def save(models_dir: Path) -> Path:
-    nlp = build(models_dir, with_ner=False)
+def save(models_dir: Path, cues: Cues) -> Path:
+    """Write models/spacy: config, meta and one folder per component (the rules' cues.json)."""
+    nlp = build(models_dir, cues, with_ner=False)
     out = models_dir / "spacy"
     nlp.to_disk(out)
     return out
@@ -44,13 +55,11 @@ def save(models_dir: Path) -> Path:
 @lru_cache(maxsize=2)
 def load(models_dir: str) -> Language:
     path = Path(models_dir) / "spacy"
-    if (path / "config.cfg").exists():
-        nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
-        _add_ner(nlp, Path(models_dir))
-    else:  # models/spacy not built yet: the same pipeline, built in memory
-        log.warning("models/spacy missing; building the pipeline in memory (run scripts/build_models.py)")
-        nlp = build(Path(models_dir))
-        nlp.get_pipe("ratsakten_rules").models_dir = models_dir
+    if not (path / "config.cfg").exists():
+        raise EnvironmentProblem(f"{path} is missing: run `python scripts/build_models.py` "
+                                 f"(or use a complete checkout)")
+    nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
+    _add_ner(nlp, Path(models_dir))
     return nlp
 
 
@@ -60,4 +69,6 @@ def load_extra(name: str) -> Optional[Language]:
     try:
         return spacy.load(name, disable=["parser", "lemmatizer", "attribute_ruler", "tagger", "morphologizer"])
     except OSError as exc:
-        raise RuntimeError(f"spaCy model '{name}' is not installed: {exc}") from exc
+        raise EnvironmentProblem(f"spaCy model '{name}' is not installed (install it with "
+                                 f"`python -m spacy download {name}` on a machine that may download, or leave out "
+                                 f"--spacy-model)") from exc

@@ -36,6 +36,7 @@ ROOT = HERE.parent.parent
 REGRESSIONS = HERE / "regressions"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # tests/fakes.py
 
 import make_corpus as mc  # noqa: E402
 
@@ -145,22 +146,25 @@ def random_mutant(rnd: random.Random, pool: dict[str, tuple[bytes, str]]) -> tup
 # ---------------------------------------------------------------- checking one input
 
 _READY = False
+_RESOURCES = None  # the models, loaded once by _prepare
 
 
 def _prepare(fake_ocr: bool = True) -> None:
     """Load the models once in this process (children inherit them)."""
-    global _READY
+    global _READY, _RESOURCES
     if _READY:
         return
+    from fakes import FakeEngine
+
     from pipeline.config import Settings
-    from pipeline.ocr import FakeEngine, OcrWord
-    from pipeline.run import _init_worker
+    from pipeline.records import OcrWord
+    from pipeline.resources import Resources
 
     class _Engine(FakeEngine):
         def recognize(self, image, dpi, timeout):
             return [OcrWord("Stadtrat", 10, 10, 80, 20, 0.9, 1, 1)]
 
-    _init_worker(Settings(jobs=1, write_crops=False), (lambda: _Engine()) if fake_ocr else None)
+    _RESOURCES = Resources.load(Settings(jobs=1, write_crops=False), (lambda: _Engine()) if fake_ocr else None)
     _READY = True
     # warm every lazy cache once here, so that forked children do not each pay for it (~1.5 s)
     import tempfile
@@ -174,7 +178,8 @@ def _verdict(data: bytes, suffix: str, folder: Path, outcome: list | None = None
     """None when process_document kept the contract on this input, else what went wrong.
     `outcome` receives (status, error) of the result."""
     from pipeline import tables
-    from pipeline.run import InputFile, process_document
+    from pipeline.inputs import InputFile
+    from pipeline.run import process_document
 
     digest = hashlib.sha256(data).hexdigest()
     path = folder / f"fuzz-{digest[:16]}{suffix}"
@@ -182,7 +187,7 @@ def _verdict(data: bytes, suffix: str, folder: Path, outcome: list | None = None
     try:
         item = InputFile(path, path.name, sha256=digest)
         try:
-            result = process_document(item, None)
+            result = process_document(item, _RESOURCES, None)
         except BaseException as exc:  # noqa: BLE001 - this is the finding
             return f"exception escaped process_document: {type(exc).__name__}: {str(exc)[:200]}"
         if outcome is not None:
@@ -231,7 +236,7 @@ def check_one(data: bytes, suffix: str, folder: Path, timeout: float = 30.0, max
               outcome: list | None = None) -> str | None:
     """Check one input in a forked child with the worker's memory limit: native crashes and hangs
     are caught too. `outcome` receives (status, error) when the contract held."""
-    from pipeline.run import limit_memory
+    from pipeline.executors import limit_memory
 
     _prepare()
     rfd, wfd = os.pipe()
@@ -344,7 +349,7 @@ def main() -> int:
     print(f"fuzzing for {args.minutes:g} min, seed {seed}", flush=True)
     with tempfile.TemporaryDirectory(prefix="ratsakten-fuzz-") as tmp:
         folder = Path(tmp)
-        from pipeline.run import InputFile  # noqa: F401 - imported before forking
+        from pipeline.inputs import InputFile  # noqa: F401 - imported before forking
 
         while time.monotonic() < t_end:
             data, suffix, how = random_mutant(rnd, pool)

@@ -780,7 +780,7 @@ def check() -> int:
         build(src)
         t0 = time.monotonic()
         try:
-            summary = run([src], out, Settings(jobs=2, use_cache=False), quiet=True)
+            summary = run([src], out, Settings(jobs=2, use_cache=False, progress=False))
         finally:
             cleanup(src)
         seconds = time.monotonic() - t0

@@ -33,8 +33,9 @@ from urllib.parse import quote, urlparse
 
 import pandas as pd
 
-from . import tables
-from .errors import UsageError
+from .. import tables
+from ..errors import UsageError
+from ..outdir import dir_mode
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 OPARL_VERSION = "https://schema.oparl.org/1.1/"
@@ -442,6 +443,7 @@ def _write_tree(out_dir: Path, files: dict[str, dict]) -> Path:
     """
     target = out_dir / "oparl"
     build = Path(tempfile.mkdtemp(prefix=".oparl.tmp.", dir=out_dir))
+    os.chmod(build, dir_mode())  # mkdtemp makes it 0700: the export is meant to be served
     try:
         for rel, obj in files.items():
             path = build / rel

@@ -1,6 +1,6 @@
 """Evaluate the pipeline on the real material in ../shared/data (slow; not in the default tests).
 
-    python -m pipeline.evaluate_real --out /tmp/ratsakten-real [--only ehri|karlsruhe] [--no-baseline]
+    python -m evaluation.real --out /tmp/ratsakten-real [--only ehri|karlsruhe] [--no-baseline]
 
 1. **EHRI typewritten scans** (``ehri-typewritten-de``, 14 pages, 1938/39): the pipeline runs on
    the JPEGs; its page text is compared with the hand-corrected ALTO transcription
@@ -34,7 +34,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from .evaluate import _records, norm_value, norm_ws
+from .samples import _records, norm_value, norm_ws
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("RATSAKTEN_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -82,15 +82,15 @@ REUSE = False  # --reuse: score the tables of an earlier run instead of running 
 
 def run_pipeline(inputs: list[Path], out_dir: Path) -> dict[str, Any]:
     """Run the project's own pipeline (the same code path as ``cli.py run``)."""
-    from .config import Settings
-    from .run import run
+    from pipeline.config import Settings
+    from pipeline.run import run
 
     if REUSE and (out_dir / "documents.parquet").exists():
         return {"seconds": None, "reused": True}
 
-    settings = Settings(use_cache=False, write_crops=False)
+    settings = Settings(use_cache=False, write_crops=False, progress=False)
     t0 = time.perf_counter()
-    summary = run(inputs, out_dir, settings, quiet=True)
+    summary = run(inputs, out_dir, settings)
     return {"seconds": round(time.perf_counter() - t0, 1), "documents": summary.documents,
             "failed": summary.failed}
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .errors import EnvironmentProblem
+from pipeline.errors import EnvironmentProblem
 
 SCHEMA_BASE = "https://schema.oparl.org/1.1/"
 SCHEMA_SUBDIR = Path("data") / "oparl-spec" / "schema-1.1-draft7"

@@ -1,0 +1,261 @@
+"""Where documents run: in this process, in forked worker processes, or as Dask tasks.
+
+Every executor takes the documents to do and a `store` callback, calls `process(item)` (the
+stage order in run.py) for each somewhere, and hands every result to `store` as it arrives. A
+document that crashes, hangs or eats memory costs only its own row.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait as wait_any
+from pathlib import Path
+from typing import Callable, Optional
+
+from .config import Settings
+from .errors import EnvironmentProblem
+from .inputs import InputFile, failed_result
+from .records import DocumentResult
+from .resources import EngineFactory, Resources
+
+log = logging.getLogger("ratsakten")
+
+Process = Callable[[InputFile, Resources, Optional[Path]], DocumentResult]
+Store = Callable[[InputFile, DocumentResult], None]
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    try:
+        text = str(exc).strip()
+    except Exception:  # an exception whose message itself fails
+        text = ""
+    return text.splitlines()[0][:limit] if text else ""
+
+
+def limit_memory(max_mb: int) -> None:
+    """Cap this process's address space: a runaway allocation raises MemoryError instead of
+    taking the machine down (Tesseract children inherit the cap)."""
+    if not max_mb:
+        return
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = max_mb << 20
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft == resource.RLIM_INFINITY or want < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, ValueError, OSError) as exc:  # not on this platform: the time limit still holds
+        log.debug("no memory limit: %s", exc)
+
+
+# ---------------------------------------------------------------- in this process
+
+def run_in_process(todo: list[InputFile], res: Resources, process: Process, out_dir: Optional[Path],
+                   store: Store) -> None:
+    """One at a time, without limits (debugging, tests that patch the stages)."""
+    for f in todo:
+        store(f, process(f, res, out_dir))
+
+
+# ---------------------------------------------------------------- forked worker processes
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the worker gets SIGKILL when the batch process dies (a killed run leaves no workers)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux: workers end when their pipe closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker_main(conn, res: Resources, process: Process, out_dir: Optional[Path], parent: int) -> None:
+    """One worker: limits, then documents one at a time until the pipe closes. `res` is the
+    parent's, inherited through fork."""
+    try:
+        os.setpgrp()  # its own process group: a kill reaches the Tesseract it started
+    except OSError:
+        pass
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    limit_memory(res.settings.max_memory_mb)
+    conn.send(("ready", None))
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        result = process(item, res, out_dir)
+        try:
+            conn.send(("done", result))
+        except (BrokenPipeError, OSError):
+            return
+        except Exception as exc:  # a result that cannot be pickled
+            conn.send(("done", failed_result(item, f"internal error: result not transferable: {one_line(exc)}")))
+
+
+@dataclass
+class _Slot:
+    proc: multiprocessing.process.BaseProcess
+    conn: object
+    ready: bool = False
+    item: Optional[InputFile] = None
+    deadline: float = 0.0
+
+
+def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Process, out_dir: Optional[Path],
+               store: Store) -> None:
+    """Documents in forked worker processes with a wall-clock and a memory limit each.
+
+    A worker that runs past `doc_timeout` is killed with its Tesseract and replaced; one that dies
+    (a crash in C code, the kernel's OOM killer) costs only the document it was reading. Either way
+    the document gets a failed row and the batch goes on.
+    """
+    settings = res.settings
+    ctx = multiprocessing.get_context("fork")
+    pending = deque(todo)
+    slots: list[_Slot] = []
+    start_failures = 0
+
+    def start() -> _Slot:
+        parent_conn, child_conn = ctx.Pipe()
+        proc = ctx.Process(target=_worker_main, args=(child_conn, res, process, out_dir, os.getpid()), daemon=True)
+        proc.start()
+        child_conn.close()
+        # the models are inherited: a worker that does not report ready in time is an environment problem
+        return _Slot(proc, parent_conn, deadline=time.monotonic() + max(600.0, settings.doc_timeout))
+
+    def stop(slot: _Slot) -> None:
+        try:
+            os.killpg(slot.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        slot.proc.kill()
+        slot.proc.join(5)
+        slot.conn.close()
+
+    def replace(slot: _Slot) -> None:
+        slots.remove(slot)
+        if pending or any(s.item for s in slots):
+            slots.append(start())
+
+    for _ in range(jobs):
+        slots.append(start())
+    try:
+        while pending or any(s.item for s in slots):
+            for slot in slots:  # hand out work to idle workers
+                if slot.ready and slot.item is None and pending:
+                    slot.item = pending.popleft()
+                    slot.deadline = time.monotonic() + settings.doc_timeout
+                    try:
+                        slot.conn.send(slot.item)
+                    except OSError:  # the worker just died: its sentinel reports it below
+                        pass
+            if not slots:
+                slots.append(start())
+            busy = [s.deadline for s in slots if s.item is not None or not s.ready]
+            timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
+            ready = set(wait_any([s.conn for s in slots] + [s.proc.sentinel for s in slots], timeout=timeout))
+            now = time.monotonic()
+            for slot in list(slots):
+                message = None
+                if slot.conn in ready or slot.proc.sentinel in ready:
+                    try:
+                        if slot.conn.poll():
+                            message = slot.conn.recv()
+                    except (EOFError, OSError):
+                        message = None
+                if message is not None:
+                    kind, payload = message
+                    if kind == "ready":
+                        slot.ready = True
+                        start_failures = 0
+                    elif kind == "done":
+                        item, slot.item = slot.item, None
+                        store(item, payload)
+                    continue
+                if slot.proc.sentinel in ready and not slot.proc.is_alive():
+                    code = slot.proc.exitcode
+                    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                    if slot.item is not None:
+                        store(slot.item, failed_result(slot.item, f"worker process died while reading this "
+                                                                  f"document ({how}: crashed, killed or out of memory)"))
+                        slot.item = None
+                    elif not slot.ready:
+                        start_failures += 1
+                        if start_failures >= 3:
+                            raise EnvironmentProblem(f"worker processes die while starting ({how})")
+                    stop(slot)
+                    replace(slot)
+                    continue
+                if not slot.ready and now >= slot.deadline:
+                    raise EnvironmentProblem("worker processes did not start in time")
+                if slot.item is not None and now >= slot.deadline:
+                    item, slot.item = slot.item, None
+                    stop(slot)
+                    store(item, failed_result(item, f"took longer than the limit of {settings.doc_timeout:.0f} s "
+                                                    f"per document (worker stopped)"))
+                    replace(slot)
+    finally:
+        for slot in slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for slot in slots:
+            slot.proc.join(2)
+            if slot.proc.is_alive():
+                stop(slot)
+
+
+# ---------------------------------------------------------------- Dask (many machines)
+
+def run_dask(todo: list[InputFile], settings: Settings, engine_factory: Optional[EngineFactory], process: Process,
+             out_dir: Optional[Path], store: Store, plugin_name: str) -> None:
+    """Documents as tasks on a Dask cluster (`settings.scheduler`, or a LocalCluster of
+    `settings.dask_workers`), whose workers see the input and output paths (a shared file system)."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        from .dask_worker import ResourcesPlugin, dask_task
+    except ImportError as exc:
+        raise EnvironmentProblem("the dask executor needs `pip install 'dask[distributed]'` "
+                                 "(or `pip install -e '.[dask]'`)") from exc
+    plugin = ResourcesPlugin(settings, engine_factory, plugin_name)
+    if not log.isEnabledFor(logging.DEBUG):  # Dask's own INFO lines (~40 a run) only with -v
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    cluster = None
+    if settings.scheduler:
+        client = Client(settings.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=settings.dask_workers or settings.jobs, threads_per_worker=1,
+                               processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        client.register_plugin(plugin, name=plugin_name)
+        futures = {client.submit(dask_task, f, process, plugin_name, out_dir, key=f"ratsakten-{f.sha256}",
+                                 pure=False): f for f in todo}
+        for fut in as_completed(futures):
+            f = futures[fut]
+            try:
+                result = fut.result()
+            except Exception as exc:  # a worker lost for good: this document fails, the run goes on
+                result = failed_result(f, f"dask task failed: {type(exc).__name__}: {one_line(exc)}")
+            store(f, result)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,1 @@
+"""Exports of the tables to other formats (OParl 1.1)."""
