@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from rapidfuzz import fuzz
+
 from evaluation.ocr_noise import add_noise
 from pipeline.extract import results as res
 from pipeline.extract.protocol import Protocol, parse_protocol
@@ -80,9 +82,14 @@ def _decision_for(proto: Protocol, label: Optional[str]):
         unl = [d for d in proto.decisions if d.part is None and d.result is not None]
         return unl[0] if unl else proto.primary
     want = _norm_label(label)
-    for d in proto.decisions:
-        if d.part is not None and _norm_label(d.part) == want:
+    labelled = [d for d in proto.decisions if d.part is not None]
+    for d in labelled:
+        if _norm_label(d.part) == want:
             return d
+    # OCR may damage the label ('Ändcrungsanträg FW|FÜR'): the closest label, if it is close
+    best = max(labelled, key=lambda d: fuzz.ratio(_norm_label(d.part), want), default=None)
+    if best is not None and fuzz.ratio(_norm_label(best.part), want) >= 80:
+        return best
     return None
 
 
