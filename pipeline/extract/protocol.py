@@ -31,7 +31,7 @@ _MONTH_ABBR = {"jan": 1, "feb": 2, "febr": 2, "mar": 3, "mrz": 3, "apr": 4, "jun
                "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12, "janner": 1, "maerz": 3, "mai": 5}
 # digits as OCR reads them ('2B', '2O', '202l'); a value must still hold a real digit
 _DG = r"[\dsoilbz]"
-_D = rf"(?<![\w.])(?=\S{{0,2}}\d)[0-3oilz]?\s?{_DG}"
+_D = rf"(?<![\w.])(?=\S{{0,3}}\d)[0-3oilz]?,?\s?{_DG}"
 _Y = rf"[12]\s?[\doilz][.,]?\s?{_DG}[.,]?\s?{_DG}"
 _NAMED_DATE = re.compile(rf"(?P<d>{_D})\s?[.,:;]{{0,2}}\s*(?P<mon>[a-z]{{3,11}})\.?,?\s*(?P<y>{_Y})(?![\d])")
 _NUM_DATE = re.compile(rf"(?P<d>{_D})\s?[.,]{{1,2}}\s?(?P<m>[01oil]?{_DG})\s?[.,]{{1,2}}\s?(?P<y>{_Y})(?![\d])")
@@ -174,7 +174,6 @@ _ROLE_WORDS = ["oberburgermeister", "oberburgermeisterin", "burgermeister", "bur
                "ortsvorsteher", "ortsvorsteherin", "stellvertretender", "stellvertretende", "stadtrat", "stadtratin",
                "beigeordneter", "beigeordnete", "amtsleiter", "amtsleiterin", "vorsitzender", "vorsitzende"]
 _TITLES = re.compile(r"(?:dr|prof|dipl|ing|med|rer|nat|phil|h\.c|mba)\.?(?:-\w+\.?)?[,.]?")
-_CHAIR_LABELS = ("vorsitz", "vorsitzender", "vorsitzende", "der vorsitzende", "die vorsitzende")
 
 
 def header_end(text: str) -> int:
@@ -243,37 +242,41 @@ def find_references(text: str, end: Optional[int] = None) -> list[Found]:
     return out
 
 
+_CHAIR = re.compile(r"(?:^|\n)[ \t]*(?:" + kw("der") + r"\s+|" + kw("die") + r"\s+)?(?:" + kw("vorsitzender") + "|"
+                    + kw("vorsitzende") + "|" + kw("vorsitz") + r")[ \t]*[:;.][ \t]*")
+
+
 def find_chair(text: str) -> Optional[Chair]:
     """'Vorsitzender: Oberbürgermeister Dr. Frank Mentrup' → name, role and title."""
-    end = header_end(text)
-    for lm in re.finditer(r"[^\n]+", text[:end]):
-        line = lm.group(0)
-        sep = re.search(r"[:;.]", line)
-        if not sep:
-            continue
-        label = res.fold(line[:sep.start()]).strip(" .")
-        if not label or len(label) > 20:
-            continue
-        if min(Levenshtein.distance(label, lab) for lab in _CHAIR_LABELS) > (1 if len(label) <= 8 else 2):
-            continue
-        rest = line[sep.end():].strip()
-        if not rest:  # 'Vorsitzender:' with the name broken onto the next line
-            nxt = text.find("\n", lm.end() + 1)
-            rest = text[lm.end() + 1:nxt if nxt >= 0 else len(text)].strip()
-            if not rest:
-                continue
-            start = text.find(rest, lm.end())
-        else:
-            start = lm.start() + sep.end() + (len(line[sep.end():]) - len(line[sep.end():].lstrip()))
-        return _chair(rest, start)
-    return None
+    v = view(text)
+    m = _CHAIR.search(v.f, 0, res._f_index(v, header_end(text)))
+    if not m:
+        return None
+    line_end = v.f.find("\n", m.end())
+    line_end = len(v.f) if line_end < 0 else line_end
+    if not v.f[m.end():line_end].strip():  # 'Vorsitzender:' with the name on the next line
+        nxt = v.f.find("\n", line_end + 1)
+        line_end = len(v.f) if nxt < 0 else nxt
+    s, e = v.span(m.end(), line_end)
+    rest = text[s:e].strip()
+    if not rest:
+        return None
+    return _chair(rest, s + (len(text[s:e]) - len(text[s:e].lstrip())))
+
+
+_ROLE_RE = re.compile("|".join(kw(r) for r in _ROLE_WORDS))
 
 
 def _is_role(tok: str) -> bool:
     t = re.sub(r"[^a-z]", "", res.fold(tok))
     if len(t) < 4:
         return False
-    return min(Levenshtein.distance(t, r) for r in _ROLE_WORDS) <= (1 if len(t) <= 6 else 2)
+    return bool(_ROLE_RE.fullmatch(t)) or min(Levenshtein.distance(t, r) for r in _ROLE_WORDS) <= (
+        1 if len(t) <= 6 else 2)
+
+
+def _clean_name(tok: str) -> str:
+    return re.sub(r"[`'´^|]", "", tok).strip(",;.") if not re.fullmatch(r"[A-ZÄÖÜ]\.", tok) else tok
 
 
 def _chair(rest: str, start: int) -> Chair:
@@ -288,8 +291,8 @@ def _chair(rest: str, start: int) -> Chair:
         elif not name and tok[:1].islower():
             role.append(tok)
         else:
-            name.append(tok.strip(",;"))
-    return Chair(" ".join(name) or None, " ".join(role) or None, " ".join(title) or None, start,
+            name.append(_clean_name(tok))
+    return Chair(" ".join(n for n in name if n) or None, " ".join(role) or None, " ".join(title) or None, start,
                  start + len(rest), rest)
 
 

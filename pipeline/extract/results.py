@@ -68,6 +68,9 @@ def _fold_chars(s: str) -> str:
         elif ch in "10" and i >= 3 and s[i - 3:i].isalpha() and s[i - 3:i].islower() and \
                 (i + 1 == n or not s[i + 1].isalnum()):
             out[i] = "l" if ch == "1" else "o"  # 'Apri1', 'Bür0' at the end of a word
+        elif ch in "0158" and (i == 0 or not s[i - 1].isalnum()) and s[i + 1:i + 4].isalpha() and \
+                s[i + 1:i + 4].islower():
+            out[i] = {"0": "o", "1": "l", "5": "s", "8": "b"}[ch]  # '0ktober', '5eptember', '8eschluss'
     low = "".join(c.lower() if len(c.lower()) == 1 else c for c in out).translate(_FOLD)
 
     def digits(m: re.Match) -> str:
@@ -83,39 +86,52 @@ def _fold_chars(s: str) -> str:
     return _SINGLE_ONE.sub("1", _NUM_TOKEN.sub(digits, low))
 
 
-@lru_cache(maxsize=256)
-def view(text: str) -> View:
-    """Specks (`` ` ' | ``) next to letters or digits, dots and commas inside words and hyphenated line
-    breaks are dropped; the rest is folded character by character."""
+def _clean(text: str, pos: list[int], second: bool) -> tuple[str, list[int]]:
+    """One cleaning pass; `pos` maps `text` to the original offsets. The first pass drops specks
+    (`` ` ' ´ ^ ``) and joins hyphenated line breaks; the second decides on what they hid: a ``|``
+    between letters is an l, elsewhere a speck; a dot or comma inside a word is a speck."""
     chars: list[str] = []
-    pos: list[int] = []
+    out_pos: list[int] = []
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in "-\u00ad" and i > 0 and text[i - 1].isalpha():
-            j = i + 1
-            while j < n and text[j] in " \t":
-                j += 1
-            if j < n and text[j] == "\n":
-                k = j + 1
-                while k < n and text[k] in " \t":
-                    k += 1
-                if k < n and text[k].isalpha() and text[k].islower():
-                    i = k  # 'Abstimmungs-\nergebnis' → 'Abstimmungsergebnis'
-                    continue
-        between_letters = 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
-        if ch in _SPECKS and not (ch in "|" and between_letters) and \
-                ((i > 0 and text[i - 1].isalnum()) or (i + 1 < n and text[i + 1].isalnum())):
-            i += 1
-            continue
-        if ch in ".," and 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha() and text[i + 1].islower():
-            i += 1
-            continue
+        if not second:
+            if ch in "-\u00ad" and i > 0 and text[i - 1].isalpha():
+                j = i + 1
+                while j < n and text[j] in " \t":
+                    j += 1
+                if j < n and text[j] == "\n":
+                    k = j + 1
+                    while k < n and text[k] in " \t":
+                        k += 1
+                    if k < n and text[k].isalpha() and text[k].islower():
+                        i = k  # 'Abstimmungs-\nergebnis' → 'Abstimmungsergebnis'
+                        continue
+            if ch in _SPECKS and ch != "|" and ((i > 0 and text[i - 1].isalnum()) or (i + 1 < n and text[i + 1].isalnum())):
+                i += 1
+                continue
+        else:
+            between_letters = 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+            if ch == "|" and not between_letters and ((i > 0 and text[i - 1].isalnum()) or
+                                                      (i + 1 < n and text[i + 1].isalnum())):
+                i += 1
+                continue
+            if ch in ".," and between_letters and text[i + 1].islower():
+                i += 1
+                continue
         chars.append(ch)
-        pos.append(i)
+        out_pos.append(pos[i])
         i += 1
-    pos.append(n)
-    return View(text, _fold_chars("".join(chars)), tuple(pos))
+    return "".join(chars), out_pos
+
+
+@lru_cache(maxsize=256)
+def view(text: str) -> View:
+    """The text cleaned of OCR specks and hyphenated line breaks, then folded character by character."""
+    s, pos = _clean(text, list(range(len(text))), False)
+    s, pos = _clean(s, pos, True)
+    pos.append(len(text))
+    return View(text, _fold_chars(s), tuple(pos))
 
 
 def fold(text: str) -> str:
@@ -128,7 +144,13 @@ _KW = {"b": "bh", "c": "ce", "e": "ec", "f": "ft", "g": "gq", "h": "hb", "i": "i
 
 
 def kw(word: str) -> str:
-    """A regex for `word` (folded) that also matches it with Tesseract's letter confusions."""
+    """A regex for `word` (folded) that also matches it with Tesseract's letter confusions; inside a word
+    of six letters or more a stray ``l`` (a speck read as ``|``) is allowed between letters."""
+    return _kw(word, len(word) >= 6 and " " not in word)
+
+
+@lru_cache(maxsize=512)
+def _kw(word: str, stray: bool) -> str:
     out = []
     i = 0
     while i < len(word):
@@ -145,7 +167,7 @@ def kw(word: str) -> str:
             out.append(r"\s*")
         else:
             out.append(re.escape(ch))
-    return "".join(out)
+    return ("l?" if stray else "").join(out)
 
 
 # ---------------------------------------------------------------------------------------------
