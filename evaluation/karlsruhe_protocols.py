@@ -62,6 +62,7 @@ class Outcome:
     hit: Counter = field(default_factory=Counter)
     errors: list[dict] = field(default_factory=list)
     confusion: Counter = field(default_factory=Counter)
+    confidences: list[tuple[float, bool]] = field(default_factory=list)  # (category confidence, right)
 
     def add(self, name: str, ok: bool, fid: str, gold, pred, note: str = "") -> None:
         self.n[name] += 1
@@ -116,18 +117,21 @@ def score_protocol(out: Outcome, fid: str, row: dict, proto: Protocol, votes: li
     note = f"statement={r.text[:80]!r} rule={r.rule_result} p={r.confidence}" if r else "no result"
     out.add("category", pred_cat == row["category"], fid, row["category"], pred_cat, note)
     out.confusion[(row["category"], pred_cat)] += 1
+    out.confidences.append((r.confidence if r else 0.0, pred_cat == row["category"]))
     primary = proto.primary
     out.add("decision_dated", bool(primary and primary.decision_date == row["meeting_date"]), fid,
             row["meeting_date"], primary.decision_date if primary else None)
     md = proto.meeting_date.value if proto.meeting_date else None
     out.add("meeting_date", md == row["meeting_date"], fid, row["meeting_date"], md)
     if row.get("reference"):
-        out.add("reference", proto.reference == row["reference"], fid, row["reference"], proto.reference)
+        out.add("reference", proto.reference == row["reference"], fid, row["reference"], proto.reference,
+                f"all printed: {[f.printed or f.value for f in proto.references]}")
     if row.get("chair"):
         name = proto.chair.name if proto.chair else None
         out.add("chair", name == row["chair"], fid, row["chair"], name)
     ag = proto.agenda_number.value if proto.agenda_number else None
-    out.add("agenda_number", ag == str(row["agenda_number"]), fid, row["agenda_number"], ag)
+    out.add("agenda_number", ag == str(row["agenda_number"]), fid, row["agenda_number"], ag,
+            f"items: {[f.value for f in proto.agenda_items]}")
     for v in votes:
         d = _decision_for(proto, v.get("part"))
         got = (d.result.votes_yes, d.result.votes_no, d.result.votes_abstain) if d and d.result else None
@@ -145,6 +149,12 @@ def table(outcomes: dict[str, Outcome]) -> str:
             sc = o.score(name)
             cells.append(f"{'-' if sc is None else f'{sc:.3f}'} ({o.hit[name]}/{o.n[name]})".rjust(18))
         lines.append(f"{name:<16}" + "".join(cells))
+    cells = []
+    for s in splits:
+        conf = outcomes[s].confidences
+        mean = sum(c for c, _ in conf) / len(conf) if conf else 0.0
+        cells.append(f"{mean:.3f}".rjust(18))
+    lines.append(f"{'mean confidence':<16}" + "".join(cells) + "   (of the category; compare its accuracy)")
     return "\n".join(lines)
 
 

@@ -74,6 +74,16 @@ class Decision:
     kind: str = "beschluss"
     confidence: float = 0.0
 
+    def contract_fields(self) -> dict:
+        """The columns of the contract's decisions table this record knows (doc_id, decision_id, page,
+        outcome and the review columns are the caller's)."""
+        r = self.result
+        return {"item": self.item, "body": self.body, "decision_date": self.decision_date, "kind": self.kind,
+                "text": self.text, "confidence": self.confidence, "result": r.result if r else None,
+                "votes_yes": r.votes_yes if r else None, "votes_no": r.votes_no if r else None,
+                "votes_abstain": r.votes_abstain if r else None, "unanimous": r.unanimous if r else None,
+                "referred_to": r.referred_to if r else None, "reference": self.reference}
+
 
 @dataclass
 class Protocol:
@@ -303,7 +313,7 @@ def find_body(text: str) -> tuple[Optional[str], Optional[str]]:
     if not m:
         return None, None
     meeting = res._flat(v.orig(m.start("m"), m.end("m")))
-    b = re.search(r"\b(?:" + kw("sitzung") + r")\s+(?:des\s+|der\s+)?(?P<b>[^\n,]{3,60})", m.group("m"))
+    b = re.search(kw("sitzung") + r"\s+(?:des\s+|der\s+)?(?P<b>[^\n,]{3,60})", m.group("m"))
     body = None
     if b:
         raw = res._flat(v.orig(m.start("m") + b.start("b"), m.start("m") + b.end("b")))

@@ -307,12 +307,12 @@ def rule_category(text: str) -> Optional[str]:
 
 # ---------------------------------------------------------------------------------------------
 # committees of a referral (read from the text as printed: the name is the output)
-_COMMITTEE = (r"(?:[A-ZÄÖÜ][\wäöüß]*-\s*(?:und|u\.)\s+)?[A-ZÄÖÜ][\wäöüß-]*?"
-              r"(?:ausschuss|ausschuß|beirat|kommission|gremium|gemeinderat|ortschaftsrat|ältestenrat|Ausschuss)"
+_COMMITTEE = (r"(?:[A-ZÄÖÜ][\wäöüß]*-\s*(?:und|u\.)\s+)?(?:Ausschuss|Ausschuß|Kommission|[A-ZÄÖÜ][\wäöüß-]*?"
+              r"(?:ausschuss|ausschuß|beirat|kommission|gremium|gemeinderat|ortschaftsrat|ältestenrat))"
               r"(?:\s+(?:für|Eigenbetrieb)(?:\s+(?!verwies|verweis|überwies|zur\b|am\b|vom\b|im\b|keine\b|ohne\b|"
               r"mit\b|nach\b|und\s+(?:dann|die|der|den)\b)[\wäöüßÄÖÜ-]+){1,6})?")
 _REFER_PATTERNS = [
-    re.compile(r"(?i:verwie(?:s|sen)\w*|verweis(?:ung|en|t)|überwie(?:s|sen)\w*|überweisung)\s+"
+    re.compile(r"(?i:verwie(?:s|sen)\w*|verweis(?:ung|en|t)|überwie(?:s|sen)\w*|überweisung)(?:\s+[a-zäöü]+){0,3}?\s+"
                r"(?i:in|an)\s+(?:(?i:den|das|die)\s+)?(?:[a-zäöü]+en\s+)?(?P<c>" + _COMMITTEE + ")"),
     re.compile(r"\b(?i:in|an)\s+(?i:den|das|die)\s+(?:[a-zäöü]+en\s+)?(?P<c>" + _COMMITTEE + r")\s+"
                r"(?:(?i:zur|zu)\s+\w+\s+)?(?i:verwiesen|verweisen|überwiesen|zu\s+verweisen|vertagen)"),
