@@ -246,8 +246,8 @@ def _result_text(d: dict):
         out += f" in {d['referred_to']}"
     if _present(d.get("unanimous")) and d.get("unanimous"):
         out = "einstimmig " + out
-    counts = [(d.get(k), w) for k, w in (("votes_yes", "Ja"), ("votes_no", "Nein"), ("votes_abstain", "Enthaltungen"))]
-    counts = [f"{int(n)} {w}" for n, w in counts if _present(n)]
+    counts = [(d.get(k), w) for k, w in (("votes_yes", "Ja"), ("votes_no", "Nein"), ("votes_abstain", "Enthaltung"))]
+    counts = [f"{int(n)} {w}{'en' if w == 'Enthaltung' and int(n) != 1 else ''}" for n, w in counts if _present(n)]
     return out + (f" ({', '.join(counts)})" if counts else "")
 
 

@@ -71,15 +71,41 @@ def _overlaps(a: Decision, b: Decision) -> bool:
     return a.page == b.page and a.start < max(b.end, b.start + 1) and b.start < max(a.end, a.start + 1)
 
 
+def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool) -> None:
+    """The protocol reader's result onto a point row (which keeps its item, kind and text)."""
+    if has_beschluss or stated or row.result is None:
+        row.result, row.result_confidence = p.result, p.result_confidence
+    for k in ("votes_yes", "votes_no", "votes_abstain", "unanimous", "referred_to"):
+        if getattr(p, k) is not None:
+            setattr(row, k, getattr(p, k))
+    row.votes = row.votes or p.votes
+    row.reference = row.reference or p.reference
+    row.decision_date = row.decision_date or p.decision_date
+    row.item = row.item or p.item
+
+
 def merge(pages: list[Page], rows: list[Decision]) -> list[Decision]:
-    """`rows` with the protocol's decisions in place of the point rows they cover (a protocol only)."""
+    """`rows` with the protocol's results on the point rows they belong to (a protocol only).
+
+    A protocol decision whose Beschluss text overlaps a point row gives that row its result; a result
+    printed alone ("Abstimmungsergebnis: einstimmig") belongs to the nearest row above it on its page;
+    a protocol decision with no point row becomes a row of its own."""
     if not is_protocol(pages):
         return rows
-    proto = protocol_decisions(pages)
-    if not proto:
-        return rows
-    keep = [r for r in rows if not any(_overlaps(r, p) for p in proto)]
-    for p in proto:  # a point row knew the item where the protocol reader did not
-        if p.item is None:
-            p.item = next((r.item for r in rows if _overlaps(r, p) and r.item), None)
-    return sorted(keep + proto, key=lambda d: (d.page, d.start))
+    texts, _ = _joined(pages)
+    proto = parse_protocol(texts)
+    mapped = protocol_decisions(pages)
+    out = list(rows)
+    used: set[int] = set()
+    for d, p in zip(proto.decisions, mapped):
+        cands = [r for r in out if not r.mention and _overlaps(r, p)]
+        stated = bool(d.result and d.result.rule_result)
+        if not cands and not d.text:
+            above = [r for r in out if not r.mention and r.page == p.page and r.end <= p.start and id(r) not in used]
+            cands = above[-1:]
+        if cands:
+            used.add(id(cands[0]))
+            _enrich(cands[0], p, bool(d.text), stated)
+        else:
+            out.append(p)
+    return sorted(out, key=lambda d: (d.page, d.start))
