@@ -162,6 +162,16 @@ class Decision:
     review_reason: str = ""
     bbox: Optional[BBox] = None
     decision_id: str = ""  # '<doc_id>-d0003', given once by number_rows
+    # issue 14: the recorded result of the decision (pipeline/extract/results.py), its votes as printed
+    result: Optional[str] = None  # zustimmung | ablehnung | kenntnisnahme | verweisung | vertagung
+    votes_yes: Optional[int] = None
+    votes_no: Optional[int] = None
+    votes_abstain: Optional[int] = None
+    unanimous: Optional[bool] = None
+    referred_to: Optional[str] = None  # the committee of a Verweisung
+    result_confidence: Optional[float] = None  # of `result`; review.decide queues it below the threshold
+    reference: Optional[str] = None  # the Vorlage/Drucksache the decision belongs to
+    mention: bool = False  # a narrative report of an earlier decision, not a decision made here
 
 
 @dataclass

@@ -40,6 +40,10 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
         d.needs_review = d.confidence < settings.review_threshold
         if d.needs_review and not d.review_reason:
             d.review_reason = f"low confidence {d.confidence:.2f}"
+        if d.result_confidence is not None and d.result_confidence < settings.review_threshold:
+            d.needs_review = True  # the recorded result is a guess (results model unsure)
+            why = f"result '{d.result}' uncertain ({d.result_confidence:.2f})"
+            d.review_reason = f"{d.review_reason}; {why}" if d.review_reason else why
     for c in doc.corrections:
         c.needs_review = _correction_needs_review(c, pages.get(c.page), settings)
 

@@ -9,10 +9,11 @@ from spacy.language import Language
 
 from ..config import Settings
 from ..records import Decision, DocFields, Entity, Page, union_bbox
-from . import docfields
+from . import docfields, protocol_rows
 from .components import SPANS_KEY
 from .cues import Cues
 from .dates import is_yearless, resolve_year
+from .decisions import find_decisions_pages
 
 __all__ = ["extract_document"]
 
@@ -88,8 +89,6 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
             entities.append(ent)
             if span.label_ == "ORG":
                 councils.append((ent, m.council))
-        for c in doc._.decisions or []:
-            clauses.append((page, c))
     _merge_spellings(entities)
     fields = _doc_fields(pages, entities, cues)
     home = home_city(pages, entities, cues)
@@ -112,7 +111,11 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
     entities = [e for e in entities if not any(e is d for d in drop)]
     _resolve_yearless(entities, fields.doc_date, settings)
     _implausible_dates(entities, fields.doc_date)
+    # one row per numbered point, across page breaks (pipeline/extract/decisions.py)
+    for page, found in zip(pages, find_decisions_pages(texts)):
+        clauses.extend((page, c) for c in found)
     decisions = _decisions(clauses, entities, fields, cues)
+    decisions = protocol_rows.merge(pages, decisions)
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return entities, decisions, fields
 
@@ -244,7 +247,7 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -
     for page, c in clauses:
         date = None
         conf = c.confidence
-        reason = []
+        reason = [c.review_reason] if c.review_reason else []
         if c.date_span:
             date = next((e for e in dates if e.page == page.number and c.date_span[0] <= e.start < c.date_span[1]), None)
         proposal = fields.doc_type in ("Beschlussvorlage", "Antrag")  # not decided yet
@@ -297,5 +300,8 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -
         out.append(Decision(page=page.number, item=c.item, body=body, decision_date=date.value if date else None,
                             kind=c.kind, text=c.text, outcome=c.outcome, confidence=round(conf, 3),
                             start=c.start, end=c.end, votes=c.votes, review_reason="; ".join(reason),
-                            bbox=union_bbox(words)))
+                            bbox=union_bbox(words), result=None if proposal else c.result,
+                            votes_yes=c.votes_yes, votes_no=c.votes_no, votes_abstain=c.votes_abstain,
+                            unanimous=c.unanimous, referred_to=c.referred_to, reference=c.reference,
+                            mention=c.mention))
     return out
