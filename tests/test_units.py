@@ -9,7 +9,7 @@ from pipeline import layout
 from pipeline.config import Settings
 from pipeline.extract.dates import find_dates, resolve_year
 from pipeline.read import layer_verdict
-from pipeline.records import Page, Word
+from pipeline.records import Entity, Page, Word
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +60,17 @@ def test_yearless_date_takes_the_document_year_only_when_safe():
     assert resolve_year("XXXX-02-09", "2024-03-21")[0] == "2024-02-09"
     assert resolve_year("XXXX-01-09", "2024-12-01")[0] is None
     assert resolve_year("XXXX-01-09", None)[0] is None
+    assert resolve_year("XXXX-01-09", "XXXX-01-20")[0] is None  # a yearless document date gives no year
+
+
+def test_a_yearless_document_date_does_not_stop_the_implausible_year_check():
+    from pipeline.extract import _implausible_dates
+
+    late = Entity("DATE", "1. Mai 2031", "2031-05-01", 1, 0, 11, 0.9)
+    _implausible_dates([late], "XXXX-05-04")  # crashed with int('XXXX') before
+    assert late.confidence == 0.9
+    _implausible_dates([late], "2024-05-04")
+    assert late.confidence == 0.5 and "2031" in late.review_reason
 
 
 def test_text_layer_routing():

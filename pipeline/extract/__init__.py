@@ -206,7 +206,7 @@ def home_city(pages: list[Page], entities: list[Entity], cues: Cues) -> Optional
 
 def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
     """A memo rarely names a date years after it was written: an OCR-misread year ('2027')."""
-    if not doc_date:
+    if not doc_date or not doc_date[:4].isdigit():  # no date, or a yearless one ('XXXX-05-04')
         return
     limit = int(doc_date[:4]) + 2
     for e in entities:
