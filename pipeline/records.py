@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 if TYPE_CHECKING:
     from PIL import Image
 
+    from .signals import Signals
+
 BBox = tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF points
 
 
@@ -109,6 +111,8 @@ class Correction:
     needs_review: bool = False
     reason: str = ""
     correction_id: str = ""  # '<doc_id>-c0007', given once by number_rows
+    confidence: Optional[float] = None  # calibrated probability the applied repair is right (review)
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -130,6 +134,7 @@ class Entity:
     geonames_id: Optional[int] = None
     source: str = "rule"  # rule | gazetteer | model | model+rule
     entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -149,6 +154,7 @@ class Decision:
     review_reason: str = ""
     bbox: Optional[BBox] = None
     decision_id: str = ""  # '<doc_id>-d0003', given once by number_rows
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -162,6 +168,8 @@ class DocFields:
     doc_date_bbox: Optional[BBox] = None
     doc_date_text: Optional[str] = None
     references: list[str] = field(default_factory=list)
+    doc_date_needs_review: Optional[bool] = None  # set by review.decide (None: decide has not run)
+    doc_date_signals: Optional["Signals"] = None  # evidence for the calibrator, set by review
 
 
 @dataclass
