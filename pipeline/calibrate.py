@@ -47,9 +47,25 @@ class KindModel:
     threshold: float = 0.6  # needs_review when the probability is below it
     n_train: int = 0
     wrong_train: int = 0
+    # gradient-boosted trees (scikit-learn HistGradientBoosting, monotone constraints) instead of the
+    # linear part when present: per tree parallel lists feature / threshold / left / right / value
+    trees: list[dict] = field(default_factory=list)
+
+    def _tree_sum(self, v: dict[str, float]) -> float:
+        x = [v.get(name, 0.0) for name in self.features]
+        z = self.intercept
+        for t in self.trees:
+            i = 0
+            while t["left"][i] != 0:
+                i = t["left"][i] if x[t["feature"][i]] <= t["threshold"][i] else t["right"][i]
+            z += t["value"][i]
+        return z
 
     def raw(self, s: Signals) -> float:
         v = s.vector()
+        if self.trees:
+            z = max(-30.0, min(30.0, self._tree_sum(v)))
+            return 1.0 / (1.0 + math.exp(-z))
         z = self.intercept
         for name, m, sc, c in zip(self.features, self.mean, self.scale, self.coef):
             z += c * ((v.get(name, 0.0) - m) / sc)
@@ -136,6 +152,15 @@ def load_wordfreq(models_dir: str) -> dict[str, int]:
     return out
 
 
+@lru_cache(maxsize=4)
+def load_given_names(models_dir: str) -> frozenset[str]:
+    path = Path(models_dir) / "gazetteer" / "given_names.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()
+                     if ln.strip() and not ln.startswith("#"))
+
+
 # ----------------------------------------------------------------------------- fitting (training script)
 
 def fit_kind(kind: str, signals: list[Signals], right: list[bool], features: Optional[list[str]] = None,
@@ -166,6 +191,38 @@ def fit_kind(kind: str, signals: list[Signals], right: list[bool], features: Opt
     return KindModel(kind=kind, features=[names[i] for i in keep], mean=[float(v) for v in mean],
                      scale=[float(v) for v in scale], coef=[float(v) for v in coef], intercept=float(icpt),
                      n_train=len(y), wrong_train=int((1 - y).sum()))
+
+
+def fit_trees(kind: str, signals: list[Signals], right: list[bool], features: Optional[list[str]] = None,
+              max_iter: int = 150, seed: int = 0) -> KindModel:
+    """Gradient-boosted trees with monotone constraints (OCR confidences and the rule's confidence
+    only ever raise the probability; low words, repair gap and the page's low share only lower it)."""
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    names = features or sorted(signals[0].vector())
+    X = np.array([[s.vector().get(n, 0.0) for n in names] for s in signals], dtype=float)
+    y = np.array(right, dtype=int)
+    cst = [1 if n in NON_NEGATIVE else (-1 if n in NON_POSITIVE else 0) for n in names]
+    gb = HistGradientBoostingClassifier(max_iter=max_iter, learning_rate=0.05, max_depth=3, min_samples_leaf=10,
+                                        l2_regularization=1.0, monotonic_cst=cst, random_state=seed,
+                                        early_stopping=False).fit(X, y)
+    trees = []
+    for (pred,) in gb._predictors:
+        nd = pred.nodes
+        trees.append({"feature": [int(v) for v in nd["feature_idx"]],
+                      "threshold": [float(v) for v in nd["num_threshold"]],
+                      "left": [int(v) if not leaf else 0 for v, leaf in zip(nd["left"], nd["is_leaf"])],
+                      "right": [int(v) if not leaf else 0 for v, leaf in zip(nd["right"], nd["is_leaf"])],
+                      "value": [float(v) for v in nd["value"]]})
+    m = KindModel(kind=kind, features=names, mean=[0.0] * len(names), scale=[1.0] * len(names),
+                  coef=[0.0] * len(names), intercept=float(np.ravel(gb._baseline_prediction)[0]), trees=trees,
+                  n_train=len(y), wrong_train=int((1 - y).sum()))
+    check = gb.predict_proba(X[:50])[:, 1]
+    mine = np.array([m.raw(s) for s in signals[:50]])
+    if np.abs(check - mine).max() > 1e-6:
+        raise AssertionError("stored trees do not reproduce scikit-learn's probabilities")
+    return m
 
 
 def fit_isotonic(model: KindModel, signals: list[Signals], right: list[bool], points: int = 20) -> None:

@@ -76,7 +76,7 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
     confidences stand and `settings.review_threshold` decides."""
     models = str(settings.models_dir)
     cal = calibrate.load(models)
-    collect(doc, calibrate.load_wordfreq(models), load_lexicon(models))
+    collect(doc, calibrate.load_wordfreq(models), load_lexicon(models), calibrate.load_given_names(models))
     pages = {p.number: p for p in doc.pages}
 
     def judge(s: Signals) -> tuple[Optional[float], bool]:

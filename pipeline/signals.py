@@ -62,6 +62,12 @@ class Signals:
     repeats: int = 1  # how often the same value occurs in the document
     extractor_doubt: bool = False  # the extractor itself gave a reason to doubt
     stamp: bool = False  # a date in stamp form ('21. MRZ. 2024')
+    date_precision: int = 0  # DATE: 0 year, 1 month, 2 day
+    yearless: bool = False  # DATE: the text gives no year; the value's year was inferred
+    value_differs: bool = False  # the value is not the surface as written (case ending, canonical name)
+    odd_chars: float = 0.0  # share of characters that are neither letters, digits, space, '-', '.'
+    unknown_words: float = 0.0  # share of the surface's words unknown to the lexicon and council text
+    given_name: bool = False  # PERSON: the first word is a known given name
     # decisions
     has_date: bool = True
     has_body: bool = True
@@ -87,6 +93,9 @@ class Signals:
             "extractor_doubt": float(self.extractor_doubt), "stamp": float(self.stamp),
             "has_date": float(self.has_date), "has_body": float(self.has_body), "has_votes": float(self.has_votes),
             "applied": float(self.applied), "reviewer_learned": float(self.reviewer_learned),
+            "date_precision": float(self.date_precision), "yearless": float(self.yearless),
+            "value_differs": float(self.value_differs), "odd_chars": self.odd_chars,
+            "unknown_words": self.unknown_words, "given_name": float(self.given_name),
         }
         for t in DOC_TYPES:
             v["type_" + t] = float(self.doc_type == t)
@@ -132,8 +141,14 @@ def _fill_surface(s: Signals, surface: str, wordfreq: dict[str, int], lexicon: d
     letters = [c for c in surface if c.isalpha()]
     s.upper_share = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
     s.lower_initial = bool(letters) and surface.lstrip()[:1].islower()
+    odd = [c for c in surface if not (c.isalnum() or c in " -.")]
+    s.odd_chars = len(odd) / max(1, len(surface))
+    toks = _CORE.findall(surface)
+    if toks:
+        s.unknown_words = sum(1 for t in toks if lexicon.get(t.lower(), 0.0) < 1.0 and wordfreq.get(t, 0) < 2)
+        s.unknown_words /= len(toks)
     best = None
-    for tok in _CORE.findall(surface):
+    for tok in toks:
         z = lexicon.get(tok.lower(), lexicon.get(tok.lower().replace("ß", "ss"), 0.0))
         if best is None or z > best[0]:
             best = (z, tok)
@@ -143,7 +158,8 @@ def _fill_surface(s: Signals, surface: str, wordfreq: dict[str, int], lexicon: d
         s.lowercase_count = math.log10(1 + wordfreq.get(best[1].lower(), 0))
 
 
-def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, float]) -> None:
+def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, float],
+            given_names: frozenset[str] = frozenset()) -> None:
     """Attach `signals` to every value of the document that has none yet."""
     pages = {p.number: p for p in doc.pages}
     doc_type = doc.fields.doc_type or ""
@@ -166,6 +182,13 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
         s.repeats = values.get((e.label, e.value), 1)
         s.extractor_doubt = bool(e.review_reason)
         s.stamp = e.label == "DATE" and bool(_STAMP_MONTH.search(e.text))
+        if e.label == "DATE":
+            s.date_precision = {4: 0, 7: 1}.get(len(e.value), 2)
+            s.yearless = not re.search(r"\d{2,4}\s*$", e.text.strip().rstrip(".)")) or bool(
+                re.search(r"\d{1,2}\.\d{1,2}\.\)?$", e.text.strip()))
+        s.value_differs = " ".join(e.value.split()).lower() != " ".join(e.text.split()).lower()
+        first = _CORE.findall(e.text)
+        s.given_name = e.label == "PERSON" and bool(first) and first[0] in given_names
         e.signals = s
     for d in doc.decisions:
         if d.signals is not None:

@@ -1,0 +1,321 @@
+"""Train the confidence calibrator (pipeline/calibrate.py) and choose its review thresholds.
+
+Training data with truth that is not the test:
+  * generated documents with fresh seeds and harder, varied damage (never the committed samples):
+    ``samples/generate.py --out /tmp/cal/gen_train --n 80 --seed 1601 --damages light,medium,hard,hard,severe``
+    (train) and ``--n 40 --seed 1602`` (dev), each run through the pipeline (``cli.py run ... --out``);
+    the script reads the finished documents from the run's cache (``OUT/.cache/*.pkl``) and the truth
+    beside the inputs;
+  * the hand-annotated real documents ``tests/real_gold`` (born-digital Karlsruhe text), *tune* half
+    only (``tests/real_gold/split.json``), alternately to fitting and to dev; the *check* half is
+    reported by ``--report-real`` and never used here.
+
+Per kind a logistic regression is fitted on train, isotonic scaling is added where it lowers the
+calibration error on dev (two-fold on dev), and the threshold is the lowest one under which ≥ 97 %
+of dev's wrong values fall (a margin over the 95 % goal). Output: ``models/calibration/calibration.json``
+with provenance and dev figures.
+
+    python scripts/train_calibration.py --train-out /tmp/cal/out_train --train-truth /tmp/cal/gen_train \\
+        --dev-out /tmp/cal/out_dev --dev-truth /tmp/cal/gen_dev [--answers OUT/review.sqlite ...]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import pickle
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from evaluation.samples import (  # noqa: E402
+    load_truth,
+    match_values,
+    norm_value,
+    norm_ws,
+    score_corrections,
+    score_decisions,
+)
+from pipeline import calibrate  # noqa: E402
+from pipeline.config import Settings  # noqa: E402
+from pipeline.lexicon import load_lexicon  # noqa: E402
+from pipeline.records import DocumentResult, Page, Word, number_rows  # noqa: E402
+from pipeline.signals import Signals, collect, page_signals  # noqa: E402
+from pipeline.tables import rows as table_rows  # noqa: E402
+
+MODELS = ROOT / "models"
+MIN_KIND = 60  # values (and 8 wrong ones) a kind needs for a model of its own; else the pooled one
+MIN_WRONG = 8
+TARGET = 0.97
+POOR_CER = 0.10  # a page worse than this is "poor text"
+
+Example = tuple[Signals, bool]
+
+
+def load_results(out_dir: Path) -> list[DocumentResult]:
+    out = []
+    for p in sorted((out_dir / ".cache").glob("*.pkl")):
+        with p.open("rb") as fh:
+            out.append(pickle.load(fh))
+    return out
+
+
+def _cer(a: str, b: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(norm_ws(a), norm_ws(b)) / max(1, len(norm_ws(b)))
+
+
+def label_generated(results: list[DocumentResult], truth: dict[str, dict]) -> dict[str, list[Example]]:
+    """(signals, right) per kind, for documents whose truth is known. Matching as the evaluation does,
+    but rows in reading order (not flagged last): a label must not depend on the flag it trains."""
+    wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
+    given = calibrate.load_given_names(str(MODELS))
+    out: dict[str, list[Example]] = defaultdict(list)
+    by_name = {Path(r.source_file.replace("\\", "/")).name: r for r in results}
+    for fname, tr in truth.items():
+        r = by_name.get(fname)
+        if r is None or r.status != "ok":
+            continue
+        collect(r, wf, lex, given)
+        t = table_rows([r])
+        for lab in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT"):
+            idx = [i for i, e in enumerate(r.entities) if e.label == lab]
+            pred = [(i, norm_value(r.entities[i].value)) for i in idx]
+            matched, _ = match_values(pred, [norm_value(e["value"]) for e in tr["entities"] if e["label"] == lab], lab)
+            for i in idx:
+                out[lab].append((r.entities[i].signals, i in matched))
+        ds = score_decisions(t["decisions"], tr.get("decisions") or [])
+        for i, d in enumerate(r.decisions):
+            out["decision"].append((d.signals, i not in ds["wrong_rows"]))
+        if r.fields.doc_date is not None:
+            out["doc_date"].append((r.fields.doc_date_signals,
+                                    norm_value(r.fields.doc_date) == norm_value(tr.get("doc_date"))))
+        pages = {p["page"]: p for p in t["pages"]}
+        cs = score_corrections(t["corrections"], tr, pages)
+        for i, right in cs["verdicts"].items():
+            c = r.corrections[i]
+            if c.source != "learned":
+                out["correction"].append((c.signals, right))
+        true_pages = {int(p["page"]): p["text"] for p in tr["pages"]}
+        for p in r.pages:
+            if p.source == "ocr" and p.number in true_pages:
+                mean, low, n = page_signals(p)
+                s = Signals(kind="page", rule_confidence=mean, page_ocr=True, page_confidence=mean,
+                            page_low_share=low, page_words=n, n_words=n)
+                out["page"].append((s, _cer(p.text, true_pages[p.number]) <= POOR_CER))
+    return out
+
+
+def text_page(text: str, number: int = 1) -> Page:
+    """A born-digital page from plain text: one word per whitespace token, lines kept."""
+    words = []
+    for n, line in enumerate(text.split("\n")):
+        for tok in line.split():
+            words.append(Word(tok, None, 1.0, "text", line=n, block=0))
+    return Page(number, words, "text").render()
+
+
+def real_gold_docs(which: str) -> list[tuple[str, str, dict]]:
+    """(set, text, gold) for the real_gold documents of one half ('tune' or 'check')."""
+    split = json.loads((ROOT / "tests" / "real_gold" / "split.json").read_text(encoding="utf-8"))
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    corpus = None
+    out = []
+    for setname, halves in split["sets"].items():
+        for name in halves[which]:
+            gold = json.loads((ROOT / "tests" / "real_gold" / setname / f"{name}.json").read_text(encoding="utf-8"))
+            if gold.get("line") is not None:
+                if corpus is None:
+                    with gzip.open(data / "karlsruhe-protocols" / "council-corpus.jsonl.gz", "rt",
+                                   encoding="utf-8") as fh:
+                        corpus = [json.loads(line)["text"] for line in fh]
+                text = corpus[int(gold["line"])]
+            else:
+                text = (data / gold["source"]).read_text(encoding="utf-8")
+            out.append((setname, text, gold))
+    return out
+
+
+def label_real(docs: list[tuple[str, str, dict]], settings: Settings) -> tuple[dict[str, list[Example]], list]:
+    """Entities of real born-digital text against the hand-annotated gold (multiset per label)."""
+    from pipeline.extract import extract_document
+    from pipeline.extract import nlp as nlp_mod
+
+    nlp = nlp_mod.load(str(settings.models_dir))
+    wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
+    given = calibrate.load_given_names(str(MODELS))
+    out: dict[str, list[Example]] = defaultdict(list)
+    results = []
+    for k, (setname, text, gold) in enumerate(docs):
+        page = text_page(text)
+        r = DocumentResult(doc_id=f"real{k:03d}", source_file=f"{setname}/{gold.get('line') or gold['source']}",
+                           path="", sha256="", pages=[page])
+        r.entities, r.decisions, r.fields = extract_document([page], nlp, settings)
+        number_rows(r)
+        collect(r, wf, lex, given)
+        for lab in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT"):
+            idx = [i for i, e in enumerate(r.entities) if e.label == lab]
+            matched, _ = match_values([(i, norm_value(r.entities[i].value)) for i in idx],
+                                      [norm_value(e["value"]) for e in gold["entities"] if e["label"] == lab], lab)
+            for i in idx:
+                out[lab].append((r.entities[i].signals, i in matched))
+        results.append((r, gold))
+    return out, results
+
+
+def _merge(*sets: dict[str, list[Example]]) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = defaultdict(list)
+    for s in sets:
+        for k, v in s.items():
+            out[k].extend(v)
+    return out
+
+
+def _two_fold_iso_gain(model: calibrate.KindModel, dev: list[Example]) -> float:
+    """ECE without isotonic minus ECE with it, two-fold on dev (positive: isotonic helps)."""
+    import copy
+
+    a, b = dev[0::2], dev[1::2]
+    raw_probs, iso_probs, labels = [], [], []
+    for fit, held in ((a, b), (b, a)):
+        m = copy.deepcopy(model)
+        calibrate.fit_isotonic(m, [s for s, _ in fit], [y for _, y in fit])
+        raw_probs += [model.probability(s) for s, _ in held]
+        iso_probs += [m.probability(s) for s, _ in held]
+        labels += [y for _, y in held]
+    return (calibrate.expected_calibration_error(raw_probs, labels) or 0) - (
+        calibrate.expected_calibration_error(iso_probs, labels) or 0)
+
+
+def _flag_rate_at(m: calibrate.KindModel, dev: list[Example]) -> float:
+    """Share of dev values flagged when the threshold catches TARGET of the wrong ones."""
+    probs = [m.probability(s) for s, _ in dev]
+    labels = [y for _, y in dev]
+    if not any(not y for y in labels):
+        return 0.0
+    t = calibrate.choose_threshold(probs, labels, TARGET)
+    return sum(p < t for p in probs) / len(probs)
+
+
+def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tuple[dict, dict]:
+    models: dict[str, calibrate.KindModel] = {}
+    report: dict[str, dict] = {}
+    pooled_train = [x for k in calibrate.ENTITY_KINDS for x in train.get(k, [])]
+    kinds = {"entity": (pooled_train, [x for k in calibrate.ENTITY_KINDS for x in dev.get(k, [])])}
+    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction", "page"):
+        tr_k, dv_k = train.get(k, []), dev.get(k, [])
+        wrong = sum(not y for _, y in tr_k)
+        if len(tr_k) >= MIN_KIND and wrong >= MIN_WRONG or (k not in calibrate.ENTITY_KINDS and tr_k):
+            kinds[k] = (tr_k, dv_k)
+    for k, (tr_k, dv_k) in kinds.items():
+        m = calibrate.fit_kind(k, [s for s, _ in tr_k], [y for _, y in tr_k])
+        learner = "logistic"
+        if len(tr_k) >= 150 and sum(not y for _, y in tr_k) >= 15 and dv_k:
+            gb = calibrate.fit_trees(k, [s for s, _ in tr_k], [y for _, y in tr_k])
+            if _flag_rate_at(gb, dv_k) < _flag_rate_at(m, dv_k) - 0.01:
+                m, learner = gb, "trees"
+        iso = False
+        if len(dv_k) >= 30 and sum(not y for _, y in dv_k) >= 5 and _two_fold_iso_gain(m, dv_k) > 0:
+            calibrate.fit_isotonic(m, [s for s, _ in dv_k], [y for _, y in dv_k])
+            iso = True
+        probs = [m.probability(s) for s, _ in dv_k]
+        labels = [y for _, y in dv_k]
+        if k == "page":
+            m.threshold = 0.5
+        elif dv_k and any(not y for y in labels):
+            m.threshold = round(calibrate.choose_threshold(probs, labels, TARGET), 4)
+        else:  # no wrong value on dev to choose by: the entity pool's threshold is set below
+            m.threshold = -1.0
+        models[k] = m
+        report[k] = {"learner": learner, "train": len(tr_k), "train_wrong": sum(not y for _, y in tr_k), "dev": len(dv_k),
+                     "dev_wrong": sum(not y for y in labels), "isotonic": iso, "threshold": m.threshold}
+    import copy
+
+    for k in calibrate.ENTITY_KINDS:  # the pooled model where it ranks a label's dev values better
+        dv_k = dev.get(k, [])
+        if not dv_k or not any(not y for _, y in dv_k):
+            continue
+        if k not in models or _flag_rate_at(models["entity"], dv_k) < _flag_rate_at(models[k], dv_k) - 0.01:
+            m = copy.deepcopy(models["entity"])
+            m.kind = k
+            labels = [y for _, y in dv_k]
+            m.threshold = round(calibrate.choose_threshold([m.probability(s) for s, _ in dv_k], labels, TARGET), 4)
+            models[k] = m
+            kinds[k] = (kinds["entity"][0], dv_k)
+            report[k] = {"learner": "pooled", "train": len(kinds["entity"][0]),
+                         "train_wrong": sum(not y for _, y in kinds["entity"][0]), "dev": len(dv_k),
+                         "dev_wrong": sum(not y for y in labels), "isotonic": bool(m.iso_x), "threshold": m.threshold}
+    for k, m in models.items():
+        if m.threshold < 0:
+            m.threshold = models["entity"].threshold if k in calibrate.ENTITY_KINDS else 0.6
+            report[k]["threshold"] = m.threshold
+    for k, m in models.items():
+        dv_k = kinds[k][1] if k != "entity" else kinds["entity"][1]
+        probs = [m.probability(s) for s, _ in dv_k]
+        labels = [y for _, y in dv_k]
+        wrong = [p for p, y in zip(probs, labels) if not y]
+        report[k].update(dev_ece=calibrate.expected_calibration_error(probs, labels),
+                         dev_flag_rate=sum(p < m.threshold for p in probs) / len(probs) if probs else None,
+                         dev_wrong_flagged=sum(p < m.threshold for p in wrong) / len(wrong) if wrong else None)
+    return models, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train-out", type=Path, required=True)
+    ap.add_argument("--train-truth", type=Path, required=True)
+    ap.add_argument("--dev-out", type=Path, required=True)
+    ap.add_argument("--dev-truth", type=Path, required=True)
+    ap.add_argument("--answers", type=Path, nargs="*", default=[],
+                    help="training rows exported from reviewers' answers (scripts/export_answers.py JSONL)")
+    ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
+    ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
+    args = ap.parse_args(argv)
+    settings = Settings(models_dir=MODELS)
+    gen_train = label_generated(load_results(args.train_out), load_truth(args.train_truth))
+    gen_dev = label_generated(load_results(args.dev_out), load_truth(args.dev_truth))
+    real_fit: dict = {}
+    real_dev: dict = {}
+    if not args.no_real:
+        tune = real_gold_docs("tune")
+        real_fit, _ = label_real(tune[0::2], settings)
+        real_dev, _ = label_real(tune[1::2], settings)
+    answers: dict[str, list[Example]] = defaultdict(list)
+    for path in args.answers:
+        from scripts.export_answers import read_examples
+
+        for kind, s, right in read_examples(path):
+            answers[kind].append((s, right))
+    models, report = train(_merge(gen_train, real_fit, answers), _merge(gen_dev, real_dev))
+    prov = {"built": dt.date.today().isoformat(), "script": "scripts/train_calibration.py",
+            "train": {"generated": {"folder": str(args.train_truth), "documents": len(load_truth(args.train_truth)),
+                                    "command": "samples/generate.py --n 80 --seed 1601 "
+                                               "--damages light,medium,hard,hard,severe"},
+                      "real_gold": "tests/real_gold tune half, even positions (split.json)" if real_fit else None,
+                      "answers": [str(p) for p in args.answers]},
+            "dev": {"generated": {"folder": str(args.dev_truth), "documents": len(load_truth(args.dev_truth)),
+                                  "command": "samples/generate.py --n 40 --seed 1602 "
+                                             "--damages light,medium,hard,hard,severe"},
+                    "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None},
+            "target_wrong_flagged_on_dev": TARGET, "poor_page_cer": POOR_CER, "per_kind": report}
+    calibrate.Calibrator(models, prov).save(args.out)
+    print(f"{'kind':<11}{'model':>9}{'train':>7}{'wrong':>7}{'dev':>6}{'wrong':>7}{'iso':>5}{'thr':>8}{'ECE':>7}"
+          f"{'flag':>7}{'wr.fl':>7}")
+    for k, r in report.items():
+        def f(v):
+            return "   –" if v is None else f"{v:.3f}"
+        print(f"{k:<11}{r['learner']:>9}{r['train']:>7}{r['train_wrong']:>7}{r['dev']:>6}{r['dev_wrong']:>7}{str(r['isotonic'])[0]:>5}"
+              f"{r['threshold']:>8.3f}{f(r['dev_ece']):>7}{f(r['dev_flag_rate']):>7}{f(r['dev_wrong_flagged']):>7}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
