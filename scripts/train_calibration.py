@@ -143,8 +143,10 @@ def real_gold_docs(which: str) -> list[tuple[str, str, dict]]:
     return out
 
 
-def label_real(docs: list[tuple[str, str, dict]], settings: Settings) -> tuple[dict[str, list[Example]], list]:
-    """Entities of real born-digital text against the hand-annotated gold (multiset per label)."""
+def label_real(docs: list[tuple[str, str, dict]], settings: Settings,
+               decide: bool = False) -> tuple[dict[str, list[Example]], list]:
+    """Entities of real born-digital text against the hand-annotated gold (multiset per label).
+    With `decide`, the review stage runs too and the second value is [(kind, confidence, flagged, right)]."""
     from pipeline.extract import extract_document
     from pipeline.extract import nlp as nlp_mod
 
@@ -160,13 +162,19 @@ def label_real(docs: list[tuple[str, str, dict]], settings: Settings) -> tuple[d
         r.entities, r.decisions, r.fields = extract_document([page], nlp, settings)
         number_rows(r)
         collect(r, wf, lex, given)
+        if decide:
+            from pipeline import review
+
+            review.decide(r, settings)
         for lab in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT"):
             idx = [i for i, e in enumerate(r.entities) if e.label == lab]
             matched, _ = match_values([(i, norm_value(r.entities[i].value)) for i in idx],
                                       [norm_value(e["value"]) for e in gold["entities"] if e["label"] == lab], lab)
             for i in idx:
-                out[lab].append((r.entities[i].signals, i in matched))
-        results.append((r, gold))
+                e = r.entities[i]
+                out[lab].append((e.signals, i in matched))
+                if decide:
+                    results.append((lab, e.confidence, e.needs_review, i in matched))
     return out, results
 
 
