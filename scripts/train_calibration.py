@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from evaluation.samples import (  # noqa: E402
     load_truth,
@@ -297,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         real_dev, _ = label_real(tune[1::2], settings)
     answers: dict[str, list[Example]] = defaultdict(list)
     for path in args.answers:
-        from scripts.export_answers import read_examples
+        from export_answers import read_examples
 
         for kind, s, right in read_examples(path):
             answers[kind].append((s, right))

@@ -170,3 +170,34 @@ def test_bad_input_gives_sane_rows(words):
     assert all(0.0 <= i.confidence <= 1.0 for i in items)
     assert any(i.field == "doc_date" for i in items)  # no issue date: asked once
     assert doc.fields.doc_date_needs_review is True
+
+
+def test_reviewers_answers_export_as_training_rows(tmp_path):
+    import pickle
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from export_answers import export, read_examples
+
+    from pipeline.answers import AnswerStore
+
+    calibrate.load.cache_clear()
+    page = _page([("in", 0.4), ("Mitte", 0.3), ("und", 0.9), ("Bonn", 0.95)], conf=0.6)
+    ents = [Entity("CITY", "Mitte", "Mitte", 1, 3, 8, 0.9, source="gazetteer"),
+            Entity("CITY", "Bonn", "Bonn", 1, 13, 17, 0.9, source="gazetteer")]
+    doc = _doc(page, ents)
+    settings = Settings(models_dir=MODELS)
+    review.decide(doc, settings)
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "x.pkl").write_bytes(pickle.dumps(doc))
+    store = AnswerStore(tmp_path)
+    base = {"doc_id": doc.doc_id, "page": 1, "table_name": "entities", "field": "value", "suggestion": None}
+    store.record(dict(base, review_id="r0", row_id=ents[0].entity_id, value="Mitte"), "rejected", None, "anna")
+    store.record(dict(base, review_id="r1", row_id=ents[1].entity_id, value="Bonn"), "corrected", "Bonn", "anna")
+    store.record(dict(base, review_id="r1", row_id=ents[1].entity_id, value="Bonn"), "accepted", "Bonn", "ben")
+    out = tmp_path / "answers.jsonl"
+    assert export(tmp_path, out) == 2
+    rows = read_examples(out)
+    got = {s.surface: (kind, right) for kind, s, right in rows}
+    assert got == {"Mitte": ("CITY", False), "Bonn": ("CITY", True)}  # the later answer superseded
+    assert all(s.rule_confidence == 0.9 for _, s, _ in rows)
