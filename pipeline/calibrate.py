@@ -152,6 +152,29 @@ def load_wordfreq(models_dir: str) -> dict[str, int]:
     return out
 
 
+PRIOR = Path("calibration") / "value_prior.tsv"
+
+
+@lru_cache(maxsize=4)
+def load_prior(models_dir: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(label, lower-cased value) -> (right, wrong) judgements (training truth and reviewers' answers)."""
+    path = Path(models_dir) / PRIOR
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
+                out[(parts[0], parts[1])] = (int(parts[2]), int(parts[3]))
+    return out
+
+
+def save_prior(path: Path, prior: dict[tuple[str, str], tuple[int, int]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{lab}\t{val}\t{r}\t{w}\n" for (lab, val), (r, w) in sorted(prior.items()) if "\t" not in val
+             and "\n" not in val]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 @lru_cache(maxsize=4)
 def load_given_names(models_dir: str) -> frozenset[str]:
     path = Path(models_dir) / "gazetteer" / "given_names.txt"

@@ -46,6 +46,8 @@ def explain(s: Signals, p: Optional[float], extractor_reason: str = "") -> str:
         parts.append(f"OCR repaired (score {s.repair_score:.0f})")
     if s.kind in NAME_KINDS and s.lexicon_zipf >= COMMON_ZIPF and s.surface:
         parts.append(f"'{_bare(s.surface)}' is also a common word")
+    if s.prior_seen >= 2 and s.prior_wrong > 0.5:
+        parts.append(f"'{_bare(s.surface)}' was usually wrong before ({s.prior_seen} times checked)")
     if s.kind in NAME_KINDS and s.by_model and not (s.by_rule or s.by_gazetteer):
         parts.append("found only by the statistical name model")
     if s.page_ocr and s.page_confidence < 0.75:
@@ -76,7 +78,8 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
     confidences stand and `settings.review_threshold` decides."""
     models = str(settings.models_dir)
     cal = calibrate.load(models)
-    collect(doc, calibrate.load_wordfreq(models), load_lexicon(models), calibrate.load_given_names(models))
+    collect(doc, calibrate.load_wordfreq(models), load_lexicon(models), calibrate.load_given_names(models),
+            calibrate.load_prior(models))
     pages = {p.number: p for p in doc.pages}
 
     def judge(s: Signals) -> tuple[Optional[float], bool]:

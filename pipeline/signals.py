@@ -68,6 +68,12 @@ class Signals:
     odd_chars: float = 0.0  # share of characters that are neither letters, digits, space, '-', '.'
     unknown_words: float = 0.0  # share of the surface's words unknown to the lexicon and council text
     given_name: bool = False  # PERSON: the first word is a known given name
+    prior_seen: int = 0  # how often this value (label, value) was judged in training or by reviewers
+    prior_wrong: float = 0.0  # the smoothed share of those judgements that found it wrong
+    prev_damaged: bool = False  # the word before the span looks misread (digits and letters mixed, odd marks)
+    next_damaged: bool = False
+    prev_low: float = 1.0  # OCR confidence of the word before / after the span
+    next_low: float = 1.0
     # decisions
     has_date: bool = True
     has_body: bool = True
@@ -96,6 +102,9 @@ class Signals:
             "date_precision": float(self.date_precision), "yearless": float(self.yearless),
             "value_differs": float(self.value_differs), "odd_chars": self.odd_chars,
             "unknown_words": self.unknown_words, "given_name": float(self.given_name),
+            "prev_damaged": float(self.prev_damaged), "next_damaged": float(self.next_damaged),
+            "prev_low": self.prev_low, "next_low": self.next_low,
+            "prior_seen": math.log1p(self.prior_seen), "prior_wrong": self.prior_wrong,
         }
         for t in DOC_TYPES:
             v["type_" + t] = float(self.doc_type == t)
@@ -135,6 +144,27 @@ def _fill_span(s: Signals, page: Optional[Page], words: list[Word]) -> None:
         s.learned_repair = any(w.correction_source == "learned" for w in fixed)
 
 
+_DAMAGED = re.compile(r"(?:\d[A-Za-zÄÖÜäöüß]|[A-Za-zÄÖÜäöüß]\d|[|!\\/{}<>~^_=]|^[IlOo][.,]$|^[IlOo]\d)")
+
+
+def _fill_context(s: Signals, page: Optional[Page], words: list[Word]) -> None:
+    """The words just before and after the span: a misread neighbour often means a value cut short
+    ('1O. Dezember 2018' read as 'Dezember 2018')."""
+    if page is None or not words:
+        return
+    ws = page.words
+    try:
+        i, j = ws.index(words[0]), ws.index(words[-1])
+    except ValueError:
+        return
+    if i > 0 and ws[i - 1].line == words[0].line:
+        s.prev_damaged = bool(_DAMAGED.search(ws[i - 1].text))
+        s.prev_low = ws[i - 1].confidence if page.source == "ocr" else 1.0
+    if j + 1 < len(ws) and ws[j + 1].line == words[-1].line:
+        s.next_damaged = bool(_DAMAGED.search(ws[j + 1].text))
+        s.next_low = ws[j + 1].confidence if page.source == "ocr" else 1.0
+
+
 def _fill_surface(s: Signals, surface: str, wordfreq: dict[str, int], lexicon: dict[str, float]) -> None:
     s.surface = surface
     s.n_chars = len(surface)
@@ -158,9 +188,23 @@ def _fill_surface(s: Signals, surface: str, wordfreq: dict[str, int], lexicon: d
         s.lowercase_count = math.log10(1 + wordfreq.get(best[1].lower(), 0))
 
 
+PRIOR_WEIGHT, PRIOR_BASE = 2.0, 0.07  # pseudo-judgements at the overall wrong rate
+
+
+def value_key(label: str, value: str) -> tuple[str, str]:
+    return label, " ".join(str(value).split()).lower()
+
+
+def set_prior(s: Signals, right: int, wrong: int) -> None:
+    s.prior_seen = right + wrong
+    s.prior_wrong = (wrong + PRIOR_WEIGHT * PRIOR_BASE) / (right + wrong + PRIOR_WEIGHT)
+
+
 def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, float],
-            given_names: frozenset[str] = frozenset()) -> None:
-    """Attach `signals` to every value of the document that has none yet."""
+            given_names: frozenset[str] = frozenset(),
+            prior: Optional[dict[tuple[str, str], tuple[int, int]]] = None) -> None:
+    """Attach `signals` to every value of the document that has none yet. `prior`: (label, value) ->
+    (times judged right, times judged wrong) in training and by reviewers."""
     pages = {p.number: p for p in doc.pages}
     doc_type = doc.fields.doc_type or ""
     mixed = doc.text_source == "mixed"
@@ -174,6 +218,7 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
         s = Signals(kind=e.label, rule_confidence=float(e.confidence), doc_type=doc_type, mixed_source=mixed)
         words = _span_words(page, e.start, e.end)
         _fill_span(s, page, words)
+        _fill_context(s, page, words)
         _fill_surface(s, e.text, wordfreq, lexicon)
         if page is not None and page.text:
             s.position = e.start / max(1, len(page.text))
@@ -189,6 +234,7 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
         s.value_differs = " ".join(e.value.split()).lower() != " ".join(e.text.split()).lower()
         first = _CORE.findall(e.text)
         s.given_name = e.label == "PERSON" and bool(first) and first[0] in given_names
+        set_prior(s, *((prior or {}).get(value_key(e.label, e.value), (0, 0))))
         e.signals = s
     for d in doc.decisions:
         if d.signals is not None:
@@ -211,7 +257,8 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
                          and e.text == f.doc_date_text), None)
         if date_ent is not None and date_ent.signals is not None:
             for name in ("ocr_min", "ocr_mean", "ocr_geo", "low_words", "low_word", "n_words", "repaired",
-                         "repair_score", "learned_repair", "position", "stamp", "upper_share"):
+                         "repair_score", "learned_repair", "position", "stamp", "upper_share", "prev_damaged",
+                         "next_damaged", "prev_low", "next_low", "date_precision", "yearless"):
                 setattr(s, name, getattr(date_ent.signals, name))
             s.n_chars = len(f.doc_date_text or "")
         if page is not None:

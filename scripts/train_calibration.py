@@ -45,13 +45,14 @@ from pipeline import calibrate  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.lexicon import load_lexicon  # noqa: E402
 from pipeline.records import DocumentResult, Page, Word, number_rows  # noqa: E402
-from pipeline.signals import Signals, collect, page_signals  # noqa: E402
+from pipeline.signals import Signals, collect, page_signals, set_prior, value_key  # noqa: E402
 from pipeline.tables import rows as table_rows  # noqa: E402
 
 MODELS = ROOT / "models"
 MIN_KIND = 60  # values (and 8 wrong ones) a kind needs for a model of its own; else the pooled one
 MIN_WRONG = 8
 TARGET = 0.97
+PER_KIND = False  # one threshold for all kinds (see train); True: each kind's own
 POOR_CER = 0.10  # a page worse than this is "poor text"
 
 Example = tuple[Signals, bool]
@@ -71,7 +72,8 @@ def _cer(a: str, b: str) -> float:
     return Levenshtein.distance(norm_ws(a), norm_ws(b)) / max(1, len(norm_ws(b)))
 
 
-def label_generated(results: list[DocumentResult], truth: dict[str, dict]) -> dict[str, list[Example]]:
+def label_generated(results: list[DocumentResult], truth: dict[str, dict],
+                    keys: list | None = None) -> dict[str, list[Example]]:
     """(signals, right) per kind, for documents whose truth is known. Matching as the evaluation does,
     but rows in reading order (not flagged last): a label must not depend on the flag it trains."""
     wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
@@ -90,6 +92,8 @@ def label_generated(results: list[DocumentResult], truth: dict[str, dict]) -> di
             matched, _ = match_values(pred, [norm_value(e["value"]) for e in tr["entities"] if e["label"] == lab], lab)
             for i in idx:
                 out[lab].append((r.entities[i].signals, i in matched))
+                if keys is not None:
+                    keys.append((fname, value_key(lab, r.entities[i].value), r.entities[i].signals, i in matched))
         ds = score_decisions(t["decisions"], tr.get("decisions") or [])
         for i, d in enumerate(r.decisions):
             out["decision"].append((d.signals, i not in ds["wrong_rows"]))
@@ -179,6 +183,23 @@ def label_real(docs: list[tuple[str, str, dict]], settings: Settings,
     return out, results
 
 
+def build_prior(train_keys: list, others: list) -> dict:
+    """Value prior from the training truth: each training value sees the counts of the *other*
+    training documents only (leave one document out), every other value the full counts."""
+    total: dict = defaultdict(lambda: [0, 0])
+    per_doc: dict = defaultdict(lambda: [0, 0])
+    for doc, key, _, right in train_keys:
+        total[key][0 if right else 1] += 1
+        per_doc[(doc, key)][0 if right else 1] += 1
+    for doc, key, s, _ in train_keys:
+        r, w = total[key]
+        dr, dw = per_doc[(doc, key)]
+        set_prior(s, r - dr, w - dw)
+    for _, key, s, _ in others:
+        set_prior(s, *total.get(key, (0, 0)))
+    return {k: (v[0], v[1]) for k, v in total.items()}
+
+
 def _merge(*sets: dict[str, list[Example]]) -> dict[str, list[Example]]:
     out: dict[str, list[Example]] = defaultdict(list)
     for s in sets:
@@ -265,6 +286,31 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
         if m.threshold < 0:
             m.threshold = models["entity"].threshold if k in calibrate.ENTITY_KINDS else 0.6
             report[k]["threshold"] = m.threshold
+    # one threshold for every kind of value, chosen on all of dev at once: with calibrated
+    # probabilities the queue's goal (≥ 95 % of all wrong values) is reached with the fewest flags by
+    # flagging the least probable values first, whatever their kind
+    pooled: list[tuple[float, bool]] = []
+    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction"):
+        m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
+        if m is not None:
+            pooled += [(m.probability(s), y) for s, y in dev.get(k, [])]
+    if PER_KIND is False and pooled:
+        t = round(calibrate.choose_threshold([p for p, _ in pooled], [y for _, y in pooled], TARGET), 4)
+        for k, m in models.items():
+            if k != "page":
+                m.threshold = t
+                report[k]["threshold"] = t
+    allp = []
+    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction"):
+        m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
+        if m is not None:
+            allp += [(m.probability(s) < m.threshold, y) for s, y in dev.get(k, [])]
+    wrong_all = [f for f, y in allp if not y]
+    report["all (dev)"] = {"learner": "", "train": sum(r["train"] for k, r in report.items() if k != "entity"),
+                           "train_wrong": 0, "dev": len(allp), "dev_wrong": len(wrong_all), "isotonic": "",
+                           "threshold": float("nan"), "dev_ece": None,
+                           "dev_flag_rate": sum(f for f, _ in allp) / len(allp) if allp else None,
+                           "dev_wrong_flagged": sum(wrong_all) / len(wrong_all) if wrong_all else None}
     for k, m in models.items():
         dv_k = kinds[k][1] if k != "entity" else kinds["entity"][1]
         probs = [m.probability(s) for s, _ in dv_k]
@@ -285,17 +331,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--answers", type=Path, nargs="*", default=[],
                     help="training rows exported from reviewers' answers (scripts/export_answers.py JSONL)")
     ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
+    ap.add_argument("--no-prior", action="store_true", help="no value prior (how often a value was wrong in training)")
     ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
     args = ap.parse_args(argv)
     settings = Settings(models_dir=MODELS)
-    gen_train = label_generated(load_results(args.train_out), load_truth(args.train_truth))
-    gen_dev = label_generated(load_results(args.dev_out), load_truth(args.dev_truth))
+    train_keys: list = []
+    dev_keys: list = []
+    gen_train = label_generated(load_results(args.train_out), load_truth(args.train_truth), train_keys)
+    gen_dev = label_generated(load_results(args.dev_out), load_truth(args.dev_truth), dev_keys)
     real_fit: dict = {}
     real_dev: dict = {}
     if not args.no_real:
         tune = real_gold_docs("tune")
         real_fit, _ = label_real(tune[0::2], settings)
         real_dev, _ = label_real(tune[1::2], settings)
+    real_keys = [(None, value_key(s.kind, s.surface), s, y) for part in (real_fit, real_dev)
+                 for k, ex in part.items() for s, y in ex if k in calibrate.ENTITY_KINDS]
+    prior = build_prior(train_keys, dev_keys + real_keys) if not args.no_prior else {}
     answers: dict[str, list[Example]] = defaultdict(list)
     for path in args.answers:
         from export_answers import read_examples
@@ -315,12 +367,14 @@ def main(argv: list[str] | None = None) -> int:
                     "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None},
             "target_wrong_flagged_on_dev": TARGET, "poor_page_cer": POOR_CER, "per_kind": report}
     calibrate.Calibrator(models, prov).save(args.out)
+    calibrate.save_prior(args.out.parent / calibrate.PRIOR.name, prior)
     print(f"{'kind':<11}{'model':>9}{'train':>7}{'wrong':>7}{'dev':>6}{'wrong':>7}{'iso':>5}{'thr':>8}{'ECE':>7}"
           f"{'flag':>7}{'wr.fl':>7}")
     for k, r in report.items():
         def f(v):
             return "   –" if v is None else f"{v:.3f}"
-        print(f"{k:<11}{r['learner']:>9}{r['train']:>7}{r['train_wrong']:>7}{r['dev']:>6}{r['dev_wrong']:>7}{str(r['isotonic'])[0]:>5}"
+        print(f"{k:<11}{r['learner']:>9}{r['train']:>7}{r['train_wrong']:>7}{r['dev']:>6}{r['dev_wrong']:>7}"
+              f"{str(r['isotonic'])[:1]:>5}"
               f"{r['threshold']:>8.3f}{f(r['dev_ece']):>7}{f(r['dev_flag_rate']):>7}{f(r['dev_wrong_flagged']):>7}")
     print(f"wrote {args.out}")
     return 0
