@@ -52,7 +52,8 @@ MODELS = ROOT / "models"
 MIN_KIND = 60  # values (and 8 wrong ones) a kind needs for a model of its own; else the pooled one
 MIN_WRONG = 8
 TARGET = 0.97
-PER_KIND = False  # one threshold for all kinds (see train); True: each kind's own
+PER_KIND = False
+REAL_WEIGHT = 10  # each real tune example counts this many times (they are few, and unlike the generated)  # one threshold for all kinds (see train); True: each kind's own
 POOR_CER = 0.10  # a page worse than this is "poor text"
 
 Example = tuple[Signals, bool]
@@ -354,7 +355,19 @@ def main(argv: list[str] | None = None) -> int:
 
         for kind, s, right in read_examples(path):
             answers[kind].append((s, right))
-    models, report = train(_merge(gen_train, real_fit, answers), _merge(gen_dev, real_dev))
+    real_weighted = {k: v * REAL_WEIGHT for k, v in real_fit.items()}
+    models, report = train(_merge(gen_train, real_weighted, answers), _merge(gen_dev, real_dev))
+    for name, part in (("generated dev", gen_dev), ("real dev", real_dev)):
+        rows = []
+        for k, ex in part.items():
+            m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
+            if m is not None and k != "page":
+                rows += [(m.probability(s), y, m.threshold) for s, y in ex]
+        wrong = [r for r in rows if not r[1]]
+        if rows:
+            print(f"{name}: {len(rows)} values, {len(wrong)} wrong, flagged {sum(p < t for p, _, t in rows) / len(rows):.3f}, "
+                  f"wrong flagged {sum(p < t for p, _, t in wrong) / max(1, len(wrong)):.3f}, ECE "
+                  f"{calibrate.expected_calibration_error([r[0] for r in rows], [r[1] for r in rows]):.3f}")
     prov = {"built": dt.date.today().isoformat(), "script": "scripts/train_calibration.py",
             "train": {"generated": {"folder": str(args.train_truth), "documents": len(load_truth(args.train_truth)),
                                     "command": "samples/generate.py --n 80 --seed 1601 "
