@@ -1,22 +1,25 @@
-"""Train the confidence calibrator (pipeline/calibrate.py) and choose its review thresholds.
+"""Train the confidence calibrator (pipeline/calibrate.py) and choose its review threshold.
 
 Training data with truth that is not the test:
-  * generated documents with fresh seeds and harder, varied damage (never the committed samples):
-    ``samples/generate.py --out /tmp/cal/gen_train --n 80 --seed 1601 --damages light,medium,hard,hard,severe``
-    (train) and ``--n 40 --seed 1602`` (dev), each run through the pipeline (``cli.py run ... --out``);
-    the script reads the finished documents from the run's cache (``OUT/.cache/*.pkl``) and the truth
-    beside the inputs;
+  * generated documents with fresh seeds and harder, varied damage (never the committed samples,
+    never the fresh test set), made by the commands in GENERATED below and each run through the
+    pipeline (``cli.py run DIR --out OUT``); the script reads the finished documents from the run's
+    cache (``OUT/.cache/*.pkl``) and the truth beside the inputs;
   * the hand-annotated real documents ``tests/real_gold`` (born-digital Karlsruhe text), *tune* half
-    only (``tests/real_gold/split.json``), alternately to fitting and to dev; the *check* half is
-    reported by ``--report-real`` and never used here.
+    only (``tests/real_gold/split.json``), alternately to fitting (weighted REAL_WEIGHT) and to dev;
+    the *check* half is only reported (``scripts/report_calibration.py``);
+  * optionally reviewers' answers (``scripts/export_answers.py``), added to training.
 
-Per kind a logistic regression is fitted on train, isotonic scaling is added where it lowers the
-calibration error on dev (two-fold on dev), and the threshold is the lowest one under which ≥ 97 %
-of dev's wrong values fall (a margin over the 95 % goal). Output: ``models/calibration/calibration.json``
-with provenance and dev figures.
+Per kind a logistic regression, or gradient-boosted trees where they rank dev better, is fitted on
+train; isotonic scaling is added where it lowers the calibration error on dev (two-fold on dev);
+a value prior (how often the same label and value was wrong in the *other* training documents) is
+one of the signals. One threshold for all kinds is chosen on dev: the lowest under which ≥ 97 % of
+dev's wrong values fall (a margin over the 95 % goal). Output: ``models/calibration/calibration.json``
+(with provenance and dev figures) and ``value_prior.tsv``.
 
-    python scripts/train_calibration.py --train-out /tmp/cal/out_train --train-truth /tmp/cal/gen_train \\
-        --dev-out /tmp/cal/out_dev --dev-truth /tmp/cal/gen_dev [--answers OUT/review.sqlite ...]
+    python scripts/train_calibration.py --train-out /tmp/cal/out_train /tmp/cal/out_train2 \
+        --train-truth /tmp/cal/gen_train /tmp/cal/gen_train2 --dev-out /tmp/cal/out_dev /tmp/cal/out_dev2 \
+        --dev-truth /tmp/cal/gen_dev /tmp/cal/gen_dev2 [--answers OUT/calibration_answers.jsonl ...]
 """
 from __future__ import annotations
 
@@ -57,6 +60,14 @@ REAL_WEIGHT = 10  # each real tune example counts this many times (they are few,
 POOR_CER = 0.10  # a page worse than this is "poor text"
 
 Example = tuple[Signals, bool]
+GENERATED = {  # how the generated sets of the committed model were made (see the module docstring)
+    "train": ["samples/generate.py --out /tmp/cal/gen_train --n 80 --seed 1601 --damages light,medium,hard,hard,severe",
+              "samples/generate.py --out /tmp/cal/gen_train2 --n 100 --seed 1604 --damages light,medium,hard,hard,severe"],
+    "dev": ["samples/generate.py --out /tmp/cal/gen_dev --n 40 --seed 1602 --damages light,medium,hard,hard,severe",
+            "samples/generate.py --out /tmp/cal/gen_dev2 --n 60 --seed 1605 --damages light,medium,hard,hard,severe"],
+    "test (never trained or tuned on)": ["samples/generate.py --out /tmp/cal/gen_test --n 30 --seed 1603 "
+                                         "--damages light,medium,hard,hard,severe"],
+}
 
 
 def load_results(out_dir: Path) -> list[DocumentResult]:
@@ -325,10 +336,10 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train-out", type=Path, required=True)
-    ap.add_argument("--train-truth", type=Path, required=True)
-    ap.add_argument("--dev-out", type=Path, required=True)
-    ap.add_argument("--dev-truth", type=Path, required=True)
+    ap.add_argument("--train-out", type=Path, nargs="+", required=True, help="pipeline output folders (train)")
+    ap.add_argument("--train-truth", type=Path, nargs="+", required=True, help="their inputs with truth, same order")
+    ap.add_argument("--dev-out", type=Path, nargs="+", required=True)
+    ap.add_argument("--dev-truth", type=Path, nargs="+", required=True)
     ap.add_argument("--answers", type=Path, nargs="*", default=[],
                     help="training rows exported from reviewers' answers (scripts/export_answers.py JSONL)")
     ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
@@ -338,8 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(models_dir=MODELS)
     train_keys: list = []
     dev_keys: list = []
-    gen_train = label_generated(load_results(args.train_out), load_truth(args.train_truth), train_keys)
-    gen_dev = label_generated(load_results(args.dev_out), load_truth(args.dev_truth), dev_keys)
+    if len(args.train_out) != len(args.train_truth) or len(args.dev_out) != len(args.dev_truth):
+        ap.error("give one truth folder per output folder")
+    gen_train = _merge(*(label_generated(load_results(o), load_truth(t), train_keys)
+                         for o, t in zip(args.train_out, args.train_truth)))
+    gen_dev = _merge(*(label_generated(load_results(o), load_truth(t), dev_keys)
+                       for o, t in zip(args.dev_out, args.dev_truth)))
     real_fit: dict = {}
     real_dev: dict = {}
     if not args.no_real:
@@ -369,14 +384,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"wrong flagged {sum(p < t for p, _, t in wrong) / max(1, len(wrong)):.3f}, ECE "
                   f"{calibrate.expected_calibration_error([r[0] for r in rows], [r[1] for r in rows]):.3f}")
     prov = {"built": dt.date.today().isoformat(), "script": "scripts/train_calibration.py",
-            "train": {"generated": {"folder": str(args.train_truth), "documents": len(load_truth(args.train_truth)),
-                                    "command": "samples/generate.py --n 80 --seed 1601 "
-                                               "--damages light,medium,hard,hard,severe"},
+            "train": {"generated": {"folders": [str(t) for t in args.train_truth],
+                                    "documents": sum(len(load_truth(t)) for t in args.train_truth),
+                                    "command": GENERATED["train"]},
                       "real_gold": "tests/real_gold tune half, even positions (split.json)" if real_fit else None,
                       "answers": [str(p) for p in args.answers]},
-            "dev": {"generated": {"folder": str(args.dev_truth), "documents": len(load_truth(args.dev_truth)),
-                                  "command": "samples/generate.py --n 40 --seed 1602 "
-                                             "--damages light,medium,hard,hard,severe"},
+            "dev": {"generated": {"folders": [str(t) for t in args.dev_truth],
+                                  "documents": sum(len(load_truth(t)) for t in args.dev_truth),
+                                  "command": GENERATED["dev"]},
                     "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None},
             "target_wrong_flagged_on_dev": TARGET, "poor_page_cer": POOR_CER, "per_kind": report}
     calibrate.Calibrator(models, prov).save(args.out)
