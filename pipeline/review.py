@@ -32,7 +32,7 @@ def _bare(word: str) -> str:
 def explain(s: Signals, p: Optional[float], extractor_reason: str = "") -> str:
     """Why a person should look, in a reviewer's words, most telling reason first."""
     parts: list[str] = []
-    if s.kind == "doc_date" and not s.has_date:
+    if s.kind == "doc_date" and not s.has_date and not extractor_reason.startswith("no issue date"):
         parts.append("no issue date found")
     if s.stamp and s.page_ocr and s.ocr_min < 0.9:
         parts.append("date read from a damaged stamp")
@@ -44,10 +44,16 @@ def explain(s: Signals, p: Optional[float], extractor_reason: str = "") -> str:
         parts.append(f"OCR only {s.ocr_min:.0%} sure of a word")
     if s.repaired and not s.learned_repair:
         parts.append(f"OCR repaired (score {s.repair_score:.0f})")
-    if s.kind in NAME_KINDS and s.lexicon_zipf >= COMMON_ZIPF and s.surface:
+    if s.kind in ("CITY", "DISTRICT", "PERSON") and s.lexicon_zipf >= COMMON_ZIPF and len(s.surface.split()) == 1:
         parts.append(f"'{_bare(s.surface)}' is also a common word")
+    if s.kind == "DATE" and s.date_precision == 0:
+        parts.append("a year on its own")
+    elif s.kind == "DATE" and s.date_precision == 1:
+        parts.append("month and year only (a day may have been lost)")
     if s.prior_seen >= 2 and s.prior_wrong > 0.5:
         parts.append(f"'{_bare(s.surface)}' was usually wrong before ({s.prior_seen} times checked)")
+    if s.kind == "ORG" and s.value_differs:
+        parts.append("name changed from how it is written")
     if s.kind in NAME_KINDS and s.by_model and not (s.by_rule or s.by_gazetteer):
         parts.append("found only by the statistical name model")
     if s.page_ocr and s.page_confidence < 0.75:
