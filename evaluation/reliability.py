@@ -27,7 +27,7 @@ def plot(sets: dict[str, dict], path: Path, kind: str = "all") -> Path:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_title(f"Reliability, {kind} values (numbers: values in the bin)")
-    ax.legend(loc="upper left", fontsize=7)
+    ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
