@@ -318,9 +318,8 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
         if m is not None:
             allp += [(m.probability(s) < m.threshold, y) for s, y in dev.get(k, [])]
     wrong_all = [f for f, y in allp if not y]
-    report["all (dev)"] = {"learner": "", "train": sum(r["train"] for k, r in report.items() if k != "entity"),
-                           "train_wrong": 0, "dev": len(allp), "dev_wrong": len(wrong_all), "isotonic": "",
-                           "threshold": float("nan"), "dev_ece": None,
+    report["all (dev)"] = {"learner": "", "train": 0, "train_wrong": 0, "dev": len(allp), "dev_wrong": len(wrong_all),
+                           "isotonic": "", "threshold": None, "dev_ece": None,
                            "dev_flag_rate": sum(f for f, _ in allp) / len(allp) if allp else None,
                            "dev_wrong_flagged": sum(wrong_all) / len(wrong_all) if wrong_all else None}
     for k, m in models.items():
@@ -403,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             return "   –" if v is None else f"{v:.3f}"
         print(f"{k:<11}{r['learner']:>9}{r['train']:>7}{r['train_wrong']:>7}{r['dev']:>6}{r['dev_wrong']:>7}"
               f"{str(r['isotonic'])[:1]:>5}"
-              f"{r['threshold']:>8.3f}{f(r['dev_ece']):>7}{f(r['dev_flag_rate']):>7}{f(r['dev_wrong_flagged']):>7}")
+              f"{f(r['threshold']):>8}{f(r['dev_ece']):>7}{f(r['dev_flag_rate']):>7}{f(r['dev_wrong_flagged']):>7}")
     print(f"wrote {args.out}")
     return 0
 
