@@ -212,6 +212,52 @@ def build_prior(train_keys: list, others: list) -> dict:
     return {k: (v[0], v[1]) for k, v in total.items()}
 
 
+def karlsruhe_docs(split: str) -> list[tuple[str, dict]]:
+    """(text, gold) of the Karlsruhe protocols of one split (train / dev / test), without the
+    real_gold check documents (those stay unseen)."""
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    base = data / "karlsruhe-protocols"
+    check = set(json.loads((ROOT / "tests" / "real_gold" / "split.json").read_text(encoding="utf-8"))
+                ["sets"]["karlsruhe-dev"]["check"])
+    out = []
+    for line in (base / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        g = json.loads(line)
+        if g["split"] == split and Path(g["file"]).stem not in check:
+            out.append(((base / g["file"]).read_text(encoding="utf-8"), g))
+    return out
+
+
+def label_karlsruhe(docs: list[tuple[str, dict]], settings: Settings,
+                    decide: bool = False) -> tuple[dict[str, list[Example]], list]:
+    """The issue date of real minutes against the meeting date the city recorded (doc_date)."""
+    from pipeline.extract import extract_document
+    from pipeline.extract import nlp as nlp_mod
+
+    nlp = nlp_mod.load(str(settings.models_dir))
+    wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
+    given = calibrate.load_given_names(str(MODELS))
+    out: dict[str, list[Example]] = defaultdict(list)
+    rows = []
+    for k, (text, g) in enumerate(docs):
+        page = text_page(text)
+        r = DocumentResult(doc_id=f"ka{k:04d}", source_file=g["file"], path="", sha256="", pages=[page])
+        r.entities, r.decisions, r.fields = extract_document([page], nlp, settings)
+        number_rows(r)
+        collect(r, wf, lex, given)
+        if decide:
+            from pipeline import review
+
+            review.decide(r, settings)
+        if r.fields.doc_date is not None:
+            right = r.fields.doc_date == g["meeting_date"]
+            out["doc_date"].append((r.fields.doc_date_signals, right))
+            if decide:
+                rows.append(("doc_date", r.fields.doc_date_confidence, bool(r.fields.doc_date_needs_review), right))
+    return out, rows
+
+
 def _merge(*sets: dict[str, list[Example]]) -> dict[str, list[Example]]:
     out: dict[str, list[Example]] = defaultdict(list)
     for s in sets:
@@ -369,9 +415,14 @@ def main(argv: list[str] | None = None) -> int:
 
         for kind, s, right in read_examples(path):
             answers[kind].append((s, right))
+    ka_train: dict = {}
+    ka_dev: dict = {}
+    if not args.no_real:
+        ka_train, _ = label_karlsruhe(karlsruhe_docs("train"), settings)
+        ka_dev, _ = label_karlsruhe(karlsruhe_docs("dev"), settings)
     real_weighted = {k: v * REAL_WEIGHT for k, v in real_fit.items()}
-    models, report = train(_merge(gen_train, real_weighted, answers), _merge(gen_dev, real_dev))
-    for name, part in (("generated dev", gen_dev), ("real dev", real_dev)):
+    models, report = train(_merge(gen_train, real_weighted, ka_train, answers), _merge(gen_dev, real_dev, ka_dev))
+    for name, part in (("generated dev", gen_dev), ("real dev", real_dev), ("Karlsruhe dev (doc_date)", ka_dev)):
         rows = []
         for k, ex in part.items():
             m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
@@ -387,11 +438,13 @@ def main(argv: list[str] | None = None) -> int:
                                     "documents": sum(len(load_truth(t)) for t in args.train_truth),
                                     "command": GENERATED["train"]},
                       "real_gold": "tests/real_gold tune half, even positions (split.json)" if real_fit else None,
+                      "karlsruhe": "karlsruhe-protocols train split, doc_date vs meeting_date" if ka_train else None,
                       "answers": [str(p) for p in args.answers]},
             "dev": {"generated": {"folders": [str(t) for t in args.dev_truth],
                                   "documents": sum(len(load_truth(t)) for t in args.dev_truth),
                                   "command": GENERATED["dev"]},
-                    "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None},
+                    "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None,
+                    "karlsruhe": "karlsruhe-protocols dev split, doc_date vs meeting_date" if ka_dev else None},
             "target_wrong_flagged_on_dev": TARGET, "poor_page_cer": POOR_CER, "per_kind": report}
     calibrate.Calibrator(models, prov).save(args.out)
     calibrate.save_prior(args.out.parent / calibrate.PRIOR.name, prior)
