@@ -4,7 +4,8 @@
 
 Each ``--eval`` is the JSON `cli.py evaluate` wrote (committed samples, a fresh-seed generated set);
 the real-gold *check* half (``tests/real_gold/split.json``, born-digital Karlsruhe text, entities
-only) is run here through extraction and review. Prints one table per set and draws all of them
+only) and the Karlsruhe protocols' test split (issue date against the recorded meeting date) are run
+here through extraction and review. Prints one table per set and draws all of them
 into one PNG.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_calibration import label_real, real_gold_docs  # noqa: E402
+from train_calibration import karlsruhe_docs, label_karlsruhe, label_real, real_gold_docs  # noqa: E402
 
 from evaluation.reliability import plot  # noqa: E402
 from evaluation.samples import calibration_scores  # noqa: E402
@@ -46,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         sets[name] = json.loads(Path(path).read_text(encoding="utf-8"))["calibration"]
     _, rows = label_real(real_gold_docs("check"), Settings(models_dir=ROOT / "models"), decide=True)
     sets["real gold check"] = calibration_scores(rows)
+    _, ka_rows = label_karlsruhe(karlsruhe_docs("test"), Settings(models_dir=ROOT / "models"), decide=True)
+    sets["Karlsruhe test (doc_date)"] = calibration_scores(ka_rows)
     for name, cal in sets.items():
         print(table(name, cal))
     plot(sets, args.png)
