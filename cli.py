@@ -204,7 +204,9 @@ def learned(out_dir, reading, promote, models_dir):
 @click.argument("truth_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the scores (default: OUT_DIR/evaluation.json).")
-def evaluate(out_dir, truth_dir, json_path):
+@click.option("--reliability", "png_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also draw the reliability diagram of the confidences to this PNG.")
+def evaluate(out_dir, truth_dir, json_path, png_path):
     from evaluation.samples import evaluate as score
     from evaluation.samples import format_report, write_json
 
@@ -217,6 +219,10 @@ def evaluate(out_dir, truth_dir, json_path):
     write_json(scores, json_path)
     click.echo(format_report(scores))
     click.echo(f"scores -> {json_path}", err=True)
+    if png_path is not None:
+        from evaluation.reliability import plot
+
+        click.echo(f"reliability diagram -> {plot({out_dir.name: scores['calibration']}, png_path)}", err=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 if TYPE_CHECKING:
     from PIL import Image
 
+    from .signals import Signals
+
 BBox = tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF points
 
 
@@ -117,6 +119,10 @@ class Correction:
     needs_review: bool = False
     reason: str = ""
     correction_id: str = ""  # '<doc_id>-c0007', given once by number_rows
+    # the calibrated probability that the applied repair is right (set by review.decide; null for suggestions
+    # and reviewers' repairs): the `corrections.confidence` column, beside `score` (the repair's similarity)
+    probability: Optional[float] = None
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
     @property
     def score(self) -> float:
@@ -143,6 +149,7 @@ class Entity:
     geonames_id: Optional[int] = None
     source: str = "rule"  # rule | gazetteer | model | model+rule
     entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -172,6 +179,7 @@ class Decision:
     result_confidence: Optional[float] = None  # of `result`; review.decide queues it below the threshold
     reference: Optional[str] = None  # the Vorlage/Drucksache the decision belongs to
     mention: bool = False  # a narrative report of an earlier decision, not a decision made here
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -185,6 +193,8 @@ class DocFields:
     doc_date_bbox: Optional[BBox] = None
     doc_date_text: Optional[str] = None
     references: list[str] = field(default_factory=list)
+    doc_date_needs_review: Optional[bool] = None  # set by review.decide (None: decide has not run)
+    doc_date_signals: Optional["Signals"] = None  # evidence for the calibrator, set by review
 
 
 @dataclass

@@ -1649,7 +1649,11 @@ DAMAGE = {
                "fade": 0.25},
     "hard": {"dpi": (200,), "skew": 3.0, "blur": 1.1, "noise": 24.0, "specks": 0.0006, "jpeg": 30,
              "fade": 0.45},
+    # not in the committed samples: for calibration training sets (harder and more varied)
+    "severe": {"dpi": (150, 200), "skew": 3.5, "blur": 1.4, "noise": 30.0, "specks": 0.001, "jpeg": 22,
+               "fade": 0.55},
 }
+DEFAULT_DAMAGES = ("light", "medium", "medium", "hard")
 
 
 def rasterise(pdf_bytes: bytes, page_index: int, dpi: int) -> Image.Image:
@@ -1691,7 +1695,7 @@ def damage_page(img: Image.Image, level: str, skew: float, rotation: int, seed: 
     ys = nrng.integers(0, h, n_specks)
     xs = nrng.integers(0, w, n_specks)
     arr[ys, xs] = 20
-    if level == "hard":  # a few bigger blobs
+    if level in ("hard", "severe"):  # a few bigger blobs
         for _ in range(int(n_specks / 40)):
             y0, x0 = int(nrng.integers(2, h - 3)), int(nrng.integers(2, w - 3))
             arr[y0 - 1:y0 + 2, x0 - 1:x0 + 2] = 40
@@ -2710,13 +2714,14 @@ DECISION_GENRES = {
 # Corpus plans
 # --------------------------------------------------------------------------------------
 
-def random_specs(n: int, seed: int, kinds: list[str], start: int = 0) -> list[Spec]:
+def random_specs(n: int, seed: int, kinds: list[str], start: int = 0,
+                 damages: tuple[str, ...] = DEFAULT_DAMAGES) -> list[Spec]:
     rng = random.Random(seed)
     genres = list(GENRES)
     specs = []
     for i in range(start, start + n):
         kind = rng.choice(kinds)
-        damage = "none" if kind == "digital" else rng.choice(["light", "medium", "medium", "hard"])
+        damage = "none" if kind == "digital" else rng.choice(list(damages))
         genre = genres[i % len(genres)] if n >= len(genres) else rng.choice(genres)
         s = Spec(i, genre, kind, damage, seed=seed * 100_003 + i)
         if kind in ("scan", "image") and rng.random() < 0.15:
@@ -2802,7 +2807,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="samples: the committed sample set (ignores --n/--seed); decisions: resolution letters, "
                          "follow-up memos and protocol pages with full decision truth (uses --n/--seed)")
     ap.add_argument("--only", type=int, nargs="*", help="only these document indexes")
+    ap.add_argument("--damages", default=",".join(DEFAULT_DAMAGES),
+                    help="comma-separated damage levels scans draw from (light, medium, hard, severe)")
     args = ap.parse_args(argv)
+    damages = tuple(d.strip() for d in args.damages.split(",") if d.strip())
+    if set(damages) - set(DAMAGE):
+        ap.error(f"unknown damage levels: {', '.join(sorted(set(damages) - set(DAMAGE)))}")
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     bad = set(kinds) - {"digital", "scan", "mixed", "image"}
     if bad:
@@ -2813,7 +2823,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.preset == "decisions":
         specs = decision_specs(args.n, args.seed, kinds)
     else:
-        specs = random_specs(args.n, args.seed, kinds)
+        specs = random_specs(args.n, args.seed, kinds, damages=damages)
     if args.only:
         specs = [s for s in specs if s.index in set(args.only)]
     specs = fit_image_specs(specs)
