@@ -101,7 +101,7 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
             out["corrections"].append(dict(
                 doc_id=r.doc_id, correction_id=c.correction_id, page=c.page, start=c.start, end=c.end,
                 original=c.original, corrected=c.corrected, score=c.score, source=c.source, applied=c.applied,
-                needs_review=c.needs_review, reason=c.reason or None, confidence=c.confidence))
+                needs_review=c.needs_review, reason=c.reason or None, confidence=c.probability))
         for v in r.review:
             x0, y0, x1, y1 = _box(v.bbox)
             out["review"].append(dict(
