@@ -92,6 +92,7 @@ def _decisions_with_true_entities(truth: dict, clauses_by_page: list[list]) -> l
     """body and decision_date as extract._decisions attaches them, given the true entities."""
     try:
         from pipeline.extract import _decisions
+        from pipeline.extract.cues import Cues
         from pipeline.records import DocFields, Entity, Page
     except Exception:  # pragma: no cover - spaCy missing
         return []
@@ -99,7 +100,8 @@ def _decisions_with_true_entities(truth: dict, clauses_by_page: list[list]) -> l
     ents = [Entity(label=e["label"], text=e["text"], value=e["value"], page=e["page"], start=e["start"],
                    end=e["end"], confidence=1.0) for e in truth["entities"]]
     pairs = [(pages[i], c) for i, cs in enumerate(clauses_by_page) for c in cs]
-    decs = _decisions(pairs, ents, DocFields(doc_type=truth.get("doc_type")))
+    cues = Cues.load(ROOT / "models" / "spacy" / "ratsakten_rules" / "cues.json")
+    decs = _decisions(pairs, ents, DocFields(doc_type=truth.get("doc_type")), cues)
     return [{"body": d.body, "decision_date": d.decision_date} for d in decs]
 
 

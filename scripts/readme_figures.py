@@ -69,7 +69,9 @@ def block_samples(runs: Runs) -> str:
     s = runs.scores()
     e = s["entities"]
     labels = [k for k in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT") if k in e]
-    d, c, fl = s["decisions"], s["corrections"], s["flags"]["all"]
+    d, c = s["decisions"], s["corrections"]
+    cal = (s.get("calibration") or {}).get("all")
+    fl = cal or s["flags"]["all"]
     cer = s["cer"]
     rows = [
         ("entities F1: " + " / ".join(labels), " / ".join(_f(e[k]["f1"]) for k in labels)
@@ -82,8 +84,10 @@ def block_samples(runs: Runs) -> str:
          f"{c['applied']})"),
         ("page CER: born-digital / scans / hard scans",
          " / ".join(f"{100 * cer[k]['cer']:.1f} %" for k in ("digital", "scan", "damage:hard") if k in cer)),
-        ("flags: values flagged / wrong values flagged",
-         f"{100 * fl['flag_rate']:.1f} % (goal ≤ 15 %) / {100 * fl['wrong_flagged_share']:.1f} % (goal ≥ 95 %)"),
+        ("review queue: values flagged / wrong values flagged" + (" / ECE" if cal else ""),
+         f"{100 * fl['flag_rate']:.1f} % (goal ≤ 15 %) / {100 * fl['wrong_flagged_share']:.1f} % (goal ≥ 95 %)"
+         + (f" / {cal['ece']:.3f} ({cal['values']} values: entities, decisions, doc_date, applied corrections)"
+            if cal else "")),
     ]
     n = s["documents"]["scored"]
     head = f"Samples ({n} documents, {date.today().isoformat()}, `make figures`):\n\n| measure | score |\n|---|---|\n"
