@@ -410,10 +410,26 @@ class _Marker:
     quoted: bool
 
 
+# OCR reads a point's number as a letter ('ı.' for 1., 'A.' for 4.) or its period as a comma ('3,'); trusted
+# only before an opening quote, the way a follow-up memo or resolution letter quotes its points
+OCR_MARKER = re.compile(r"^(?P<junk>[\s'‘’.,:;|>=_~•·-]{0,3}?)(?P<n>[\dIlıiAS|]{1,2})(?P<p>[.,])\s*(?P<q>[„\"»])\s*(?=\S)")
+_OCR_DIGIT = str.maketrans({"I": "1", "l": "1", "ı": "1", "i": "1", "|": "1", "A": "4", "S": "5"})
+
+
+def _ocr_marker(line: str) -> Optional[_Marker]:
+    m = OCR_MARKER.match(line)
+    if not m:
+        return None
+    digits = m.group("n").translate(_OCR_DIGIT)
+    if not digits.isdigit() or int(digits) == 0 or (digits == m.group("n") and m.group("p") == "."):
+        return None  # a plain '3. „' is MARKER's
+    return _Marker("num", digits, int(digits), m.end(), True)
+
+
 def _marker(line: str) -> Optional[_Marker]:
     m = MARKER.match(line)
     if not m:
-        return None
+        return _ocr_marker(line)
     quoted = bool(m.group("q1") or m.group("q2"))
     if m.group("word"):
         return _Marker("word", m.group("wn"), int(m.group("wn")), m.end(), quoted)
