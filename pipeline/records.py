@@ -113,7 +113,7 @@ class Correction:
 
 @dataclass
 class Entity:
-    label: str  # DATE | PERSON | CITY | ORG
+    label: str  # DATE | PERSON | CITY | DISTRICT | ORG
     text: str
     value: str
     page: int
@@ -130,6 +130,7 @@ class Entity:
     geonames_id: Optional[int] = None
     source: str = "rule"  # rule | gazetteer | model | model+rule
     entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
+    district_of: Optional[str] = None  # DISTRICT: the city it is a Stadtteil/Ortsteil of
 
 
 @dataclass

@@ -31,7 +31,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("entity_id", S), ("page", I), ("label", S), ("text", S), ("value", S),
         ("start", I), ("end", I), ("confidence", F), ("corrected_from", S), ("needs_review", B),
         ("review_reason", S), ("x0", F), ("y0", F), ("x1", F), ("y1", F), ("role", S), ("title", S),
-        ("country", S), ("geonames_id", I), ("source", S),
+        ("country", S), ("geonames_id", I), ("source", S), ("district_of", S),
     ]),
     "decisions": pa.schema([
         ("doc_id", S), ("decision_id", S), ("page", I), ("item", S), ("body", S), ("decision_date", S),
@@ -84,7 +84,8 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
                 doc_id=r.doc_id, entity_id=e.entity_id, page=e.page, label=e.label, text=e.text,
                 value=e.value, start=e.start, end=e.end, confidence=e.confidence, corrected_from=e.corrected_from,
                 needs_review=e.needs_review, review_reason=e.review_reason or None, x0=x0, y0=y0, x1=x1, y1=y1,
-                role=e.role, title=e.title, country=e.country, geonames_id=e.geonames_id, source=e.source))
+                role=e.role, title=e.title, country=e.country, geonames_id=e.geonames_id, source=e.source,
+                district_of=e.district_of))
         for d in r.decisions:
             out["decisions"].append(dict(
                 doc_id=r.doc_id, decision_id=d.decision_id, page=d.page, item=d.item, body=d.body,
