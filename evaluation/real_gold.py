@@ -266,4 +266,6 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 if __name__ == "__main__":
+    # run as a script, this checkout's pipeline is scored, not the one the venv's editable install names
+    sys.path.insert(0, str(ROOT))
     sys.exit(main())

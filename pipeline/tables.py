@@ -31,7 +31,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("entity_id", S), ("page", I), ("label", S), ("text", S), ("value", S),
         ("start", I), ("end", I), ("confidence", F), ("corrected_from", S), ("needs_review", B),
         ("review_reason", S), ("x0", F), ("y0", F), ("x1", F), ("y1", F), ("role", S), ("title", S),
-        ("country", S), ("geonames_id", I), ("source", S), ("district_of", S),
+        ("country", S), ("geonames_id", I), ("source", S),
     ]),
     "decisions": pa.schema([
         ("doc_id", S), ("decision_id", S), ("page", I), ("item", S), ("body", S), ("decision_date", S),
@@ -59,6 +59,9 @@ for _name, _fields in REVIEWED_FIELDS.items():
     for _field in _fields:
         SCHEMAS[_name] = SCHEMAS[_name].append(pa.field(f"{_field}_before_review", S))
 SCHEMAS["review"] = pa.schema(list(SCHEMAS["review"]) + [("answer", S), ("answered_by", S), ("answered_at", S)])
+# Columns added later go after all of these, so that no existing column moves (the contract).
+# issue 15: entities.district_of, the city a DISTRICT (Stadtteil, Ortsteil) belongs to
+SCHEMAS["entities"] = SCHEMAS["entities"].append(pa.field("district_of", S))
 TABLES = list(SCHEMAS)
 
 

@@ -23,10 +23,10 @@ from pipeline.extract import nlp as nlp_mod  # noqa: E402
 from pipeline.extract.cues import Cues  # noqa: E402
 
 CUES = Cues(
-    place=["Gemeinde", "Hauptstadt", "Landeshauptstadt", "Oblast", "Partnerstadt", "Region", "Stadt",
-           "Städtepartnerschaft", "aus", "bei", "in", "nach", "von", "zwischen"],
-    place_nouns=["Gemeinde", "Hauptstadt", "Landeshauptstadt", "Oblast", "Partnerstadt", "Region", "Stadt",
-                 "Städtepartnerschaft"],
+    place=["Bundesstadt", "Gemeinde", "Hansestadt", "Hauptstadt", "Kreisstadt", "Landeshauptstadt", "Oblast",
+           "Partnerstadt", "Region", "Stadt", "Städtepartnerschaft", "aus", "bei", "in", "nach", "von", "zwischen"],
+    place_nouns=["Bundesstadt", "Gemeinde", "Hansestadt", "Hauptstadt", "Kreisstadt", "Landeshauptstadt", "Oblast",
+                 "Partnerstadt", "Region", "Stadt", "Städtepartnerschaft"],
     determiners=["am", "ans", "beim", "das", "dem", "den", "der", "des", "die", "diese", "diesem", "diesen", "dieser",
                  "dieses", "ein", "eine", "einem", "einen", "einer", "eines", "im", "ins", "jede", "jedem", "jeden",
                  "jeder", "kein", "keine", "keinem", "keinen", "keiner", "unsere", "unserem", "unserer", "vom", "zum",

@@ -264,8 +264,8 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
                     if cand.endswith(suf) and len(cand) - len(suf) >= 4 and cand[: -len(suf)] in g.cities:
                         stem = cand[: -len(suf)]
                         break
-            if stem in g.cities and _is_cap(stem.split()[0]):
-                hit = (n, stem)
+            if stem in g.cities and _is_cap(stem.split()[0]) and cand not in cues.place_set:
+                hit = (n, stem)  # a place cue is none itself ('Bundesstadt Bonn': Bern's title)
                 break
         if hit is None:
             i += 1
