@@ -92,6 +92,7 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
             if m.label == "ORG":
                 councils.append((ent, m.council))
     _merge_spellings(entities)
+    _resolve_surnames(entities)
     fields = _doc_fields(pages, entities, cues)
     home = home_city(pages, entities, cues)
     named = [e.value for e, _ in councils if e.value not in cues.council_set]
@@ -159,6 +160,25 @@ def _doc_fields(pages: list[Page], entities: list[Entity], cues: Cues) -> DocFie
 
 def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
+
+
+def _resolve_surnames(entities: list[Entity]) -> None:
+    """'Herr Mentrup', 'Stadtrat Mentrup (SPD)': a surname alone is the person the same document
+    names in full ('Dr. Frank Mentrup'), so its value is that full name; not a person of its own.
+    Only where exactly one full name in the document ends in that surname ('Frau Schmidt' beside
+    'Anne Schmidt' and 'Kurt Schmidt' stays 'Schmidt')."""
+    full: dict[str, set[str]] = {}
+    for e in entities:
+        parts = e.value.split()
+        if e.label == "PERSON" and len(parts) >= 2:
+            full.setdefault(_fold(parts[-1]), set()).add(e.value)
+    for e in entities:
+        if e.label != "PERSON" or len(e.value.split()) != 1:
+            continue
+        names = full.get(_fold(e.value), set())
+        if len(names) == 1:
+            # no review_reason: that is a doubt, and the calibrator reads it as one; text != value shows it
+            (e.value,) = names
 
 
 def _merge_spellings(entities: list[Entity]) -> None:

@@ -520,7 +520,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                     and "\n" not in text[toks[i].end:toks[k].start] and toks[i].raw == toks[i].text \
                     and (t not in g.roles or (k + 1 < len(toks) and _is_cap(toks[k + 1].text)
                                               and text[toks[k].end:toks[k + 1].start] == " "
-                                              and toks[k].text not in g.cities)):
+                                              and toks[k].text not in g.cities)
+                         or _party_after(text, toks[k].end) and toks[k].text not in g.cities):
                 name_start = k
         elif _is_cap(t) and i + 2 < len(toks) and _is_cap(toks[i + 1].text) and \
                 text[toks[i].end:toks[i + 1].start] == " " and zipf(lexicon, t) < 3.0 and \
@@ -567,6 +568,16 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
     return out
+
+
+_PARTY = re.compile(r" ?\((?=[^)]*[A-ZÄÖÜ][^)]*[A-ZÄÖÜ])[A-ZÄÖÜ][\w./|&+ -]{0,24}\.?\)")
+
+
+def _party_after(text: str, end: int) -> bool:
+    """'Stadträtin Fenrich (AfD):', 'Stadtrat Pfannkuch (CDU)': a party in brackets after a role and one
+    capitalised word makes that word a surname (two capitals in the bracket: 'CDU', 'GRÜNE', 'AfD',
+    'KAL/Die PARTEI'; not a region such as 'Karlsruhe (Baden)')."""
+    return _PARTY.match(text, end) is not None
 
 
 def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict, honorifics: frozenset[str]) -> bool:
