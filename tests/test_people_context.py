@@ -36,3 +36,13 @@ def test_resolution_folds_diacritics_and_keeps_the_span():
     _resolve_surnames([full, alone, org])
     assert (alone.text, alone.value, alone.start, alone.end) == ("Celik", "Jürgen Çelik", 30, 35)
     assert org.value == "Celik" and not alone.review_reason  # only people; a resolution is no doubt
+
+
+def test_speaker_line_party_is_an_org_and_the_role_is_not(nlp):
+    text = "Stadtrat Pfannkuch (CDU) teilt mit, dass die Arbeit ruht. Der Stadtrat beschließt."
+    page = Page(number=1, words=[], source="text", text=text)
+    entities, _, _ = extract_document([page], nlp, Settings())
+    orgs = [(e.text, e.start) for e in entities if e.label == "ORG"]
+    assert ("CDU", text.index("CDU")) in orgs
+    assert ("Stadtrat", 0) not in orgs  # the speaker's role
+    assert ("Stadtrat", text.rindex("Stadtrat")) in orgs  # 'Der Stadtrat beschließt': the council

@@ -84,6 +84,7 @@ class RulesComponent:
         persons = E.find_persons(text, toks, g, lex, orgs + mentions, cues)
         # 'Prof. Dr. Haina Kowaltschuk': a name that is also a town is a name here
         cities = [c for c in cities if not any(E.overlaps(c, p) for p in persons)]
+        orgs = E.speaker_parties(text, persons, orgs, g)
         mentions += cities + orgs + persons
         return E.merge_model(text, mentions, model, g, lex, cues)
 

@@ -580,6 +580,25 @@ def _party_after(text: str, end: int) -> bool:
     return _PARTY.match(text, end) is not None
 
 
+def speaker_parties(text: str, persons: list[Mention], orgs: list[Mention], g: Gazetteer) -> list[Mention]:
+    """Protocol speaker lines, 'Stadtrat Pfannkuch (CDU)': the party in brackets after a person is an
+    ORG (value as written), and the role word before the name ('Stadtrat', read as the council
+    named without its city) is no ORG."""
+    out = [o for o in orgs
+           if not (o.council and text[o.start:o.end] in g.roles
+                   and any(p.start > o.end and not text[o.end:p.start].strip(" ") for p in persons))]
+    for p in persons:
+        q = _PARTY.match(text, p.end)
+        if q is None:
+            continue
+        s = text.index("(", q.start()) + 1
+        e = q.end() - 1
+        if any(o.start < e and s < o.end for o in out):
+            continue
+        out.append(Mention("ORG", s, e, text[s:e], 0.8, "rule", kind="other"))
+    return out
+
+
 def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict, honorifics: frozenset[str]) -> bool:
     prev = toks[i - 1].text if i else ""
     return prev in honorifics or prev in titles or prev in g.roles
