@@ -34,6 +34,16 @@ class City:
         return KIND_RANK.get(self.kind, 1)
 
 
+@dataclass(frozen=True)
+class District:
+    """A Stadtteil, Ortsteil or Ortschaft of a city (districts.tsv, scripts/build_districts.py)."""
+
+    name: str
+    city: str
+    country: Optional[str]
+    kind: str = "stadtteil"
+
+
 @dataclass
 class Gazetteer:
     cities: dict[str, list[City]] = field(default_factory=dict)  # variant -> candidates
@@ -44,6 +54,7 @@ class Gazetteer:
     ambiguous_given: set[str] = field(default_factory=set)
     countries: dict[str, str] = field(default_factory=dict)
     learned: dict[str, str] = field(default_factory=dict)  # reviewers' accepted corrections
+    districts: dict[str, list[District]] = field(default_factory=dict)  # name -> the cities it is a district of
 
     def best_city(self, variant: str) -> Optional[City]:
         cands = self.cities.get(norm(variant))
@@ -56,7 +67,7 @@ class Gazetteer:
     @property
     def version_files(self) -> list[str]:
         return ["cities.tsv", "exonyms_de.tsv", "orgs.tsv", "roles.tsv", "titles.tsv",
-                "given_names.txt", "learned.tsv"]
+                "given_names.txt", "learned.tsv", "districts.tsv", "council_words.tsv"]
 
 
 def _rows(path: Path):
@@ -108,6 +119,14 @@ def load_gazetteer(models_dir: str) -> Gazetteer:
                 bucket = g.cities.setdefault(variant, [])
                 if city not in bucket:
                     bucket.append(city)
+    for row in _rows(base / "districts.tsv"):
+        name, city = norm(row.get("district") or ""), norm(row.get("city") or "")
+        if name and city:
+            g.districts.setdefault(name, []).append(District(name, city, row.get("country") or None,
+                                                             row.get("kind") or "stadtteil"))
+    for name in sorted({d.city for ds in g.districts.values() for d in ds if d.kind != "part"} - set(g.cities)):
+        # a curated district's town that GeoNames lacks (Stutensee, a merger of 1975): known, but small
+        g.cities[name] = [City(name, "DE", None, 0, "curated")]
     for row in _rows(base / "orgs.tsv"):
         if row.get("pattern"):
             g.orgs[norm(row["pattern"])] = (norm(row.get("canonical") or row["pattern"]), row.get("kind") or "")

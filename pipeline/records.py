@@ -132,7 +132,7 @@ class Correction:
 
 @dataclass
 class Entity:
-    label: str  # DATE | PERSON | CITY | ORG
+    label: str  # DATE | PERSON | CITY | DISTRICT | ORG
     text: str
     value: str
     page: int
@@ -150,6 +150,7 @@ class Entity:
     source: str = "rule"  # rule | gazetteer | model | model+rule
     entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
     signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
+    district_of: Optional[str] = None  # DISTRICT: the city it is a Stadtteil/Ortsteil of
 
 
 @dataclass

@@ -450,7 +450,8 @@ WHAT = {("documents", "doc_date"): "Issue date of the document", ("decisions", "
 def _what(table_name: str, field_name: str, label: str | None) -> str:
     """What the item asks about, in words."""
     if table_name == "entities":
-        return {"DATE": "Date", "PERSON": "Person", "CITY": "City", "ORG": "Organisation"}.get(label or "", "Entity")
+        return {"DATE": "Date", "PERSON": "Person", "CITY": "City", "DISTRICT": "District (Stadtteil)",
+                "ORG": "Organisation"}.get(label or "", "Entity")
     return WHAT.get((table_name, field_name), f"{table_name}.{field_name}")
 
 

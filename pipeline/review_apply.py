@@ -34,7 +34,7 @@ from .config import Settings
 from .correct import ocr_key
 from .learned import OUT_FILE, LearnedRepair, Rejection, append_learned, check_learned, undone
 
-NAME_LABELS = ("CITY", "PERSON", "ORG")
+NAME_LABELS = ("CITY", "DISTRICT", "PERSON", "ORG")
 # table, field -> the column the answer changes
 COLUMN = {("documents", "doc_date"): "doc_date", ("entities", "value"): "value",
           ("decisions", "decision_date"): "decision_date", ("decisions", "body"): "body",

@@ -59,6 +59,9 @@ for _name, _fields in REVIEWED_FIELDS.items():
     for _field in _fields:
         SCHEMAS[_name] = SCHEMAS[_name].append(pa.field(f"{_field}_before_review", S))
 SCHEMAS["review"] = pa.schema(list(SCHEMAS["review"]) + [("answer", S), ("answered_by", S), ("answered_at", S)])
+# Columns added later go after all of these, so that no existing column moves (the contract).
+# issue 15: entities.district_of, the city a DISTRICT (Stadtteil, Ortsteil) belongs to
+SCHEMAS["entities"] = SCHEMAS["entities"].append(pa.field("district_of", S))
 TABLES = list(SCHEMAS)
 
 
@@ -87,7 +90,8 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
                 doc_id=r.doc_id, entity_id=e.entity_id, page=e.page, label=e.label, text=e.text,
                 value=e.value, start=e.start, end=e.end, confidence=e.confidence, corrected_from=e.corrected_from,
                 needs_review=e.needs_review, review_reason=e.review_reason or None, x0=x0, y0=y0, x1=x1, y1=y1,
-                role=e.role, title=e.title, country=e.country, geonames_id=e.geonames_id, source=e.source))
+                role=e.role, title=e.title, country=e.country, geonames_id=e.geonames_id, source=e.source,
+                district_of=e.district_of))
         for d in r.decisions:
             out["decisions"].append(dict(
                 doc_id=r.doc_id, decision_id=d.decision_id, page=d.page, item=d.item, body=d.body,

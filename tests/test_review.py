@@ -261,7 +261,8 @@ def test_apply_writes_answers_into_tables_and_learned_gazetteer(out, models):
     assert (rev["3"]["answer"], rev["3"]["answered_by"]) == ("2025-10-23", "tester")
     assert rev["6"]["answer"] is None and rev["6"]["value"] == "Rechtsamt."
     # CSV beside the Parquet, with the same columns
-    assert (out / "entities.csv").read_text(encoding="utf-8").splitlines()[0].endswith(",value_before_review")
+    header = (out / "entities.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header == [f.name for f in tables.SCHEMAS["entities"]] and "value_before_review" in header
 
     # learned into the output folder's own file; the tracked models/ stay as they were
     assert (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8") == "original\tcorrected\tsource\tadded_at\n"

@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 
 from ..gazetteer import load_gazetteer
 from ..lexicon import load_lexicon
+from ..wordstats import load_wordstats
 from . import entities as E
 from .cues import Cues
 from .dates import find_dates
@@ -27,6 +28,10 @@ if not Doc.has_extension("decisions"):
     Doc.set_extension("decisions", default=None)
 if not Doc.has_extension("extra_ents"):
     Doc.set_extension("extra_ents", default=None)
+if not Doc.has_extension("mentions"):  # the typed mentions in order (two labels may share one token span)
+    Doc.set_extension("mentions", default=None)
+if not Doc.has_extension("place_context"):  # the cities the whole document names (set by extract_document)
+    Doc.set_extension("place_context", default=None)
 
 SPANS_KEY = "ratsakten"
 CUES_FILE = "cues.json"
@@ -39,6 +44,7 @@ class RulesComponent:
         self.cues = Cues()  # empty until from_disk (or the build script) gives the lists
         self._g = None
         self._lex = None
+        self._words = None
 
     @property
     def gazetteer(self):
@@ -52,32 +58,48 @@ class RulesComponent:
             self._lex = load_lexicon(str(self.models_dir))
         return self._lex
 
+    @property
+    def words(self):
+        if self._words is None:
+            self._words = load_wordstats(str(self.models_dir))
+        return self._words
+
+    def place_context(self, text: str) -> frozenset[str]:
+        """The cities with districts that a text names (see entities.place_context)."""
+        return E.place_context(text, self.gazetteer, self.cues)
+
     def match(self, doc: Doc) -> list[E.Mention]:
         text = doc.text
         g, lex, cues = self.gazetteer, self.lexicon, self.cues
         toks = E.tokenize(text, cues.titles)
         mentions: list[E.Mention] = [E.Mention("DATE", d.start, d.end, d.value, d.confidence, "rule", reason=d.reason)
                                      for d in find_dates(text)]
-        cities = E.find_cities(text, toks, g, lex, cues)
+        model = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        model += list(doc._.extra_ents or [])
+        locs = frozenset((s, e) for s, e, label in model if label == "LOC")
+        context = doc._.place_context if doc._.place_context is not None else self.place_context(text)
+        cities = E.find_cities(text, toks, g, lex, cues, words=self.words, model_locs=locs, context=context)
         cities = [c for c in cities if not any(E.overlaps(c, d) for d in mentions)]
         orgs = E.find_orgs(text, toks, g, cities, cues)
         persons = E.find_persons(text, toks, g, lex, orgs + mentions, cues)
         # 'Prof. Dr. Haina Kowaltschuk': a name that is also a town is a name here
         cities = [c for c in cities if not any(E.overlaps(c, p) for p in persons)]
+        orgs = E.speaker_parties(text, persons, orgs, g)
         mentions += cities + orgs + persons
-        model = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        model += list(doc._.extra_ents or [])
         return E.merge_model(text, mentions, model, g, lex, cues)
 
     def set_annotations(self, doc: Doc, mentions: list[E.Mention]) -> None:
         spans = []
+        kept = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
             if span is None:
                 continue
             span._.mention = m
             spans.append(span)
+            kept.append(m)
         doc.spans[SPANS_KEY] = spans
+        doc._.mentions = kept
         doc.ents = filter_spans(spans)
 
     def __call__(self, doc: Doc) -> Doc:

@@ -17,6 +17,19 @@ from pathlib import Path
 class Cues:
     # words before a place name that say it is one ('in', 'Partnerstadt')
     place: list[str] = field(default_factory=list)
+    # of those, the nouns ('Stadt', 'Partnerstadt'): evidence even before a word that is also ordinary
+    place_nouns: list[str] = field(default_factory=list)
+    # articles, determiners, contractions ('der', 'im'): 'in der Lage' puts no place after 'in'
+    determiners: list[str] = field(default_factory=list)
+    # words before a district ('Stadtteil', 'Ortschaftsrat'): the name is a district of some city
+    district_cues: list[str] = field(default_factory=list)
+    # abbreviations of a city in district compounds ('KA-Oststadt')
+    city_abbreviations: dict[str, str] = field(default_factory=dict)
+    # 'Alt-Neureut'; 'Neureut-Nord': a named part of a district
+    quarter_prefixes: list[str] = field(default_factory=list)
+    quarter_suffixes: list[str] = field(default_factory=list)
+    # regions in brackets after a town's name that belong to it ('Weingarten (Baden)', 'Halle (Saale)')
+    place_qualifiers: list[str] = field(default_factory=list)
     # 'Herr', 'Frau': a name follows
     honorifics: list[str] = field(default_factory=list)
     # capitalised words that end a name ('Stadt', 'Beschluss'): never a surname
@@ -53,6 +66,22 @@ class Cues:
     @cached_property
     def place_set(self) -> frozenset[str]:
         return frozenset(self.place)
+
+    @cached_property
+    def place_noun_set(self) -> frozenset[str]:
+        return frozenset(self.place_nouns)
+
+    @cached_property
+    def place_qualifier_set(self) -> frozenset[str]:
+        return frozenset(self.place_qualifiers)
+
+    @cached_property
+    def determiner_set(self) -> frozenset[str]:
+        return frozenset(self.determiners)
+
+    @cached_property
+    def district_cue_set(self) -> frozenset[str]:
+        return frozenset(self.district_cues)
 
     @cached_property
     def honorific_set(self) -> frozenset[str]:

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Optional
 
-from ..gazetteer import Gazetteer, norm
+from ..gazetteer import City, District, Gazetteer, norm
 from ..lexicon import zipf
+from ..wordstats import MIN_SEEN, PLACE_SHARE, WordStats
 from .cues import Cues
 
-TOKEN = re.compile(r"[^\s„“”\"»«()\[\],;:!?]+")
+TOKEN = re.compile(r"[^\s„“”\"»«()\[\],;:!?•\uf000-\uf8ff]+")  # bullets and symbol-font glyphs split
 _TRAIL = ".,;:!?'’"
 
 _NAME_PART = re.compile(r"^(?:[A-ZÄÖÜÀ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇ][\w'’\-]*[^\W\d_]|von|van|de|da|di|zu|ter|al|der|den|la|le)$")
@@ -40,8 +41,9 @@ class Mention:
     reason: Optional[str] = None  # why the rule is unsure (dates)
     role: Optional[str] = None  # PERSON
     title: Optional[str] = None  # PERSON
-    country: Optional[str] = None  # CITY
+    country: Optional[str] = None  # CITY, DISTRICT
     geonames_id: Optional[int] = None  # CITY
+    district_of: Optional[str] = None  # DISTRICT: the city it is a district of
     kind: Optional[str] = None  # ORG: body | authority | company | other
     council: bool = False  # ORG: a council named without its city ('der Stadtrat')
 
@@ -63,12 +65,189 @@ def _is_cap(t: str) -> bool:
     return bool(t) and t[0].isupper() and any(c.islower() for c in t[1:]) if len(t) > 1 else False
 
 
-# ---------------------------------------------------------------------- cities
+# ---------------------------------------------------------------------- cities and districts
 
-def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float], cues: Cues) -> list[Mention]:
+_SEPARATOR = re.compile(r"\s*(?:,|;|/|–|-|\bund\b|\bsowie\b|\boder\b|\bbzw\.)\s*")
+
+
+def is_common(token: str, city: City, lexicon: dict[str, float], words: Optional[WordStats]) -> tuple[bool, bool]:
+    """(common, ordinary): is the token as written also a word, and is it an *ordinary* word of
+    council language (article, adjective or lower case: 'der Basis', 'man')?
+
+    A frequent word (wordfreq zipf >= 3) naming a small town is common ('Baden', 'Lauf'); council
+    usage (scripts/build_council_words.py) adds the ordinary words ('Mitte', 'Kitas', 'Corona') and
+    the frequent words that council texts rarely put after a place cue, even if a big city bears
+    them ('Essen')."""
+    z = zipf(lexicon, token)
+    small_word = z >= 3.0 and city.population < 100_000  # 'Baden', 'Lauf': frequent, and no big city
+    use = words.use(token) if words is not None else None
+    if use is not None and use.seen >= MIN_SEEN:
+        if use.ordinary():
+            return True, True
+        placelike = use.n_cap > 0 and use.after_cue / use.n_cap >= PLACE_SHARE
+        return small_word or (z >= 3.0 and not placelike), False
+    return small_word, False
+
+
+def _district_at(cand: str, g: Gazetteer, context: frozenset[str], cued: bool) -> Optional[District]:
+    """The district this name is of a city the document names; when cued ('Stadtteil X'), of any;
+    a curated name that only a district bears (Neureut, Durlach: no town of that name) needs neither."""
+    options = g.districts.get(cand)
+    if not options:
+        return None
+    for d in options:
+        if d.city in context:
+            return d
+    if cued:
+        return options[0]
+    if len(options) == 1 and options[0].kind != "part" and cand not in g.cities:
+        return options[0]
+    return None
+
+
+_CONTEXT: dict[int, tuple[re.Pattern, dict[str, str]]] = {}
+
+
+def place_context(text: str, g: Gazetteer, cues: Cues) -> frozenset[str]:
+    """The cities with districts that a text names: by name ('Karlsruhe', 'Karlsruher'), by
+    abbreviation in a compound ('KA-Oststadt'), or through a district only that city has ('Durlach')."""
+    if id(g) not in _CONTEXT:
+        names: dict[str, str] = {}
+        for ds in g.districts.values():
+            for d in ds:
+                names.setdefault(d.city, d.city)
+        for name, ds in g.districts.items():
+            if len(ds) == 1 and ds[0].kind != "part" and name not in g.cities:
+                names.setdefault(name, ds[0].city)
+        alts = sorted(names, key=len, reverse=True)
+        rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in alts) + r")(?:er|s)?(?!\w)") if alts \
+            else re.compile(r"(?!)")
+        _CONTEXT[id(g)] = (rx, names)
+    rx, names = _CONTEXT[id(g)]
+    found = {names[m.group(1)] for m in rx.finditer(text)}
+    for abbrev, city in cues.city_abbreviations.items():
+        if re.search(rf"(?<!\w){re.escape(abbrev)}-[A-ZÄÖÜ]", text):
+            found.add(city)
+    return frozenset(found)
+
+
+def _district_parts(tok: Tok, g: Gazetteer, cues: Cues, context: frozenset[str],
+                    cued: bool) -> list[Mention]:
+    """A hyphenated token naming a district: 'Karlsruhe-Rintheim' (CITY + DISTRICT), 'KA-Oststadt'
+    (the district), 'Neureut-Kirchfeld', 'Neureut-Nord', 'Alt-Neureut' (one district), 'Kinderhaus-Aue'."""
+    word = norm(tok.text)
+    parts = word.split("-")
+    if len(parts) < 2 or not all(parts) or word in g.cities:  # 'Eggenstein-Leopoldshafen' is a town
+        return []
+    head, rest = parts[0], "-".join(parts[1:])
+    s, e = tok.start, tok.end
+    rest_start = s + len(head) + 1
+    abbrev = cues.city_abbreviations.get(head)
+    if abbrev or head in g.cities:
+        city = abbrev or g.best_city(head).canonical
+        d = next((x for x in g.districts.get(rest, []) if x.city == city), None)
+        if d is not None:
+            out = [] if abbrev else [Mention("CITY", s, s + len(head), city, 0.95, "gazetteer",
+                                             country=g.best_city(head).country,
+                                             geonames_id=g.best_city(head).geonames_id)]
+            return out + [Mention("DISTRICT", rest_start, e, d.name, 0.95, "gazetteer", country=d.country,
+                                  district_of=d.city)]
+    whole = _district_at(word, g, context, cued)
+    if whole is not None:
+        return [Mention("DISTRICT", s, e, whole.name, 0.9, "gazetteer", country=whole.country, district_of=whole.city)]
+    if head in cues.quarter_prefixes:
+        d = _district_at(rest, g, context, cued)
+        if d is not None:
+            return [Mention("DISTRICT", s, e, f"{head}-{rest}", 0.85, "gazetteer", country=d.country,
+                            district_of=d.city)]
+    d = _district_at(head, g, context, cued)
+    if d is not None and len(parts) == 2 and (parts[1] in cues.quarter_suffixes
+                                             or any(x.city == d.city for x in g.districts.get(parts[1], []))):
+        return [Mention("DISTRICT", s, e, word, 0.85, "gazetteer", country=d.country, district_of=d.city)]
+    last = parts[-1]
+    d = _district_at(last, g, context, False)
+    if d is not None and len(last) >= 3 and (_is_cap(parts[-2]) or parts[-2].isupper()):
+        return [Mention("DISTRICT", e - len(last), e, d.name, 0.8, "gazetteer", country=d.country,
+                        district_of=d.city)]
+    return []
+
+
+def _alone_on_line(text: str, m: Mention) -> bool:
+    a = text.rfind("\n", 0, m.start) + 1
+    b = text.find("\n", m.end)
+    b = len(text) if b < 0 else b
+    return not text[a:m.start].strip(" \t•-–·*") and not text[m.end:b].strip(" \t,;.")
+
+
+def _listed(text: str, a: Mention, b: Mention) -> bool:
+    """Two places next to each other in a list: 'X, Y', 'X und Y', or one a line."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = text[first.end:second.start]
+    if _SEPARATOR.fullmatch(between):
+        return True
+    return between.count("\n") == 1 and not between.strip(" \t\n•-–·*,;") and \
+        _alone_on_line(text, first) and _alone_on_line(text, second)
+
+
+def _qualified(text: str, m: Mention, g: Gazetteer, cues: Cues) -> Mention:
+    """'Weingarten (Baden)': a town's official name with its region in brackets is one span."""
+    q = re.match(r" ?\(([A-ZÄÖÜ][a-zäöüß]+(?:[ /][A-ZÄÖÜa-zäöüß.]+)?)\)", text[m.end:m.end + 30])
+    if not q:
+        return m
+    full = f"{text[m.start:m.end]} ({q.group(1)})"
+    if norm(full) in g.cities or q.group(1) in cues.place_qualifier_set:
+        m.end += q.end()
+        city = g.best_city(full)
+        m.value = city.canonical if city is not None else f"{m.value} ({q.group(1)})"
+    return m
+
+
+def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float], cues: Cues,
+                words: Optional[WordStats] = None, model_locs: frozenset[tuple[int, int]] = frozenset(),
+                context: Optional[frozenset[str]] = None) -> list[Mention]:
+    """Cities (CITY) and districts of a city (DISTRICT) named on a page.
+
+    ``words``: council word statistics (a token that is also an ordinary word is a place only with
+    evidence: a cue before it, a country after it, a list of places around it, the NER model
+    agreeing). ``model_locs``: the NER model's LOC spans. ``context``: the cities the whole document
+    names (a district counts as one of its city's only there, or after a district cue)."""
+    if context is None:
+        context = place_context(text, g, cues)
     out: list[Mention] = []
+    pending: list[tuple[int, Mention]] = []  # ordinary words waiting for a list of places around them
     i = 0
     while i < len(toks):
+        prev = toks[i - 1].text if i > 0 else ""
+        prev2 = toks[i - 2].text if i > 1 else ""
+        prev_raw = toks[i - 1].raw if i > 0 else ""
+        district_cued = prev in cues.district_cue_set and prev_raw == prev
+        # districts first: 'Durlach', 'Alt Neureut', 'Karlsruhe-Rintheim', 'KA-Oststadt'
+        found = _district_parts(toks[i], g, cues, context, district_cued) if "-" in toks[i].text else []
+        if not found:
+            for n in (2, 1):
+                if i + n > len(toks) or (n > 1 and "\n" in text[toks[i].start:toks[i + n - 1].end]):
+                    continue
+                cand = norm(text[toks[i].start:toks[i + n - 1].end])
+                if n == 2 and toks[i].text in cues.quarter_prefixes:
+                    d = _district_at(norm(toks[i + 1].text), g, context, district_cued)
+                    if d is not None:
+                        found = [Mention("DISTRICT", toks[i].start, toks[i + 1].end, f"{toks[i].text}-{d.name}", 0.85,
+                                         "gazetteer", country=d.country, district_of=d.city)]
+                        break
+                    continue
+                d = _district_at(cand, g, context, district_cued)
+                if d is not None and _is_cap(cand):
+                    ordinary = words is not None and words.ordinary(cand) is True
+                    if ordinary and not district_cued:
+                        continue
+                    found = [Mention("DISTRICT", toks[i].start, toks[i + n - 1].end, d.name,
+                                     0.9 if district_cued or d.city in context else 0.8, "gazetteer",
+                                     country=d.country, district_of=d.city)]
+                    break
+        if found:
+            out.extend(found)
+            i += 1 if found[-1].end <= toks[i].end else 2
+            continue
         hit = None
         for n in (4, 3, 2, 1):
             if i + n > len(toks):
@@ -78,39 +257,58 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
                 continue
             cand = norm(span)
             stem = cand
-            if cand not in g.cities and n >= 1:
-                # genitive: Dresdens, Chmelnyzkyjs; not adjectives (Dresdner) — those name bodies
+            if cand not in g.cities and (words is None or words.ordinary(cand) is not True):
+                # genitive: Dresdens, Chmelnyzkyjs; not adjectives (Dresdner) — those name bodies;
+                # not a word of its own ('Basis' is no genitive of 'Basi')
                 for suf in ("s", "'s"):
-                    if cand.endswith(suf) and cand[: -len(suf)] in g.cities:
+                    if cand.endswith(suf) and len(cand) - len(suf) >= 4 and cand[: -len(suf)] in g.cities:
                         stem = cand[: -len(suf)]
                         break
-            if stem in g.cities and _is_cap(stem.split()[0]):
-                hit = (n, stem)
+            if stem in g.cities and _is_cap(stem.split()[0]) and cand not in cues.place_set:
+                hit = (n, stem)  # a place cue is none itself ('Bundesstadt Bonn': Bern's title)
                 break
         if hit is None:
             i += 1
             continue
         n, stem = hit
         city = g.best_city(stem)
-        prev = toks[i - 1].text if i > 0 else ""
-        prev2 = toks[i - 2].text if i > 1 else ""
-        z = zipf(lexicon, stem)
-        common = z >= 3.0 and city.population < 100_000
-        cued = prev in cues.place_set or prev2 in cues.place_set or prev in ("-", "–", "/")
+        written = norm(text[toks[i].start:toks[i + n - 1].end])
+        z = max(zipf(lexicon, stem), zipf(lexicon, written))
+        common, ordinary = is_common(written, city, lexicon, words) if n == 1 else (False, False)
+        noun_cue = prev in cues.place_noun_set
+        cued = prev in cues.place_set or (prev2 in cues.place_set and prev not in cues.determiner_set) \
+            or prev in ("-", "–", "/")
+        span_end = toks[i + n - 1].end
+        after = text[span_end:span_end + 40]
+        country_after = re.match(r"\s*[,(]\s*([A-ZÄÖÜ][\w\s'’-]{1,30}?)\s*[),\n.]", after)
+        # an ordinary word ('in Hecken', 'Corona' as the model reads it) needs more than a preposition
+        # or the NER model: a place noun before it, a country after it, or a list of places around it
+        evidence = (noun_cue or (cued and not ordinary) or ((toks[i].start, span_end) in model_locs and not common)
+                    or bool(country_after and norm(country_after.group(1)) in g.countries))
         # stray alternate names (a surname listed for a US suburb), words that are also towns,
         # and hamlets are cities only where the text says 'in', 'aus', 'nach' … before them
         needs_cue = common or (city.rank < 2 and city.population < 1_000_000) or \
             (city.population < 20_000 and z >= 1.5) or city.population < 1000
-        if needs_cue and not cued:
-            i += 1
-            continue
         conf = 0.95 if not needs_cue else 0.8
         if len({c.canonical for c in g.cities[stem]}) > 1 and \
                 sorted(c.rank for c in g.cities[stem])[-2:] == [city.rank, city.rank]:
             conf = min(conf, 0.8)
-        out.append(Mention("CITY", toks[i].start, toks[i + n - 1].end, city.canonical, conf, "gazetteer",
-                           country=city.country, geonames_id=city.geonames_id))
-        i += n
+        m = Mention("CITY", toks[i].start, span_end, city.canonical, conf, "gazetteer",
+                    country=city.country, geonames_id=city.geonames_id)
+        if needs_cue and not evidence:
+            pending.append((i, m))
+            i += 1
+            continue
+        out.append(_qualified(text, m, g, cues))
+        while i < len(toks) and toks[i].start < out[-1].end:
+            i += 1
+    # a list of places: a word between accepted places is one ('Nancy, Lublin und Halle'), also a
+    # list of one place a line
+    sure = [c for c in out if c.label == "CITY" and c.confidence >= 0.9]
+    for _, m in pending:
+        if any(_listed(text, c, m) for c in sure):
+            out.append(m)
+    out.sort(key=lambda x: x.start)
     return out
 
 
@@ -322,7 +520,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                     and "\n" not in text[toks[i].end:toks[k].start] and toks[i].raw == toks[i].text \
                     and (t not in g.roles or (k + 1 < len(toks) and _is_cap(toks[k + 1].text)
                                               and text[toks[k].end:toks[k + 1].start] == " "
-                                              and toks[k].text not in g.cities)):
+                                              and toks[k].text not in g.cities)
+                         or _party_after(text, toks[k].end) and toks[k].text not in g.cities):
                 name_start = k
         elif _is_cap(t) and i + 2 < len(toks) and _is_cap(toks[i + 1].text) and \
                 text[toks[i].end:toks[i + 1].start] == " " and zipf(lexicon, t) < 3.0 and \
@@ -368,6 +567,35 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             conf = 0.7  # 'Frau Weber': the surname alone
         out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
+    return out
+
+
+_PARTY = re.compile(r" ?\((?=[^)]*[A-ZÄÖÜ][^)]*[A-ZÄÖÜ])[A-ZÄÖÜ][\w./|&+ -]{0,24}\.?\)")
+
+
+def _party_after(text: str, end: int) -> bool:
+    """'Stadträtin Fenrich (AfD):', 'Stadtrat Pfannkuch (CDU)': a party in brackets after a role and one
+    capitalised word makes that word a surname (two capitals in the bracket: 'CDU', 'GRÜNE', 'AfD',
+    'KAL/Die PARTEI'; not a region such as 'Karlsruhe (Baden)')."""
+    return _PARTY.match(text, end) is not None
+
+
+def speaker_parties(text: str, persons: list[Mention], orgs: list[Mention], g: Gazetteer) -> list[Mention]:
+    """Protocol speaker lines, 'Stadtrat Pfannkuch (CDU)': the party in brackets after a person is an
+    ORG (value as written), and the role word before the name ('Stadtrat', read as the council
+    named without its city) is no ORG."""
+    out = [o for o in orgs
+           if not (o.council and text[o.start:o.end] in g.roles
+                   and any(p.start > o.end and not text[o.end:p.start].strip(" ") for p in persons))]
+    for p in persons:
+        q = _PARTY.match(text, p.end)
+        if q is None:
+            continue
+        s = text.index("(", q.start()) + 1
+        e = q.end() - 1
+        if any(o.start < e and s < o.end for o in out):
+            continue
+        out.append(Mention("ORG", s, e, text[s:e], 0.8, "rule", kind="other"))
     return out
 
 
