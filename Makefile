@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system venv run test test-slow bench evaluate clean
+.PHONY: setup system venv run test test-slow bench evaluate figures clean
 
 setup: system venv
 
@@ -14,8 +14,9 @@ system:
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev,build]'
+	@echo "installing Python packages into $(VENV) (log: $(VENV)/pip.log)"
+	@$(PY) -m pip install --quiet --upgrade pip > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	@$(PY) -m pip install --quiet -e '.[dev,build,bench]' >> $(VENV)/pip.log 2>&1 || (tail -40 $(VENV)/pip.log; exit 1)
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -32,6 +33,10 @@ test-slow: setup
 
 evaluate: run
 	$(PY) cli.py evaluate outputs samples
+
+# the README's measured figures, regenerated from the current code (scripts/readme_figures.py)
+figures: setup
+	$(PY) scripts/readme_figures.py
 
 clean:
 	rm -rf outputs/* .pytest_cache

@@ -138,10 +138,11 @@ def review(out_dir, host, port, allow_hosts, who, export_csv):
 
 
 @main.command(help="Write the reviewers' answers (OUT_DIR/review.sqlite) into the tables in OUT_DIR, and accepted "
-                   "name corrections into the learned gazetteer (models/gazetteer/learned.tsv).")
+                   "name corrections into OUT_DIR/learned.tsv (later runs into OUT_DIR make them without asking; "
+                   "see `cli.py learned`).")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--models", "models_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Models folder whose learned gazetteer to extend (default: models/ of this checkout).")
+              help="Models folder whose gazetteer tells names from other words (default: models/ of this checkout).")
 def apply(out_dir, models_dir):
     from pipeline.review_apply import apply_answers
 
@@ -158,7 +159,43 @@ def apply(out_dir, models_dir):
         raise click.ClickException(str(exc))
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s.by_status.items())) or "none"
     click.echo(f"{s.applied} answers applied ({statuses}); {s.stale} no longer asked; "
-               f"{s.learned} corrections added to the learned gazetteer", err=True)
+               f"{s.learned} corrections learned ({out_dir / 'learned.tsv'})", err=True)
+
+
+@main.command(help="List the learned repairs in force for OUT_DIR (its own learned.tsv and the promoted ones in "
+                   "models/gazetteer/learned.tsv); --undo takes one back, --promote shares OUT_DIR's with every "
+                   "output folder.")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--undo", "reading", default=None, metavar="READING",
+              help="Take back the repair of this OCR reading in OUT_DIR (the next run re-reads only the "
+                   "documents it had changed).")
+@click.option("--promote", is_flag=True, help="Copy OUT_DIR's learned repairs into models/gazetteer/learned.tsv.")
+@click.option("--models", "models_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Models folder of the promoted repairs (default: models/ of this checkout).")
+def learned(out_dir, reading, promote, models_dir):
+    from pipeline import learned as lr
+    from pipeline.config import DEFAULT_MODELS
+
+    models_dir = models_dir or DEFAULT_MODELS
+    if reading is not None and promote:
+        _fail(UsageError("--undo and --promote: one at a time"))
+    if reading is not None:
+        was = lr.undo(out_dir, models_dir, reading)
+        if was is None:
+            _fail(UsageError(f"no learned repair of '{reading}' in force for {out_dir} "
+                             f"(list them with `python cli.py learned {out_dir}`)"))
+        click.echo(f"undone: '{was.original}' -> '{was.corrected}' ({was.who}, {was.when}); "
+                   f"listed in {out_dir / lr.UNDONE_FILE}", err=True)
+        return
+    if promote:
+        n, refused = lr.promote(out_dir, models_dir)
+        click.echo(f"{n} learned repairs promoted to {models_dir / lr.MODELS_FILE}"
+                   + (f"; {len(refused)} refused" if refused else ""), err=True)
+        return
+    mine = lr.read_learned(out_dir / lr.OUT_FILE).repairs
+    for reading_, r in sorted(lr.repairs_for_run(models_dir, out_dir).items()):
+        where = "here" if reading_ in mine else "promoted"
+        click.echo(f"{r.original}\t{r.corrected}\t{r.who}\t{r.when}\t{where}")
 
 
 @main.command(help="Print the decision register of OUT_DIR: each file number's documents in date order (proposal, "
@@ -185,7 +222,9 @@ def register(out_dir, reference):
 @click.argument("truth_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the scores (default: OUT_DIR/evaluation.json).")
-def evaluate(out_dir, truth_dir, json_path):
+@click.option("--reliability", "png_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also draw the reliability diagram of the confidences to this PNG.")
+def evaluate(out_dir, truth_dir, json_path, png_path):
     from evaluation.samples import evaluate as score
     from evaluation.samples import format_report, write_json
 
@@ -198,6 +237,10 @@ def evaluate(out_dir, truth_dir, json_path):
     write_json(scores, json_path)
     click.echo(format_report(scores))
     click.echo(f"scores -> {json_path}", err=True)
+    if png_path is not None:
+        from evaluation.reliability import plot
+
+        click.echo(f"reliability diagram -> {plot({out_dir.name: scores['calibration']}, png_path)}", err=True)
 
 
 if __name__ == "__main__":

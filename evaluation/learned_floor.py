@@ -3,7 +3,7 @@
     .venv/bin/python evaluation/learned_floor.py OCR_DIR [--splits train,dev] [--json out.json]
 
 OCR_DIR holds plain Tesseract text of the real scans in ../shared/data (`tesseract IMG - -l deu
---psm 3`, one `<folder>__<image stem>.txt` per page; pipeline.evaluate_real.tesseract_baseline).
+--psm 3`, one `<folder>__<image stem>.txt` per page; evaluation.real.tesseract_baseline).
 Word pairs come from aligning each page's OCR words with its hand-corrected ALTO transcription:
 - repair: an OCR word and the true word it stands for, where they differ and the true word is
   letters only (what a reviewer types when repairing a name): the gate should let it in;
@@ -26,9 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.correct import _STRIP, ocr_score  # noqa: E402
-from pipeline.evaluate_real import DATA, alto_text  # noqa: E402
+from evaluation.real import DATA, alto_text  # noqa: E402
+from pipeline.correct.model import ocr_score  # noqa: E402
 from pipeline.learned import _NAME_WORD, LEARN_FLOOR, LearnedRepair, check_learned  # noqa: E402
+from pipeline.review_apply import _STRIP  # noqa: E402
 
 FLOORS = [50, 55, 60, 65, 70, 75, 80, 85]
 WHEN = "2026-01-01T00:00:00+00:00"

@@ -224,6 +224,7 @@ def evaluate(out_dir: Path, truth_dir: Path) -> dict:
     flags = {g: {"values": 0, "flagged": 0, "wrong": 0, "wrong_flagged": 0}
              for g in ("entities", "decisions", "doc_date")}
     per_doc = []
+    value_rows: list[tuple[str, float, bool, bool]] = []  # kind, confidence, flagged, right
     missing = []
     review = _records(t["review"])
     review_doc_fields = {(r.get("doc_id"), r.get("table_name"), r.get("field")) for r in review}
@@ -331,6 +332,23 @@ def evaluate(out_dir: Path, truth_dir: Path) -> dict:
         doc_score["corrections"] = {k: cs[k] for k in ("applied", "right", "false", "names_fixed", "names_broken")}
         per_doc.append(doc_score)
 
+        # --- per value: probability, flag, right or wrong (calibration and the queue by kind)
+        if ok:
+            for i, e in enumerate(ents):
+                value_rows.append((str(e.get("label")), _num(e.get("confidence")), _truthy(e.get("needs_review")),
+                                   i not in wrong_ent_keys))
+            for i, d in enumerate(decs):
+                value_rows.append(("decision", _num(d.get("confidence")), _truthy(d.get("needs_review")),
+                                   i not in ds["wrong_rows"]))
+            if row.get("doc_date") is not None:
+                value_rows.append(("doc_date", _num(row.get("doc_date_confidence")),
+                                   (doc_id, "documents", "doc_date") in review_doc_fields, date_ok))
+            for i, right in cs["verdicts"].items():
+                c = corrs[i]
+                conf = c.get("confidence")
+                value_rows.append(("correction", _num(conf) if conf is not None else _num(c.get("score")) / 100.0,
+                                   _truthy(c.get("needs_review")), right))
+
     def ratio(a, b):
         return a / b if b else None
 
@@ -369,8 +387,44 @@ def evaluate(out_dir: Path, truth_dir: Path) -> dict:
                             recall=ratio(cor["names_fixed"], cor["names_fixed"] + cor["names_broken"])),
         "cer": {k: {"cer": ratio(v[0], v[1]), "pages": v[2], "chars": v[1]} for k, v in sorted(cer_acc.items())},
         "flags": flag_out,
+        "calibration": calibration_scores(value_rows),
         "per_document": per_doc,
     }
+
+
+def _num(v: Any) -> float:
+    try:
+        return 0.0 if _blank(v) else float(v)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def calibration_scores(rows: list[tuple[str, float, bool, bool]]) -> dict:
+    """Per kind of value and for all: values, flagged share, wrong values flagged, expected
+    calibration error of the confidences (10 equal bins), and the reliability bins."""
+    from pipeline.calibrate import expected_calibration_error
+
+    groups: dict[str, list] = defaultdict(list)
+    for r in rows:
+        groups[r[0]].append(r)
+        groups["all"].append(r)
+    out = {}
+    for kind, rs in sorted(groups.items(), key=lambda kv: (kv[0] == "all", kv[0])):
+        wrong = [r for r in rs if not r[3]]
+        bins = [[0, 0.0, 0] for _ in range(10)]
+        for _, p, _, right in rs:
+            b = bins[min(9, max(0, int(p * 10)))]
+            b[0] += 1
+            b[1] += p
+            b[2] += right
+        out[kind] = {"values": len(rs), "flagged": sum(r[2] for r in rs), "wrong": len(wrong),
+                     "wrong_flagged": sum(r[2] for r in wrong),
+                     "flag_rate": sum(r[2] for r in rs) / len(rs) if rs else None,
+                     "wrong_flagged_share": sum(r[2] for r in wrong) / len(wrong) if wrong else None,
+                     "ece": expected_calibration_error([r[1] for r in rs], [r[3] for r in rs]),
+                     "bins": [{"n": b[0], "mean_p": b[1] / b[0] if b[0] else None,
+                               "accuracy": b[2] / b[0] if b[0] else None} for b in bins]}
+    return out
 
 
 def score_decisions(pred: list[dict], true: list[dict]) -> dict:
@@ -440,10 +494,10 @@ def _near(positions: list[int], centre: float, radius: float) -> bool:
 
 def score_corrections(corrs: list[dict], tr: dict, pages: dict[int, dict]) -> dict:
     out = {"applied": 0, "right": 0, "false": 0, "considered": len(corrs), "names_fixed": 0,
-           "names_broken": 0, "names_total": 0}
+           "names_broken": 0, "names_total": 0, "verdicts": {}}
     true_pages = {int(p["page"]): p for p in tr["pages"]}
     right_by_page: dict[int, Counter] = defaultdict(Counter)
-    for c in corrs:
+    for ci, c in enumerate(corrs):
         if not _truthy(c.get("applied")):
             continue
         orig, corr = norm_ws(c.get("original")), norm_ws(c.get("corrected"))
@@ -454,6 +508,7 @@ def score_corrections(corrs: list[dict], tr: dict, pages: dict[int, dict]) -> di
         tp = true_pages.get(pg)
         if tp is None:
             out["false"] += 1
+            out["verdicts"][ci] = False
             continue
         ttext = norm_ws(tp["text"])
         ptext = norm_ws(pages.get(pg, {}).get("text"))
@@ -465,8 +520,10 @@ def score_corrections(corrs: list[dict], tr: dict, pages: dict[int, dict]) -> di
         if corr_near and not orig_near:
             out["right"] += 1
             right_by_page[pg][corr] += 1
+            out["verdicts"][ci] = True
         else:
             out["false"] += 1
+            out["verdicts"][ci] = False
     # recall over true names on scanned pages
     names_by_page: dict[int, Counter] = defaultdict(Counter)
     for e in tr["entities"]:
@@ -536,6 +593,15 @@ def format_report(scores: dict) -> str:
         lines.append(f"{g:<12}{f['values']:>8}{f['flagged']:>9}{f['wrong']:>7}{f['wrong_flagged']:>10}"
                      f"{_f(f['wrong_flagged_share'], True):>11}{_f(f['flag_rate'], True):>8}")
     lines.append(f"goals: wrong values flagged ≥ {FLAG_GOAL_WRONG:.0%}, all values flagged ≤ {FLAG_GOAL_RATE:.0%}")
+    cal = scores.get("calibration") or {}
+    if cal:
+        lines.append("")
+        lines.append(f"{'Calibration':<12}{'values':>8}{'wrong':>7}{'flagged':>9}{'wrong fl.':>11}{'ECE':>8}")
+        for kind, c in cal.items():
+            lines.append(f"{kind:<12}{c['values']:>8}{c['wrong']:>7}{_f(c['flag_rate'], True):>9}"
+                         f"{_f(c['wrong_flagged_share'], True):>11}{_f(c['ece']):>8}")
+        lines.append("(flagged = needs_review, or a doc_date review row; ECE over 10 equal confidence bins; "
+                     "corrections: applied ones)")
     return "\n".join(lines)
 
 

@@ -53,6 +53,7 @@ class Settings:
     partitioned: bool = False  # also a Parquet dataset of parts under OUT/dataset/
     progress: bool = True  # a progress bar or one line per file on stderr
     apply_answers: bool = False  # write reviewers' answers (OUT/review.sqlite) into the new tables
+    learned_dir: Path | None = None  # the output folder whose learned.tsv / learned-undone.tsv apply (run sets it)
 
     # the settings that change results: part of every cached document's key
     RESULT_FIELDS = ("lang", "dpi", "psm", "correct_floor", "correct_apply", "correct_margin", "review_threshold",

@@ -6,6 +6,7 @@ document that crashes, hangs or eats memory costs only its own row.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -151,6 +152,10 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Proces
         if pending or any(s.item for s in slots):
             slots.append(start())
 
+    # the models loaded so far move to a generation the collector never scans: a worker's collections
+    # then do not write to (and so copy) the pages it shares with the parent
+    gc.collect()
+    gc.freeze()
     for _ in range(jobs):
         slots.append(start())
     try:
@@ -234,6 +239,9 @@ def run_dask(todo: list[InputFile], settings: Settings, engine_factory: Optional
         raise EnvironmentProblem("the dask executor needs `pip install 'dask[distributed]'` "
                                  "(or `pip install -e '.[dask]'`)") from exc
     plugin = ResourcesPlugin(settings, engine_factory, plugin_name)
+    if not log.isEnabledFor(logging.DEBUG):  # Dask's own INFO lines (~40 a run) only with -v
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     cluster = None
     if settings.scheduler:
         client = Client(settings.scheduler)

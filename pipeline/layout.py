@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import statistics
 
+from .reading_order import order_lines
 from .records import Page, Word
 
 HYPHENS = "-\u00ad\u2010\u2011"
@@ -39,11 +40,13 @@ def _group_text_lines(words: list[Word]) -> list[list[Word]]:
 
 
 def _group_ocr_lines(words: list[Word]) -> list[list[Word]]:
-    by_line: dict[int, list[Word]] = {}
-    for w in words:
-        by_line.setdefault(w.line, []).append(w)
-    # Tesseract's own block/line order is its reading order (it knows columns)
-    return [sorted(ws, key=lambda w: w.bbox[0] if w.bbox else 0) for _, ws in sorted(by_line.items())]
+    # Tesseract's own block/line order is its reading order (it knows columns), except that number and
+    # price columns beside the entries are put back into their printed lines (reading_order.py)
+    lines = order_lines(words)
+    for line in lines:
+        for w in line.words:
+            w.block = line.block
+    return [line.words for line in lines]
 
 
 def _join_hyphenated(lines: list[list[Word]]) -> None:

@@ -139,7 +139,7 @@ def check_learned(original: str, corrected: str, who: str, when: str,
 
 def correction(repair: LearnedRepair, page: int, original_text: str, corrected_text: str) -> Correction:
     """The corrections row of a learned repair made on a later run: applied, not asked again, signed."""
-    return Correction(page, -1, -1, original_text, corrected_text, 100.0, "learned", applied=True,
+    return Correction(page, -1, -1, original_text, corrected_text, 1.0, "learned", applied=True,
                       needs_review=False, reason=repair.reason())
 
 
@@ -237,3 +237,73 @@ def append_learned(path: Path, repairs: list[LearnedRepair | Rejection]) -> tupl
     for r in refused:
         log.warning("not learned: %r -> %r (%r at %r): %s", r.original, r.corrected, r.who, r.when, r.why)
     return n, refused
+
+
+# ---------------------------------------------------------------- where they live
+
+# A run's learned repairs come from two files: the output folder's own (OUT/learned.tsv, written
+# by `cli.py apply`, never tracked by git) and the promoted ones every output folder shares
+# (models/gazetteer/learned.tsv, written only by `cli.py learned OUT --promote`). A reading a
+# user took back (`cli.py learned OUT --undo READING`) is listed in OUT/learned-undone.tsv: it is
+# not applied in that folder, and `apply` does not learn it again from the same answer.
+OUT_FILE = "learned.tsv"
+UNDONE_FILE = "learned-undone.tsv"
+MODELS_FILE = Path("gazetteer") / "learned.tsv"
+UNDONE_COLUMNS = ["original", "when"]
+
+
+def undone(out_dir: Path | None) -> set[str]:
+    """The readings taken back in this output folder."""
+    path = Path(out_dir) / UNDONE_FILE if out_dir is not None else None
+    if path is None or not path.exists():
+        return set()
+    return {_clean(row.get("original")) for row in _rows(path.read_text(encoding="utf-8"))} - {""}
+
+
+def repairs_for_run(models_dir: Path, out_dir: Path | None) -> dict[str, LearnedRepair]:
+    """Reading -> repair: the promoted ones, then the output folder's (which win), minus the undone."""
+    got = dict(read_learned(Path(models_dir) / MODELS_FILE).repairs)
+    if out_dir is not None:
+        got.update(read_learned(Path(out_dir) / OUT_FILE).repairs)
+    for reading in undone(out_dir):
+        got.pop(reading, None)
+    return got
+
+
+def undo(out_dir: Path, models_dir: Path, reading: str, when: str | None = None) -> LearnedRepair | None:
+    """Take a learned repair back in OUT: drop its lines from OUT/learned.tsv and list the reading in
+    OUT/learned-undone.tsv (so a promoted repair is masked too and `apply` does not learn it again).
+    Returns the repair that was in force, or None (nothing to undo; nothing written)."""
+    out_dir = Path(out_dir)
+    reading = _clean(reading)
+    was = repairs_for_run(models_dir, out_dir).get(reading)
+    if was is None:
+        return None
+    path = out_dir / OUT_FILE
+    if path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        data = [i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")]
+        body = set(data[1:])  # the first data line is the header
+        kept = [line for i, line in enumerate(lines) if i not in body or _clean(line.split("\t", 1)[0]) != reading]
+        if len(kept) != len(lines):
+            _write_atomic(path, "".join(kept))
+    undone_path = out_dir / UNDONE_FILE
+    old = undone_path.read_text(encoding="utf-8") if undone_path.exists() else "\t".join(UNDONE_COLUMNS) + "\n"
+    if not old.endswith("\n"):
+        old += "\n"
+    when = when or datetime.now().astimezone().isoformat(timespec="seconds")
+    _write_atomic(undone_path, old + f"{reading}\t{when}\n")
+    return was
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def promote(out_dir: Path, models_dir: Path) -> tuple[int, list[Rejection]]:
+    """Copy OUT's learned repairs (not the undone ones) into the shared models/gazetteer/learned.tsv."""
+    mine = read_learned(Path(out_dir) / OUT_FILE).repairs
+    gone = undone(out_dir)
+    return append_learned(Path(models_dir) / MODELS_FILE, [r for k, r in mine.items() if k not in gone])

@@ -22,7 +22,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 class OcrEngine(Protocol):
     name: str
 
-    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]: ...
+    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+        """dpi <= 0: the resolution is unknown. An engine may also offer `recognize_adaptive` (same
+        signature: a reading with adaptive thresholding); without it the page is binarised here."""
+        ...
 
     def orientation(self, image: Image.Image, dpi: float, timeout: float) -> int:
         """Clockwise degrees (0/90/180/270) the page must be rotated to be upright."""
@@ -47,22 +50,21 @@ class TesseractEngine:
         path = os.path.join(tmp, "page.tif")
         # compression given explicitly: a frame copied from a G4 TIFF carries "group4" in its info,
         # which Pillow would otherwise reuse and cannot apply to a gray image
-        image.save(path, format="TIFF", dpi=(dpi, dpi), compression="raw")
+        if dpi > 0:
+            image.save(path, format="TIFF", dpi=(dpi, dpi), compression="raw")
+        else:  # resolution unknown: no tag, so Tesseract estimates it from the text size
+            image.save(path, format="TIFF", compression="raw")
         return path
 
-    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+    def _read(self, image: Image.Image, dpi: float, timeout: float, extra: str = "") -> list[OcrWord]:
         import pytesseract
 
+        config = f"--psm {self.psm}" + (f" --dpi {int(round(dpi))}" if dpi > 0 else "") + extra
         with tempfile.TemporaryDirectory(prefix="ratsakten-") as tmp:
             path = self._write_tiff(image, dpi, tmp)
             try:
-                data = pytesseract.image_to_data(
-                    path,
-                    lang=self.lang,
-                    config=f"--psm {self.psm} --dpi {int(round(dpi))}",
-                    output_type=pytesseract.Output.DICT,
-                    timeout=timeout,
-                )
+                data = pytesseract.image_to_data(path, lang=self.lang, config=config,
+                                                 output_type=pytesseract.Output.DICT, timeout=timeout)
             except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
                 if "timeout" in str(exc).lower():
                     raise OcrTimeout(f"Tesseract did not finish within {timeout:.0f} s") from exc
@@ -80,11 +82,21 @@ class TesseractEngine:
             )
         return words
 
+    def recognize(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+        """Words of a page image; dpi <= 0 means the resolution is unknown (Tesseract estimates it)."""
+        return self._read(image, dpi, timeout)
+
+    def recognize_adaptive(self, image: Image.Image, dpi: float, timeout: float) -> list[OcrWord]:
+        """The second reading: Tesseract's own Sauvola (adaptive) thresholding instead of global Otsu.
+        On faded, noisy scans it recovers the text Otsu loses (bench/ocr_variants.py, README "OCR")."""
+        return self._read(image, dpi, timeout, " -c thresholding_method=2")
+
     def orientation(self, image: Image.Image, dpi: float, timeout: float) -> int:
         import pytesseract
 
         small = image
         scale = 1.0
+        dpi = dpi if dpi > 0 else 300.0
         if dpi > 200:  # OSD needs no more than ~150-200 dpi; halves its time
             scale = 200 / dpi
             small = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
@@ -131,14 +143,6 @@ def _gray(image: Image.Image) -> Image.Image:
     return ImageOps.grayscale(image) if image.mode != "L" else image
 
 
-def noise_level(gray: Image.Image) -> float:
-    """Share of isolated dark pixels: speckle that Tesseract turns into punctuation."""
-    small = gray.resize((max(1, gray.width // 2), max(1, gray.height // 2)))
-    a = np.asarray(small, dtype=np.int16)
-    med = np.asarray(small.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
-    return float((np.abs(a - med) > 60).mean())
-
-
 def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> float:
     """Skew in degrees by projection-profile variance on a median-filtered thumbnail.
 
@@ -164,23 +168,71 @@ def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> 
     return best if abs(best) >= 0.3 else 0.0
 
 
-# Thresholds of the OCR strategy, measured on the EHRI typewritten scans and the generated hard
-# scans (README, "OCR"): a median filter raised real-scan CER from 5.9 % to 8.9 % (at 96 dpi it
-# reads thin strokes as speckle), so it is off; OSD is asked only when the upright reading is poor
-# (it turned three upright EHRI pages upside down); binarisation is tried only when the reading is
-# poor, and kept only when Tesseract is surer of it.
-SPECKLE = 1.01  # share of isolated pixels above which a median filter would run: never (see above)
+# The OCR strategy, chosen on the tune half of bench/ocr_accuracy.py's split (EHRI, FoNDUE and generated
+# pages; bench/ocr_variants.py; docs/notes/issue-17.md) and reported on the check half:
+# - the floor is what plain `tesseract IMG -` reads: the image as it is (a colour scan stays colour),
+#   at the resolution the file states, or none when it states a meaningless one (72/96 dpi headers):
+#   Tesseract then estimates it (telling it 300 on a real 96-dpi scan cost 1.8 points);
+# - a colour page whose reading leaves much of the ink outside every word box (UNREAD_INK_ABOVE:
+#   uncovered ink predicted CER > 10 % with AUC 0.96 on tune, mean confidence 0.73) is read again in
+#   gray (Tesseract thresholds each colour channel and reads yellowed paper as ink: 29 % -> 13 % and
+#   38 % -> 2 % on two tune pages), and the gray reading is kept only when it covers more of the ink;
+# - a reading Tesseract is unsure of (mean word confidence below SECOND_READING_BELOW, or no words:
+#   faint lines on grey speckle) is read again with adaptive (Sauvola) thresholding, kept when
+#   Tesseract is surer of it and it leaves no more ink unread (generated tune pages 25.8 % -> 6.1 %);
+# - deskew only from 2 degrees: below that Tesseract copes and the rotation blurs;
+# - OSD only when the upright reading is poor or stands in columns (a turned page).
+# Gray for every page (it lost 1.8 points on a tune page and dropped ten lines of a check page),
+# a median filter, Otsu binarisation of every page, psm 4/6 and a 300-dpi default were measured and lost.
+SKEW_MIN = 2.0  # degrees of skew from which the page is rotated straight
 ASK_OSD_BELOW = 0.70  # reading quality below which the page may be turned
-RETRY_BINARY_BELOW = 0.80  # mean word confidence below which an Otsu-binarised reading is tried
+UNREAD_INK_ABOVE = 0.25  # share of ink outside the word boxes above which a colour page is read in gray
+KEEP_GRAY_BY = 0.05  # the gray reading must leave this much less ink unread
+SECOND_READING_BELOW = 0.88  # mean word confidence below which the adaptive-threshold reading is tried
+KEEP_SECOND_BY = 0.02  # the adaptive reading must be this much surer to replace the first
+BELIEVABLE_DPI = (100.0, 1200.0)  # a stated resolution outside this is no information
+GRAY_CHANNELS_WITHIN = 8  # an RGB image whose channels never differ by more than this is gray
 
 
-def prepare(image: Image.Image) -> tuple[Image.Image, float]:
-    """Grayscale; a median filter only on heavily speckled pages."""
+def prepare(image: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """(what plain Tesseract reads, gray): a colour scan stays colour for the first reading; modes
+    Tesseract cannot take (16-bit, alpha, palette) and RGB images that are gray become 8-bit gray."""
     gray = _gray(image)
-    noise = noise_level(gray)
-    if noise > SPECKLE:
-        gray = gray.filter(ImageFilter.MedianFilter(3))
-    return gray, noise
+    if image.mode == "RGB":
+        small = np.asarray(image.reduce(4) if image.width >= 8 and image.height >= 8 else image, dtype=np.int16)
+        spread = int((small.max(axis=2) - small.min(axis=2)).max()) if small.size else 0
+        if spread > GRAY_CHANNELS_WITHIN:
+            return image, gray
+    return gray, gray
+
+
+def unread_ink(gray: Image.Image, raw: list[OcrWord]) -> float:
+    """Share of the page's ink outside every word box: text Tesseract did not read (or stamps, rules)."""
+    small = gray.reduce(2) if gray.width >= 4 and gray.height >= 4 else gray
+    ink = np.asarray(binarize(small)) == 0
+    total = int(ink.sum())
+    if not total:
+        return 0.0
+    f = small.width / max(1, gray.width)
+    mask = np.zeros_like(ink)
+    for w in raw:
+        x0, y0 = max(0, int(w.left * f) - 2), max(0, int(w.top * f) - 2)
+        x1, y1 = int((w.left + w.width) * f) + 2, int((w.top + w.height) * f) + 2
+        mask[y0:y1, x0:x1] = True
+    return float((ink & ~mask).sum() / total)
+
+
+def tesseract_dpi(image: Image.Image, dpi: float, from_image_file: bool) -> float:
+    """The resolution to tell Tesseract: the render's (PDFs, believable image headers), or 0 (unknown:
+    Tesseract estimates it from the text) for an image file whose header states none or a default."""
+    if not from_image_file:
+        return dpi
+    stated = image.info.get("dpi")
+    try:
+        value = float(stated[0]) if stated else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    return dpi if BELIEVABLE_DPI[0] <= value <= BELIEVABLE_DPI[1] else 0.0
 
 
 def binarize(gray: Image.Image) -> Image.Image:
@@ -210,6 +262,24 @@ def _quality(raw: list[OcrWord]) -> float:
         return 0.0
     mean = sum(w.conf for w in raw) / len(raw)
     return mean * min(1.0, len(raw) / 15)
+
+
+def _mean_conf(raw: list[OcrWord]) -> float:
+    return sum(w.conf for w in raw) / len(raw) if raw else 0.0
+
+
+def _rotate(image: Image.Image, angle: float, expand: bool = False) -> Image.Image:
+    resample = Image.NEAREST if expand else Image.BICUBIC  # quarter turns are exact
+    return image.rotate(angle, resample=resample, expand=expand, fillcolor="white")
+
+
+def _straighten(plain: Image.Image, gray: Image.Image) -> tuple[Image.Image, Image.Image, float]:
+    """Rotate the page straight when it is skewed by SKEW_MIN or more: (plain, gray, angle)."""
+    skew = estimate_skew(gray)
+    if abs(skew) < SKEW_MIN:
+        return plain, gray, 0.0
+    g = _rotate(gray, skew)
+    return (g if plain is gray else _rotate(plain, skew)), g, skew
 
 
 # ---------------------------------------------------------------- the stage
@@ -242,42 +312,54 @@ def _render(scan: ScanPage) -> tuple[Image.Image, float]:
 
 
 def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientation: bool = True) -> Page:
-    """OCR one page: orientation, skew, recognition; boxes come back in points of the upright page.
+    """OCR one page: plain Tesseract's reading of the page as it is (straightened only when badly skewed,
+    turned only when the reading says so), read again only where a measured signal says the first
+    reading lost text; boxes in points of the upright page.
 
     Raises PageError when the page cannot be rendered or Tesseract times out: the page becomes an
     error row and the document goes on.
     """
     image, dpi = _render(scan)
-    gray, _noise = prepare(image)
+    tess_dpi = tesseract_dpi(image, dpi, scan.reason == "image file")
+    plain, gray = prepare(image)
     del image
     if is_blank(gray):  # blank pages skip OSD and Tesseract (saves ~1-2 s each)
         k = 72.0 / dpi
         return Page(number=scan.number, words=[], source="ocr", width=gray.width * k, height=gray.height * k,
                     confidence=0.0)
-    upright = gray
-    skew = estimate_skew(gray)
-    if skew:
-        gray = gray.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    raw = engine.recognize(gray, dpi, timeout)
+    upright_plain, upright = plain, gray
+    plain, gray, skew = _straighten(plain, gray)
+    raw = engine.recognize(plain, tess_dpi, timeout)
     rotation = 0
     if detect_orientation and (_quality(raw) < ASK_OSD_BELOW or _sideways(raw)):
         # a page fed sideways or upside down reads as low-confidence debris: ask OSD, and keep
         # the turned reading only if Tesseract is surer of it
         turn = engine.orientation(upright, dpi, timeout)
         if turn:
-            turned = upright.rotate(-turn, expand=True, fillcolor=255)
-            skew2 = estimate_skew(turned)
-            if skew2:
-                turned = turned.rotate(skew2, resample=Image.BICUBIC, expand=False, fillcolor=255)
-            raw2 = engine.recognize(turned, dpi, timeout)
+            turned_gray = _rotate(upright, -turn, expand=True)
+            turned_plain = turned_gray if upright_plain is upright else _rotate(upright_plain, -turn, expand=True)
+            turned_plain, turned_gray, skew2 = _straighten(turned_plain, turned_gray)
+            raw2 = engine.recognize(turned_plain, tess_dpi, timeout)
             upright_now = _sideways(raw) and not _sideways(raw2) and _quality(raw2) > 0.6 * _quality(raw)
             if upright_now or _quality(raw2) > _quality(raw):
-                raw, gray, rotation, skew = raw2, turned, turn, skew2
-    mean = sum(w.conf for w in raw) / len(raw) if raw else 0.0
-    if mean < RETRY_BINARY_BELOW:  # also when nothing was found: faint lines on grey speckle
-        raw3 = engine.recognize(binarize(gray), dpi, timeout)
-        if _quality(raw3) > _quality(raw) + 0.02:
-            raw = raw3
+                raw, plain, gray, rotation, skew = raw2, turned_plain, turned_gray, turn, skew2
+    del upright_plain, upright
+    unread = None
+    if plain is not gray:
+        unread = unread_ink(gray, raw)
+        if unread > UNREAD_INK_ABOVE:  # colour thresholding lost text: the gray reading
+            raw_gray = engine.recognize(gray, tess_dpi, timeout)
+            unread_gray = unread_ink(gray, raw_gray)
+            if unread_gray < unread - KEEP_GRAY_BY:
+                raw, unread = raw_gray, unread_gray
+    del plain
+    if _mean_conf(raw) < SECOND_READING_BELOW:  # also when nothing was found: faint lines on grey speckle
+        adaptive = getattr(engine, "recognize_adaptive", None)
+        raw3 = adaptive(gray, tess_dpi, timeout) if adaptive else engine.recognize(binarize(gray), tess_dpi, timeout)
+        if _mean_conf(raw3) > _mean_conf(raw) + KEEP_SECOND_BY:
+            unread = unread_ink(gray, raw) if unread is None else unread
+            if unread_ink(gray, raw3) <= unread + KEEP_GRAY_BY:
+                raw = raw3
     k = 72.0 / dpi
     width_pt, height_pt = gray.width * k, gray.height * k
     words: list[Word] = []

@@ -17,6 +17,7 @@ from PIL import Image
 from .config import SCAN_SUFFIXES, Settings
 from .errors import DocumentError
 from .lexicon import text_quality
+from .pdftext import LayerFacts, page_words
 from .records import Page, ScanPage, Word
 
 log = logging.getLogger(__name__)
@@ -281,6 +282,91 @@ def layer_verdict(words: list[Word], settings: Settings, lexicon: dict[str, floa
     return ""
 
 
+# ---------------------------------------------------------------- text layers made by OCR
+
+# producers and creators that write an OCR text layer (a scanner's or an OCR program's)
+OCR_PRODUCERS = re.compile(r"ocrmypdf|tesseract|abbyy|finereader|omnipage|readiris|paper ?capture|"
+                           r"scansnap|naps2|kofax|nuance|hocr|\bocr\b|capture ?perfect|docuware|"
+                           r"scan(ner)? ?(to|2) ?pdf|iris ?ocr|clearscan", re.I)
+# the OCR confusions that turn a German word into a non-word (FINDINGS.md: Chmeinyzkyj, Solldaritäts)
+_CONFUSIONS = (("l", "i"), ("i", "l"), ("li", "h"), ("rn", "m"), ("m", "rn"), ("c", "e"), ("e", "c"),
+               ("ii", "ü"), ("1", "l"), ("l", "1"), ("0", "o"), ("B", "ß"), ("a", "ä"), ("u", "ü"), ("o", "ö"))
+CONFUSION_SHARE = 0.04  # share of long words that are one OCR confusion away from a word: an OCR layer
+CONFUSION_MIN = 3  # ... and at least this many of them
+OCR_LAYER_KNOWN_CONF = 0.92  # confidence given to an OCR-layer word that is a lexicon word or a number
+OCR_LAYER_OTHER_CONF = 0.60  # ... and to any other word (below correction's doubtful_read)
+
+
+def ocr_producer(pdf) -> str:
+    """The document's producer or creator when it is an OCR program or scanner, else ''."""
+    try:
+        meta = pdf.get_metadata_dict()
+    except Exception:  # noqa: BLE001
+        return ""
+    for key in ("Producer", "Creator"):
+        value = str(meta.get(key) or "")
+        if OCR_PRODUCERS.search(value):
+            return value[:60]
+    return ""
+
+
+def _confusion_word(core: str, lexicon: dict[str, float]) -> bool:
+    from .lexicon import is_known
+
+    for a, b in _CONFUSIONS:
+        start = core.find(a)
+        while start >= 0:
+            if is_known(lexicon, core[:start] + b + core[start + len(a):], 2.0):
+                return True
+            start = core.find(a, start + 1)
+    return False
+
+
+def confusion_share(words: list[Word], lexicon: dict[str, float]) -> tuple[float, int]:
+    """(share, count) of words of 6+ letters not in the lexicon that one OCR confusion makes a word."""
+    from .lexicon import WORD_RE, compound_parts, is_known
+
+    if not lexicon:
+        return 0.0, 0
+    long = [m.group(0) for m in (WORD_RE.fullmatch(w.text.strip(".,;:!?()\"'„“”‚‘’-")) for w in words) if m]
+    long = [c for c in long if len(c) >= 6]
+    hits = sum(1 for c in long if not is_known(lexicon, c) and not compound_parts(lexicon, c)
+               and _confusion_word(c, lexicon))
+    return (hits / len(long) if long else 0.0), hits
+
+
+def layer_origin(words: list[Word], facts: LayerFacts, producer: str, lexicon: dict[str, float]) -> str:
+    """'' for a born-digital text layer, else why the layer looks made by OCR."""
+    if facts.invisible >= 0.5 and facts.image_cover >= 0.36:
+        return "invisible text over a page image"
+    if producer and facts.image_cover >= 0.36:
+        return f"OCR producer ({producer})"
+    if facts.image_cover >= 0.85:
+        return "text over a full-page image"
+    share, hits = confusion_share(words, lexicon)
+    if hits >= CONFUSION_MIN and share >= CONFUSION_SHARE:
+        return f"OCR-confusion non-words ({hits}, {share:.0%} of long words)"
+    return ""
+
+
+def ocr_layer_page(number: int, words: list[Word], width: float, height: float, lexicon: dict[str, float],
+                   origin: str) -> Page:
+    """A text layer made by OCR: its words are OCR words (correction and review apply), with a confidence
+    estimated from the lexicon (the layer carries none)."""
+    from .lexicon import WORD_RE, is_known
+
+    out = []
+    for w in words:
+        core = w.text.strip(".,;:!?()\"'„“”‚‘’-")
+        m = WORD_RE.fullmatch(core)
+        known = not m or len(core) < 4 or is_known(lexicon, core) or not lexicon
+        out.append(Word(text=w.text, bbox=w.bbox, source="ocr",
+                        confidence=OCR_LAYER_KNOWN_CONF if known else OCR_LAYER_OTHER_CONF))
+    conf = round(sum(w.confidence for w in out) / len(out), 4) if out else 0.0
+    log.debug("page %d: text layer made by OCR (%s)", number, origin)
+    return Page(number=number, words=out, source="ocr_layer", width=width, height=height, confidence=conf)
+
+
 def _native_dpi(page, settings: Settings) -> float:
     """The resolution of a full-page scan image, so it is OCR'd at what it was scanned at."""
     best = 0.0
@@ -314,7 +400,62 @@ def _scan_page(path: Path, index: int, width: float, height: float, dpi: float, 
 
 
 def _read_pdf(path: Path, settings: Settings, lexicon: dict[str, float]) -> Iterator[PageItem]:
+    """PDFium reads the text layer (words, boxes, render modes, images); pdfminer only where PDFium cannot
+    open the file or its words of a page are unusable (pdfminer decodes some broken fonts PDFium does not)."""
+    import pypdfium2 as pdfium
+
     n, pdfium_error = _pdfium_pages(path, settings)
+    if not n:
+        yield from _read_pdf_pdfminer(path, n, pdfium_error, settings, lexicon)
+        return
+    pdf = pdfium.PdfDocument(str(path))
+    plumber = None  # opened only for a page PDFium's words do not serve
+    try:
+        producer = ocr_producer(pdf)
+        for index in range(n):
+            with PDFIUM_LOCK:
+                try:
+                    page = pdf[index]
+                except pdfium.PdfiumError as exc:
+                    raise DocumentError(f"broken PDF (page {index + 1} cannot be loaded: {_first_line(exc)})") from exc
+                try:
+                    width, height = (float(v) for v in page.get_size())
+                    try:
+                        words, facts = page_words(page, clean_text)
+                    except Exception as exc:  # noqa: BLE001 - a broken content stream: pdfminer, then OCR
+                        log.debug("PDFium cannot read the text of %s page %d: %s", path, index + 1, exc)
+                        words, facts = [], LayerFacts()
+                finally:
+                    page.close()
+            verdict = layer_verdict(words, settings, lexicon)
+            if verdict and words:  # PDFium found text it cannot decode well: try pdfminer's reading
+                if plumber is None:
+                    plumber = _open_pdf(path, n, settings) or False
+                if plumber:
+                    try:
+                        words2 = _layer_words(plumber.pages[index])
+                    except Exception:  # noqa: BLE001
+                        words2 = []
+                    if not layer_verdict(words2, settings, lexicon):
+                        words, verdict = words2, ""
+            if not verdict:
+                origin = layer_origin(words, facts, producer, lexicon)
+                if origin:
+                    yield ocr_layer_page(index + 1, words, width, height, lexicon, origin)
+                else:
+                    yield Page(number=index + 1, words=words, source="text", width=width, height=height)
+                continue
+            dpi = facts.image_dpi if facts.image_cover >= 0.36 and 150 <= facts.image_dpi <= 600 else float(settings.dpi)
+            yield _scan_page(path, index, width, height, dpi, settings, verdict)
+    finally:
+        with PDFIUM_LOCK:
+            pdf.close()
+        if plumber:
+            _close(plumber)
+
+
+def _read_pdf_pdfminer(path: Path, n: int, pdfium_error: str, settings: Settings,
+                       lexicon: dict[str, float]) -> Iterator[PageItem]:
     pdf = _open_pdf(path, n, settings)
     if pdf is None:
         if not n:

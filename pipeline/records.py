@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 if TYPE_CHECKING:
     from PIL import Image
 
+    from .signals import Signals
+
 BBox = tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom) in PDF points
 
 
@@ -15,7 +17,7 @@ class Word:
     text: str
     bbox: Optional[BBox]
     confidence: float  # 0-1; 1.0 for a good text layer
-    source: str  # "text" | "ocr"
+    source: str  # "text" (exact: a born-digital layer) | "ocr" (read by OCR, ours or a text layer's)
     line: int = 0  # line number on the page (layout stage)
     block: int = 0
     corrected_from: Optional[str] = None
@@ -59,11 +61,14 @@ class ScanPage:
     reason: str = ""
 
 
+OCR_SOURCES = ("ocr", "ocr_layer")
+
+
 @dataclass
 class Page:
     number: int  # 1-based
     words: list[Word]
-    source: str  # "text" | "ocr"
+    source: str  # "text" | "ocr" | "ocr_layer" (a text layer made by OCR: its words are OCR words)
     width: float = 0.0  # PDF points
     height: float = 0.0
     text: str = ""
@@ -71,6 +76,11 @@ class Page:
     rotation: int = 0  # degrees applied before OCR
     skew: float = 0.0
     error: Optional[str] = None  # a page that could not be read (OCR timeout, …)
+
+    @property
+    def read_by_ocr(self) -> bool:
+        """Its words came from OCR (ours, or an earlier one's text layer): confidences and repair apply."""
+        return self.source in OCR_SOURCES
 
     def render(self) -> "Page":
         """Build the text from the words in order (a space within a line, a newline between lines,
@@ -103,12 +113,21 @@ class Correction:
     end: int
     original: str
     corrected: str
-    score: float  # 0-100
+    confidence: float  # 0-1, as every confidence in the records (the repair's similarity score / 100)
     source: str
     applied: bool
     needs_review: bool = False
     reason: str = ""
     correction_id: str = ""  # '<doc_id>-c0007', given once by number_rows
+    # the calibrated probability that the applied repair is right (set by review.decide; null for suggestions
+    # and reviewers' repairs): the `corrections.confidence` column, beside `score` (the repair's similarity)
+    probability: Optional[float] = None
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
+
+    @property
+    def score(self) -> float:
+        """The contract's `corrections.score`: 0-100, rounded to 0.1."""
+        return round(self.confidence * 100.0, 1)
 
 
 @dataclass
@@ -130,6 +149,7 @@ class Entity:
     geonames_id: Optional[int] = None
     source: str = "rule"  # rule | gazetteer | model | model+rule
     entity_id: str = ""  # '<doc_id>-e0012', given once by number_rows
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -149,6 +169,17 @@ class Decision:
     review_reason: str = ""
     bbox: Optional[BBox] = None
     decision_id: str = ""  # '<doc_id>-d0003', given once by number_rows
+    # issue 14: the recorded result of the decision (pipeline/extract/results.py), its votes as printed
+    result: Optional[str] = None  # zustimmung | ablehnung | kenntnisnahme | verweisung | vertagung
+    votes_yes: Optional[int] = None
+    votes_no: Optional[int] = None
+    votes_abstain: Optional[int] = None
+    unanimous: Optional[bool] = None
+    referred_to: Optional[str] = None  # the committee of a Verweisung
+    result_confidence: Optional[float] = None  # of `result`; review.decide queues it below the threshold
+    reference: Optional[str] = None  # the Vorlage/Drucksache the decision belongs to
+    mention: bool = False  # a narrative report of an earlier decision, not a decision made here
+    signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
 
 
 @dataclass
@@ -163,6 +194,8 @@ class DocFields:
     doc_date_text: Optional[str] = None
     references: list[str] = field(default_factory=list)
     home_city: Optional[str] = None  # the city whose memo this is (letterhead, place-and-date line)
+    doc_date_needs_review: Optional[bool] = None  # set by review.decide (None: decide has not run)
+    doc_date_signals: Optional["Signals"] = None  # evidence for the calibrator, set by review
 
 
 @dataclass
@@ -235,7 +268,7 @@ class DocumentResult:
 
     @property
     def ocr_confidence(self) -> Optional[float]:
-        vals = [p.confidence for p in self.pages if p.source == "ocr" and p.confidence is not None]
+        vals = [p.confidence for p in self.pages if p.read_by_ocr and p.confidence is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
 
 

@@ -53,9 +53,16 @@ class Resources:
                   correction_index=CandidateIndex.build(gazetteer, lexicon, correction),
                   correction_settings=correction,
                   extra=nlp_mod.load_extra(settings.extra_spacy_model) if settings.extra_spacy_model else None,
-                  learned=dict(gazetteer.learned))
+                  learned=learned_for_run(settings))
         res.nlp("Der Stadtrat Dresden hat am 31. März 2022 beschlossen.")
         return res
+
+
+def learned_for_run(settings: Settings) -> dict[str, str]:
+    """Reviewers' repairs in force: the promoted ones (models/) and the output folder's, minus the undone."""
+    from .learned import repairs_for_run
+
+    return {k: r.corrected for k, r in repairs_for_run(settings.models_dir, settings.learned_dir).items()}
 
 
 def check_environment(settings: Settings, ocr: bool = True) -> None:

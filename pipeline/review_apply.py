@@ -11,7 +11,8 @@ again gives the same tables (everything is derived from the pipeline's values in
 and the latest answers), so an interrupted apply is repaired by running it again.
 
 Accepted or corrected name repairs (`corrections` rows, and CITY / PERSON / ORG values whose OCR
-reading differs) are appended to models/gazetteer/learned.tsv, signed with who answered and when,
+reading differs) are appended to OUT_DIR/learned.tsv (this output folder's; `cli.py learned OUT
+--promote` copies them into the shared models/gazetteer/learned.tsv), signed with who answered and when,
 if pipeline/learned.py's check_learned finds them plausible repairs of what OCR read (and safe to
 store); the correction stage applies them without asking on the next run. What fails the check
 is not learned (summary.not_learned, and a warning); the answer still holds for its document.
@@ -31,7 +32,7 @@ from . import tables
 from .answers import Answer, AnswerStore, match
 from .config import Settings
 from .correct import ocr_key
-from .learned import LearnedRepair, Rejection, append_learned, check_learned
+from .learned import OUT_FILE, LearnedRepair, Rejection, append_learned, check_learned, undone
 
 NAME_LABELS = ("CITY", "PERSON", "ORG")
 # table, field -> the column the answer changes
@@ -181,7 +182,8 @@ def _excel(out_dir: Path) -> bool:
 
 def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | None = None,
                   settings: Settings | None = None) -> ApplySummary:
-    """Write the answers in OUT_DIR/review.sqlite into OUT_DIR's tables and learned.tsv."""
+    """Write the answers in OUT_DIR/review.sqlite into OUT_DIR's tables and OUT_DIR/learned.tsv
+    (models_dir: whose gazetteer tells names from other words)."""
     out_dir = Path(out_dir)
     settings = settings or Settings()
     models_dir = Path(models_dir) if models_dir is not None else settings.models_dir
@@ -246,7 +248,10 @@ def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | N
         if name in changed:
             tables.write_table(out_dir, name, data[name], excel=excel)
     tables.write_table(out_dir, "review", review, excel=excel)
-    summary.learned, summary.not_learned = append_learned(models_dir / "gazetteer" / "learned.tsv", learned)
+    gone = undone(out_dir)  # taken back with `cli.py learned OUT --undo`: not learned again from the same answer
+    learned = [Rejection(r.original, r.corrected, r.who, r.when, "taken back (learned-undone.tsv)")
+               if isinstance(r, LearnedRepair) and r.original in gone else r for r in learned]
+    summary.learned, summary.not_learned = append_learned(out_dir / OUT_FILE, learned)
     return summary
 
 

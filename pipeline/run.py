@@ -10,6 +10,7 @@ executor's business (executors.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import threading
@@ -27,7 +28,6 @@ from .config import INPUT_SUFFIXES, Settings
 from .correct import DocumentState, correct_page
 from .errors import DocumentError, EnvironmentProblem, Interrupted, PageError, UsageError
 from .executors import one_line, run_dask, run_forked, run_in_process
-from .gazetteer import load_learned
 from .inputs import InputFile, collect
 from .link.references import find_references
 from .ocr import ocr_page
@@ -35,7 +35,7 @@ from .outdir import OutputLock, check_out_dir
 from .progress import Progress
 from .read import read_document
 from .records import DocumentResult, Page, ScanPage, number_rows
-from .resources import EngineFactory, Resources, check_environment
+from .resources import EngineFactory, Resources, check_environment, learned_for_run
 
 log = logging.getLogger("ratsakten")
 
@@ -141,6 +141,8 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
     Usage and environment problems are found before any file is read. One run holds out_dir at a
     time. On SIGINT/SIGTERM the documents already done are written and `Interrupted` is raised."""
     settings = settings or Settings()
+    if settings.learned_dir is None:
+        settings = dataclasses.replace(settings, learned_dir=Path(out_dir))
     t0 = time.perf_counter()
     check_out_dir(out_dir)
     check_environment(settings, ocr=engine_factory is None)
@@ -151,7 +153,7 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
                              f"{', '.join(str(p) for p in inputs)}: nothing to do")
         key = cache_key(settings)
         cache = ResultCache(out_dir, key, settings.use_cache)
-        learned = load_learned(settings.models_dir / "gazetteer" / "learned.tsv")
+        learned = learned_for_run(settings)
         results: dict[str, DocumentResult] = {}
         todo: list[InputFile] = []
         for f in found.files:

@@ -42,10 +42,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("decision_id", S), ("page", I), ("item", S), ("body", S), ("decision_date", S),
         ("kind", S), ("text", S), ("outcome", S), ("confidence", F), ("needs_review", B),
         ("review_reason", S), ("votes", S), ("start", I), ("end", I),
+        ("result", S), ("votes_yes", I), ("votes_no", I), ("votes_abstain", I), ("unanimous", B),
+        ("referred_to", S), ("result_confidence", F), ("reference", S), ("mention", B),
     ]),
     "corrections": pa.schema([
         ("doc_id", S), ("page", I), ("start", I), ("end", I), ("original", S), ("corrected", S),
         ("score", F), ("source", S), ("applied", B), ("needs_review", B), ("reason", S), ("correction_id", S),
+        ("confidence", F),
     ]),
     "review": pa.schema([
         ("review_id", S), ("doc_id", S), ("page", I), ("table_name", S), ("row_id", S), ("field", S),
@@ -98,12 +101,15 @@ def rows(results: Iterable[DocumentResult], links: bool = True) -> dict[str, lis
                 doc_id=r.doc_id, decision_id=d.decision_id, page=d.page, item=d.item, body=d.body,
                 decision_date=d.decision_date, kind=d.kind, text=d.text, outcome=d.outcome,
                 confidence=d.confidence, needs_review=d.needs_review, review_reason=d.review_reason or None,
-                votes=d.votes, start=d.start, end=d.end))
+                votes=d.votes, start=d.start, end=d.end, result=d.result, votes_yes=d.votes_yes,
+                votes_no=d.votes_no, votes_abstain=d.votes_abstain, unanimous=d.unanimous,
+                referred_to=d.referred_to, result_confidence=d.result_confidence, reference=d.reference,
+                mention=d.mention))
         for c in r.corrections:
             out["corrections"].append(dict(
                 doc_id=r.doc_id, correction_id=c.correction_id, page=c.page, start=c.start, end=c.end,
                 original=c.original, corrected=c.corrected, score=c.score, source=c.source, applied=c.applied,
-                needs_review=c.needs_review, reason=c.reason or None))
+                needs_review=c.needs_review, reason=c.reason or None, confidence=c.probability))
         for ref in getattr(r, "references", []):
             x0, y0, x1, y1 = _box(ref.bbox)
             out["references"].append(dict(

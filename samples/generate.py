@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1648,7 +1649,11 @@ DAMAGE = {
                "fade": 0.25},
     "hard": {"dpi": (200,), "skew": 3.0, "blur": 1.1, "noise": 24.0, "specks": 0.0006, "jpeg": 30,
              "fade": 0.45},
+    # not in the committed samples: for calibration training sets (harder and more varied)
+    "severe": {"dpi": (150, 200), "skew": 3.5, "blur": 1.4, "noise": 30.0, "specks": 0.001, "jpeg": 22,
+               "fade": 0.55},
 }
+DEFAULT_DAMAGES = ("light", "medium", "medium", "hard")
 
 
 def rasterise(pdf_bytes: bytes, page_index: int, dpi: int) -> Image.Image:
@@ -1690,7 +1695,7 @@ def damage_page(img: Image.Image, level: str, skew: float, rotation: int, seed: 
     ys = nrng.integers(0, h, n_specks)
     xs = nrng.integers(0, w, n_specks)
     arr[ys, xs] = 20
-    if level == "hard":  # a few bigger blobs
+    if level in ("hard", "severe"):  # a few bigger blobs
         for _ in range(int(n_specks / 40)):
             y0, x0 = int(nrng.integers(2, h - 3)), int(nrng.integers(2, w - 3))
             arr[y0 - 1:y0 + 2, x0 - 1:x0 + 2] = 40
@@ -1772,7 +1777,7 @@ class Spec:
 def build_memo(spec: Spec) -> tuple[Memo, Layout, random.Random]:
     rng = random.Random(spec.seed)
     w = Writer(rng)
-    memo = GENRES[spec.genre](w)
+    memo = (GENRES.get(spec.genre) or DECISION_GENRES[spec.genre])(w)
     if spec.genre != "webseite" and rng.random() < 0.6:
         memo.footer = rng.choice(["Seite {p} von {n}", "- {p} -", "Seite {p}"])
     if spec.genre in ("hausmitteilung", "brief", "niederschrift") and rng.random() < 0.5:
@@ -1892,6 +1897,8 @@ def make_truth(spec: Spec, memo: Memo, lay: Layout, fname: str, dpi: int | None,
                "votes": d.votes, "outcome": d.outcome, "text": d.text, "page": d.page}
         if d.outcome_status:
             row["outcome_status"] = d.outcome_status
+        if getattr(d, "extended", False):  # decision genres: the full contract fields
+            row.update(d.extra)  # type: ignore[attr-defined]
         decs.append(row)
     return {
         "file": fname,
@@ -1908,16 +1915,813 @@ def make_truth(spec: Spec, memo: Memo, lay: Layout, fname: str, dpi: int | None,
 
 
 # --------------------------------------------------------------------------------------
+# Decision genres (--preset decisions): resolution letters, follow-up memos, protocol pages
+# --------------------------------------------------------------------------------------
+# These genres carry the full decision truth of CONTRACT.md (result, votes_*, unanimous,
+# referred_to, reference, mention). They live outside GENRES so that the committed samples and
+# every existing `--seed` corpus stay byte-identical.
+
+# points with a strong decision verb: (kind, template); {S} = council as subject
+STRONG_POINTS = [
+    ("verurteilung", "{S} verurteilt den völkerrechtswidrigen Angriffskrieg Russlands gegen die Ukraine auf das Schärfste."),
+    ("verurteilung", "{S} verurteilt die gezielten Angriffe auf Wohnhäuser, Schulen und Krankenhäuser in {partner}."),
+    ("verurteilung", "{S} verurteilt jede Form von Hetze und Gewalt gegen Geflüchtete in unserer Stadt."),
+    ("willensbekundung", "{S} bekundet {sein} Willen, mit {partner} eine Solidaritätspartnerschaft einzugehen."),
+    ("willensbekundung", "{S} bekräftigt die Verbundenheit der Stadt {home} mit den Menschen in {partner}."),
+    ("willensbekundung", "{S} bekundet {sein} Willen, die Zusammenarbeit mit {partner} auch in schwierigen Zeiten fortzusetzen."),
+    ("aufforderung", "{S} fordert die Bundesregierung auf, die Kommunen bei der Aufnahme Geflüchteter dauerhaft finanziell zu entlasten."),
+    ("aufforderung", "{S} fordert die Landesregierung auf, ein Förderprogramm für kommunale Partnerschaften mit der Ukraine aufzulegen."),
+    ("aufforderung", "{S} appelliert an alle Bürgerinnen und Bürger, die Hilfsaktionen für {partner} weiter zu unterstützen."),
+    ("aufforderung", "{S} fordert {ob} auf, sich beim Deutschen Städtetag für eine gemeinsame Initiative einzusetzen."),
+    ("auftrag", "{S} beauftragt die Verwaltung, bis zum {fdate} ein Konzept für den Ausbau der Partnerschaft mit {partner} vorzulegen."),
+    ("auftrag", "{S} beauftragt {ob}, gemeinsam mit {assoc_dat} einen Hilfsfonds in Höhe von {amount} Euro einzurichten."),
+    ("auftrag", "Die Verwaltung wird beauftragt, die Partnerstadt {partner} beim Wiederaufbau der Wasserversorgung zu unterstützen."),
+    ("auftrag", "{S} beauftragt das {office}, jährlich über den Stand der Zusammenarbeit zu berichten."),
+    ("beschluss", "{S} beschließt die Aufnahme einer Städtepartnerschaft mit {partner}."),
+    ("beschluss", "{S} beschließt, für die Partnerschaftsarbeit im Haushaltsjahr {fy} Mittel in Höhe von {amount} Euro bereitzustellen."),
+    ("zustimmung", "{S} stimmt dem Abschluss eines Freundschaftsvertrages mit {partner} zu."),
+    ("zustimmung", "{S} stimmt der Beteiligung der Stadt am Programm „Kommunale Partnerschaften“ zu."),
+    ("ablehnung", "{S} lehnt eine Kürzung der Mittel für die Städtepartnerschaften ab."),
+]
+# points without a strong verb (kind beschluss: what the list introduction makes them)
+PLAIN_POINTS = [
+    "Die Stadt {home} steht fest an der Seite der Menschen in {partner}.",
+    "Die Städtepartnerschaft mit {partner} wird fortgeführt und vertieft.",
+    "Für Hilfstransporte nach {partner} werden im Haushaltsjahr {fy} Mittel in Höhe von {amount} Euro bereitgestellt.",
+    "Der Oberbürgermeister wird gebeten, die Partnerstadt {partner} zu einem Arbeitsbesuch einzuladen.",
+    "Die Verwaltung prüft, ob städtische Unternehmen ausgemusterte Fahrzeuge nach {partner} abgeben können, und berichtet bis zum {fdate}.",
+    "Die Beflaggung des Rathauses mit den Farben der Ukraine wird bis auf Weiteres beibehalten.",
+    "Geflüchtete aus {partner} erhalten freien Eintritt in die städtischen Museen und Bäder.",
+    "Ein Runder Tisch „Hilfe für {partner}“ wird eingerichtet; ihm gehören Vertreterinnen und Vertreter der Fraktionen, der Verwaltung und der Vereine an.",
+    "Die erforderlichen Mittel werden aus dem Budget des {office} gedeckt.",
+    "Ziel ist eine förmliche Städtepartnerschaft innerhalb von zwei Jahren.",
+    "Über den Stand der Umsetzung ist dem Rat halbjährlich zu berichten.",
+    "Das Engagement der Bürgerinnen und Bürger, der Vereine und der Unternehmen für {partner} verdient Dank und Anerkennung.",
+    "Die Stadtwerke unterstützen die Partnerstadt mit technischem Wissen bei der Reparatur der Wasserversorgung.",
+    "Eine Delegation des Rates reist im {fmonth} nach {partner}, um die Bedarfe vor Ort zu erheben.",
+    "Schulen und Kindertagesstätten werden ermutigt, Patenschaften mit Einrichtungen in {partner} einzugehen.",
+    "Die Zusammenarbeit konzentriert sich zunächst auf die Bereiche Energie, Bildung und Gesundheit.",
+    "Das {office} koordiniert die Hilfe und ist Ansprechpartner für Vereine und Initiativen.",
+    "Die Stadt stellt bis zu 40 Wohnungen für Familien aus {partner} zur Verfügung.",
+]
+# further sentences of a long point; some carry a second strong verb (the point stays one row)
+MORE_SENTENCES = [  # (kind of its verb or None, template)
+    (None, "Dabei sind die Erfahrungen der Vereine und Initiativen einzubeziehen."),
+    ("aufforderung", "{Er} fordert zugleich die Landesregierung auf, die Kommunen dabei zu unterstützen."),
+    ("auftrag", "Die Verwaltung wird beauftragt, hierzu einen Zeitplan vorzulegen."),
+    (None, "Die Kosten werden im Rahmen der vorhandenen Haushaltsmittel getragen."),
+    (None, "Hierfür werden zusätzlich {amount} Euro bereitgestellt."),
+    (None, "{Er} stellt fest, dass die Partnerschaft von der breiten Unterstützung der Bürgerschaft getragen wird."),
+    (None, "Ein erster Bericht soll im {fmonth} vorliegen."),
+    ("verurteilung", "{Er} verurteilt zugleich alle Versuche, die Hilfe für {partner} zu behindern."),
+    (None, "Die Fraktionen werden gebeten, je ein Mitglied für die Lenkungsgruppe zu benennen."),
+    (None, "Ehrenamtliche Helferinnen und Helfer sollen dabei besonders unterstützt werden."),
+]
+SUB_ITEMS = [
+    "medizinische Geräte und Generatoren zu beschaffen",
+    "Ausbildungsplätze für junge Menschen aus {partner} zu vermitteln",
+    "einen Schüleraustausch vorzubereiten",
+    "die Kontakte zwischen den Feuerwehren zu vertiefen",
+    "eine Übersicht der laufenden Projekte zu veröffentlichen",
+    "Spendenkonten der Stadt bekannt zu machen",
+]
+# narrative mentions of an earlier decision: (kind, template) with {d} the decision date
+MENTIONS = [
+    ("beschluss", "Bereits am {d} hatte {der_C} eine Resolution zur Solidarität mit {partner} beschlossen."),
+    ("beschluss", "Mit Beschluss vom {d} ({ref0}) hat {der_C} die Aufnahme partnerschaftlicher Beziehungen zu {partner} beschlossen."),
+    ("zustimmung", "In {seiner} Sitzung am {d} hatte {der_C} der Gründung eines Hilfsfonds für {partner} zugestimmt."),
+    ("willensbekundung", "Am {d} hatte {der_C} {sein} Willen bekundet, die Menschen in {partner} zu unterstützen."),
+    ("beschluss", "In der {session} vom {d} wurde bereits eine erste Resolution zur Lage in {partner} beschlossen."),
+]
+LETTER_CLOSINGS = [
+    "Ich bitte Sie, die Resolution an die zuständigen Stellen weiterzuleiten.",
+    "Wir würden uns freuen, wenn Sie unser Anliegen unterstützen.",
+    "Für Ihre Unterstützung danke ich Ihnen im Namen des gesamten Rates.",
+    "Eine Ausfertigung der Resolution ist diesem Schreiben beigefügt.",
+    "Gern stehe ich Ihnen für ein persönliches Gespräch zur Verfügung.",
+    "Unsere Städte verbindet eine lange Freundschaft, die wir gerade jetzt mit Leben füllen wollen.",
+]
+MEMO_CLOSINGS = [
+    "Die nächste Beschlusskontrolle ist für {fmonth} vorgesehen.",
+    "Für Rückfragen stehe ich gern zur Verfügung.",
+    "Die Verwaltung wird dem Rat im {fmonth} erneut berichten.",
+    "Wir bitten um Kenntnisnahme.",
+    "Eine Übersicht der Ausgaben ist als Anlage beigefügt.",
+    "Insgesamt ist die Umsetzung damit weitgehend abgeschlossen.",
+]
+REPORTS = {
+    "realised": [
+        "Die Vereinbarung wurde am {long} in {partner} unterzeichnet.",
+        "Der Bericht wurde dem Rat am {long} vorgelegt.",
+        "Die Mittel wurden im Haushaltsplan eingestellt und am {num} freigegeben.",
+        "Eine Delegation reiste im {month} nach {partner} und übergab die Hilfsgüter.",
+        "Das Konzept liegt vor und wird derzeit mit den Partnern abgestimmt.",
+        "Der Finanzausschuss hat der Freigabe der Mittel am {long} zugestimmt.",
+        "Die Maßnahme ist abgeschlossen.",
+    ],
+    "changed": [
+        "Statt einer Delegationsreise fand am {long} eine Videokonferenz mit {partner} statt.",
+        "Die Frist wurde im Einvernehmen mit den Fraktionen bis Ende {yr} verlängert.",
+        "Die Zusammenarbeit beschränkt sich vorerst auf Schulen und Krankenhäuser.",
+        "Wegen gestiegener Kosten konnte nur ein Teil der Geräte beschafft werden.",
+    ],
+    "dropped": [
+        "Wegen der Sicherheitslage in {partner} wurde das Vorhaben zurückgestellt.",
+        "Die Bundesregierung hat die Förderung eingestellt; das Vorhaben entfällt.",
+        "Das Vorhaben wurde nicht weiter verfolgt, da die Partnerstadt um Aufschub gebeten hat.",
+    ],
+    "ongoing": [
+        "Die Umsetzung läuft; ein Zwischenbericht folgt im {fmonth}.",
+        "Die Gespräche mit {pde} dauern an.",
+        "Die Ausschreibung ist veröffentlicht, die Vergabe ist für den {yearless} geplant.",
+    ],
+}
+REPORT_MORE = [
+    "Beteiligt waren {assoc_nom} und das {office}.",
+    "Die Kosten beliefen sich auf rund {amount} Euro.",
+    "Weitere Schritte werden mit der Stadtverwaltung von {partner} abgestimmt.",
+    "Über den weiteren Verlauf wird die Verwaltung unterrichten.",
+    "Die Rückmeldungen aus {partner} sind durchweg positiv.",
+]
+NUM_WORDS = {1: "einer", 2: "zwei", 3: "drei", 4: "vier", 5: "fünf", 6: "sechs", 7: "sieben", 8: "acht",
+             9: "neun", 10: "zehn", 11: "elf", 12: "zwölf"}
+
+
+def _article_forms(council: Entity) -> dict:
+    fem = council.text.startswith("Ratsv")
+    return {"Der": "Die" if fem else "Der", "der": "die" if fem else "der", "dem": "der" if fem else "dem",
+            "Er": "Sie" if fem else "Er", "sein": "ihren" if fem else "seinen", "seiner": "ihrer" if fem else "seiner"}
+
+
+def point_frags(w: Writer, tmpl: str, home: HomeCity, extra: dict | None = None) -> list:
+    """Fragments of one template: {S} council subject, {Er}/{sein}/{der_C} agreement, own keys, else fill_template."""
+    ctx = w.ctx  # type: ignore[attr-defined]
+    extra = extra or {}
+    out: list = []
+    rest = tmpl
+    own = ("S", "Er", "sein", "seiner", "der_C", "ob", "amount", "fy", "fdate", "fmonth", "assoc_dat", "assoc_nom",
+           "yr", "session", "ref0", "d")
+    council = extra.get("council") or council_entity(w, home, with_city=w.chance(0.3))
+    forms = _article_forms(council)
+    while rest:
+        i = rest.find("{")
+        if i < 0:
+            out.extend(fill_template(w, rest, ctx))
+            break
+        j = rest.index("}", i)
+        key = rest[i + 1:j]
+        if key not in own:
+            # hand the piece up to the next own key to fill_template
+            k = j + 1
+            while True:
+                nxt = rest.find("{", k)
+                if nxt < 0 or rest[nxt + 1:rest.index("}", nxt)] in own:
+                    break
+                k = rest.index("}", nxt) + 1
+            piece, rest = (rest, "") if nxt < 0 else (rest[:nxt], rest[nxt:])
+            out.extend(fill_template(w, piece, ctx))
+            continue
+        if i:
+            out.extend(fill_template(w, rest[:i], ctx))
+        rest = rest[j + 1:]
+        if key == "S":
+            out.extend([forms["Der"] + " ", council])
+        elif key == "der_C":
+            out.extend([forms["der"] + " ", council])
+        elif key in ("Er", "sein", "seiner"):
+            out.append(forms[key])
+        elif key == "ob":
+            out.append("den Oberbürgermeister" if home.mayor_role == "Oberbürgermeister" else "die Oberbürgermeisterin")
+        elif key == "amount":
+            out.append(f"{w.rng.randint(2, 60) * 2500:,}".replace(",", "."))
+        elif key == "fy":
+            out.append(w.date(dt.date(ctx["year"] + 1, 1, 1), "year"))
+        elif key == "yr":
+            out.append(w.date(dt.date(ctx["year"] + 1, 1, 1), "year"))
+        elif key == "fdate":
+            out.append(w.date(dt.date(ctx["year"] + 1, w.rng.randint(1, 12), w.rng.randint(1, 28)), "long"))
+        elif key == "assoc_dat":
+            out.extend(assoc_frags(w, ART_DAT))
+        elif key == "assoc_nom":
+            name, gender = w.pick(ASSOCIATIONS)
+            out.extend([ART_NOM[gender].lower(), w.org(name)])
+        elif key == "fmonth":
+            out.append(w.date(dt.date(ctx["year"] + 1, w.rng.randint(1, 12), 1), "month"))
+        elif key == "session":
+            out.append({"Stadtrat": "Stadtratssitzung", "Gemeinderat": "Gemeinderatssitzung",
+                        "Ratsversammlung": "Sitzung der Ratsversammlung"}.get(home.council, "Ratssitzung"))
+        elif key == "ref0":
+            out.append(extra["ref0"])
+        elif key == "d":
+            out.append(w.date(extra["d"], w.pick(["long", "num", "nopad"])))
+    return [f for f in out if f != ""]
+
+
+def vote_phrase(w: Writer, pool: str = "letter") -> tuple[str, dict]:
+    """A printed vote and its truth: unanimous, counts where printed, the legacy `votes` string."""
+    yes, no, ab = w.rng.randint(18, 60), w.rng.randint(0, 15), w.rng.randint(0, 6)
+    form = w.pick(["einstimmig", "einstimmig_ab", "mehrheitlich", "mehrheit_gegen", "counts", "counts_words",
+                   "counts", "colon", "mit_zu"] + (["ja_nein_colon", "dafuer"] if pool == "protocol" else []))
+    t: dict = {"votes_yes": None, "votes_no": None, "votes_abstain": None, "unanimous": None}
+    en = f"Enthaltung{'' if ab == 1 else 'en'}"
+    if form == "einstimmig":
+        s, t["unanimous"] = "einstimmig", True
+    elif form == "einstimmig_ab":
+        ab = max(ab, 1)
+        s = f"einstimmig bei {ab} Enthaltung{'' if ab == 1 else 'en'}"
+        t.update(unanimous=True, votes_abstain=ab)
+    elif form == "mehrheitlich":
+        s, t["unanimous"] = w.pick(["mehrheitlich", "mit großer Mehrheit", "mit Mehrheit"]), False
+    elif form == "mehrheit_gegen":
+        s, t["unanimous"] = f"mehrheitlich gegen die Stimmen der {w.pick(FACTIONS)}", False
+    elif form == "counts":
+        s = w.pick([f"mit {yes} Ja-Stimmen bei {no} Gegenstimmen und {ab} {en}",
+                    f"mit {yes} Ja-Stimmen, {no} Nein-Stimmen und {ab} {en}"])
+        t.update(votes_yes=yes, votes_no=no, votes_abstain=ab)
+    elif form == "counts_words":
+        no, ab = max(1, min(no, 12)), max(1, min(ab, 12))
+        s = f"bei {NUM_WORDS[no] if no > 1 else 'einer'} Gegenstimme{'n' if no > 1 else ''} und " \
+            f"{NUM_WORDS[ab] if ab > 1 else 'einer'} Enthaltung{'en' if ab > 1 else ''}"
+        t.update(votes_no=no, votes_abstain=ab)
+    elif form == "colon":
+        s = f"mit {yes}:{no}:{ab} Stimmen"
+        t.update(votes_yes=yes, votes_no=no, votes_abstain=ab)
+    elif form == "mit_zu":
+        s = f"mit {yes} zu {no} Stimmen"
+        t.update(votes_yes=yes, votes_no=no)
+    elif form == "ja_nein_colon":
+        s = f"Ja: {yes}, Nein: {no}, Enthaltungen: {ab}"
+        t.update(votes_yes=yes, votes_no=no, votes_abstain=ab)
+    else:
+        s = f"{yes} dafür, {no} dagegen, {ab} {en}"
+        t.update(votes_yes=yes, votes_no=no, votes_abstain=ab)
+    if t["unanimous"] is None and t["votes_no"] is not None:
+        t["unanimous"] = t["votes_no"] == 0
+    t["votes"] = legacy_votes(t)
+    return s, t
+
+
+def legacy_votes(t: dict) -> str | None:
+    """The `votes` column as before: 'J Ja, N Nein, E Enthaltung(en)', 'einstimmig', 'mehrheitlich'."""
+    if t.get("votes_yes") is not None and t.get("votes_no") is not None:
+        s = f"{t['votes_yes']} Ja, {t['votes_no']} Nein"
+        if t.get("votes_abstain") is not None:
+            s += f", {t['votes_abstain']} Enthaltung{'' if t['votes_abstain'] == 1 else 'en'}"
+        return s
+    if t.get("unanimous") is True:
+        return "einstimmig"
+    if t.get("unanimous") is False:
+        return "mehrheitlich"
+    return None
+
+
+def new_decision(item: str | None, body: str, date: str | None, kind: str, text: str, **kw) -> Decision:
+    votes = kw.pop("votes", None)
+    d = Decision(item, body, date, kind, votes, kw.pop("outcome", None), text, kw.pop("outcome_status", None))
+    d.extended = True  # type: ignore[attr-defined]
+    d.extra = {"result": None, "votes_yes": None, "votes_no": None, "votes_abstain": None, "unanimous": None,  # type: ignore[attr-defined]
+               "referred_to": None, "reference": None, "mention": False}
+    d.extra.update(kw)  # type: ignore[attr-defined]
+    return d
+
+
+MARKER_STYLES = ["num", "num", "num", "paren", "alpha", "roman", "punkt", "pnum"]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def marker(style: str, i: int) -> tuple[str, str]:
+    """Printed marker and the item value for point i (1-based)."""
+    if style == "num":
+        return f"{i}. ", str(i)
+    if style == "paren":
+        return f"{i}) ", str(i)
+    if style == "pnum":
+        return f"({i}) ", str(i)
+    if style == "alpha":
+        return f"{'abcdefghijkl'[i - 1]}) ", "abcdefghijkl"[i - 1]
+    if style == "roman":
+        return f"{ROMAN[i - 1]}. ", ROMAN[i - 1]
+    return f"Punkt {i}: ", str(i)
+
+
+def build_points(w: Writer, home: HomeCity, n: int, subjectless: bool) -> list[tuple[str, list[list]]]:
+    """n points: (kind, [sentence fragments, ...]); sentences after the first make a point long."""
+    points = []
+    strong = list(STRONG_POINTS)
+    plain = list(PLAIN_POINTS)
+    w.rng.shuffle(strong)
+    w.rng.shuffle(plain)
+    council = council_entity(w, home, with_city=False)
+    if subjectless:  # 'Der Rat' stands above the list: every point starts with its verb
+        strong = [x for x in strong if x[1].startswith("{S} ")]
+    for _ in range(n):
+        if not strong:
+            strong = [x for x in STRONG_POINTS if x[1].startswith("{S} ")]
+        if subjectless or not plain or w.chance(0.45):
+            kind, tmpl = strong.pop()
+            if subjectless:
+                tmpl = tmpl[len("{S} "):]
+        elif plain:
+            kind, tmpl = "beschluss", plain.pop()
+        else:
+            kind, tmpl = "beschluss", "Die Stadt {home} steht fest an der Seite der Menschen in {partner}."
+        sents = [point_frags(w, tmpl, home, {"council": council})]
+        strong_first = kind != "beschluss" or tmpl in {t for _, t in STRONG_POINTS} or subjectless
+        if w.chance(0.3):
+            for more_kind, more in w.rng.sample(MORE_SENTENCES, w.rng.randint(1, 3)):
+                sents.append(point_frags(w, more, home, {"council": council}))
+                if more_kind and not strong_first:  # the kind is that of the first strong verb
+                    kind, strong_first = more_kind, True
+        points.append((kind, sents))
+    return points
+
+
+def _sub_items(w: Writer, home: HomeCity) -> list[list]:
+    picks = w.rng.sample(SUB_ITEMS, w.rng.randint(2, 3))
+    out = []
+    for k, s in enumerate(picks):
+        end = "," if k < len(picks) - 2 else (" und" if k == len(picks) - 2 else ".")
+        out.append(point_frags(w, s + end, home))
+    return out
+
+
+def genre_resolution_letter(w: Writer) -> Memo:
+    """A letter that transmits a council resolution of 1-12 points, numbered in one of six styles."""
+    home, partner, year = pick_context(w)
+    doc_d = w.date_between(year, year)
+    dec_d = doc_d - dt.timedelta(days=w.rng.randint(5, 60))
+    ref = ref_vorlage(w, dec_d.year) if w.chance(0.7) else None
+    blocks: list[Block] = []
+    letterhead(w, home, w.pick(["Büro des Oberbürgermeisters", "Büro für Städtepartnerschaften", None]), blocks)
+    to = w.pick(["partner", "bund", "land"])
+    if to == "partner":
+        head = w.person(partner.lang, partner.head, title_p=0.2)
+        g = getattr(head, "gender", "m")
+        blocks.append(Block("body", "Herrn" if g == "m" else "Frau", space_before=12))
+        p = Para("body")
+        p.e(head)
+        blocks.append(p.block)
+        p = Para("body")
+        p.t(f"{head.role} der Stadt ").e(w.city(partner.name, partner.country))
+        blocks.append(p.block)
+        sal = ("Sehr geehrter Herr " if g == "m" else "Sehr geehrte Frau ") + head.role.split(" ")[0] + ","
+    else:
+        org = "Bundesregierung" if to == "bund" else "Staatskanzlei"
+        blocks.append(Block("body", "An die" if to == "bund" else "An die", space_before=12))
+        p = Para("body")
+        p.e(w.org(org))
+        blocks.append(p.block)
+        sal = "Sehr geehrte Damen und Herren,"
+    place_d = Para("right", space_before=12)
+    place_d.e(w.city(home.name)).t(", den " if w.chance(0.7) else ", ").e(w.date(doc_d, w.pick(["long", "num"])))
+    blocks.append(place_d.block)
+    az = ref_az(w, doc_d.year)
+    if w.chance(0.6):
+        blocks.append(Block("body", f"Unser Zeichen: {az}"))
+    subj = Para("h2", space_before=10)
+    subj.t(w.pick(["Resolution des Rates zur Partnerschaft mit ", "Solidarität mit ", "Beschluss zur Städtepartnerschaft mit "]))
+    subj.e(w.city(partner.name, partner.country))
+    if ref and w.chance(0.6):
+        subj.t(f" ({w.pick(['Vorlage', 'Drucksache', 'Vorlage Nr.'])} {ref})")
+        ref_printed = True
+    else:
+        ref_printed = False
+    blocks.append(subj.block)
+    blocks.append(Block("body", sal, space_before=10))
+    council_full = council_entity(w, home, with_city=True)
+    forms = _article_forms(council_full)
+    decisions: list[Decision] = []
+    # preamble: background, sometimes a mention of an earlier decision
+    blocks.append(Block("anchor"))
+    if w.chance(0.45):
+        kind, tmpl = w.pick(MENTIONS)
+        d0 = dec_d - dt.timedelta(days=w.rng.randint(90, 700))
+        ref0 = ref_vorlage(w, d0.year)
+        c0 = council_entity(w, home, with_city=w.chance(0.4))
+        frags = point_frags(w, tmpl, home, {"council": c0, "d": d0, "ref0": ref0})
+        dec = new_decision(None, home.body, d0.isoformat(), kind, frags_text(frags), result="zustimmung",
+                           reference=ref0 if "{ref0}" in tmpl else None, mention=True)
+        p = Para("body", space_before=6)
+        p.d(dec)
+        add_frags(p, frags)
+        if w.chance(0.5):
+            p.t(" ").t(w.pick(["Die Lage hat sich seither weiter verschärft.", "Seitdem ist viel geschehen.",
+                                "Daran knüpft der neue Beschluss an."]))
+        blocks.append(p.block)
+        decisions.append(dec)
+    # the introduction of the list
+    vote_s, vt = vote_phrase(w) if w.chance(0.4) else ("", {})
+    date_e = w.date(dec_d, w.pick(["long", "num", "nopad"]))
+    intro = w.pick(["beschliesst", "sitzung", "sitzung_votes", "mitteilen", "beschluss_head", "wortlaut", "bare_body"])
+    if vote_s and intro not in ("sitzung_votes", "mitteilen"):
+        intro = "sitzung_votes"
+    refbit = f" ({ref})" if ref and not ref_printed and w.chance(0.6) else ""
+    if refbit:
+        ref_printed = True
+    p = Para("body", space_before=6)
+    subjectless = False
+    if intro == "beschliesst":
+        p.t(w.pick(["Am ", f"In {forms['seiner']} Sitzung am "]))
+        p.e(date_e).t(f"{refbit} hat {forms['der']} ").e(council_full).t(" eine Resolution verabschiedet, "
+                                                                           "deren Wortlaut ich Ihnen gern übermittle.")
+        blocks.append(p.block)
+        p = Para("body", space_before=6)
+        p.t(f"{forms['Der']} ").e(council_entity(w, home, with_city=False)).t(" beschließt:")
+    elif intro in ("sitzung", "sitzung_votes"):
+        p.t(f"{forms['Der']} ").e(council_full).t(f" hat in {forms['seiner']} Sitzung am ").e(date_e).t(refbit)
+        if vote_s:
+            p.t(f" {vote_s}")
+        p.t(w.pick([" folgende Resolution beschlossen:", " die folgende Resolution verabschiedet:",
+                    " folgenden Beschluss gefasst:", " beschlossen:"]))
+    elif intro == "mitteilen":
+        p.t(f"Ich darf Ihnen mitteilen, dass {forms['der']} ").e(council_full).t(" am ").e(date_e).t(refbit)
+        if vote_s:
+            p.t(f" {vote_s}")
+        p.t(" folgende Resolution beschlossen hat:")
+    elif intro == "beschluss_head":
+        p.t(f"{forms['Der']} ").e(council_full).t(" hat sich am ").e(date_e).t(refbit)
+        p.t(" mit der Lage in ").e(w.city(partner.name, partner.country)).t(" befasst.")
+        blocks.append(p.block)
+        p = Para("h2", space_before=6)
+        p.t(w.pick(["Beschluss:", "Beschlusstext:", "Wortlaut des Beschlusses:"]))
+    elif intro == "wortlaut":
+        p.t("Die Resolution, die ").t(f"{forms['der']} ").e(council_full).t(" am ").e(date_e).t(refbit)
+        p.t(" beschlossen hat, hat folgenden Wortlaut:")
+    else:  # 'Der Stadtrat der Stadt X' on a line of its own, points go on in lower case
+        p.t(f"In {forms['seiner']} Sitzung am ").e(date_e).t(refbit).t(f" hat {forms['der']} ")
+        p.e(council_entity(w, home, with_city=False)).t(" folgende Resolution verabschiedet:")
+        blocks.append(p.block)
+        p = Para("body", space_before=6)
+        p.t(f"{forms['Der']} ").e(council_entity(w, home, with_city=True))
+        subjectless = True
+    blocks.append(p.block)
+    n = w.pick([1, 2, 3, 3, 4, 4, 5, 5, 6, 7, 8, 8, 9, 10, 11, 12])
+    style = w.pick(MARKER_STYLES)
+    quoted = w.chance(0.2)  # each point in quotes
+    points = build_points(w, home, n, subjectless)
+    reference = ref if ref_printed else None
+    for i, (kind, sents) in enumerate(points, 1):
+        mk, item = marker(style, i) if n > 1 or w.chance(0.7) else ("", None)
+        body_frags: list = []
+        for k, s in enumerate(sents):
+            if k:
+                body_frags.append(" ")
+            body_frags.extend(s)
+        subs = _sub_items(w, home) if style in ("num", "paren", "pnum", "roman") and w.chance(0.12) and \
+            frags_text(sents[-1]).endswith(".") else []
+        if subs:  # the last sentence opens the sub-items: '…, zu prüfen, ob …:' -> ':' and a) b) c)
+            last = body_frags[-1]
+            if isinstance(last, str) and last.endswith("."):
+                body_frags[-1] = last[:-1] + " und insbesondere"
+                body_frags.append(":")
+        text = frags_text(body_frags)
+        sub_texts = [f"{'abc'[k]}) " + frags_text(s) for k, s in enumerate(subs)]
+        full = " ".join([text] + sub_texts)
+        dec = new_decision(item, home.body, dec_d.isoformat(), kind, full, result="zustimmung", reference=reference,
+                           **{k: v for k, v in vt.items()})
+        decisions.append(dec)
+        p = Para("body", space_before=4, hang=16 if mk else 0)
+        p.t(mk + ("„" if quoted else "")).d(dec)
+        add_frags(p, body_frags)
+        if quoted and not subs:
+            p.t("“")
+        blocks.append(p.block)
+        for k, s in enumerate(subs):
+            p = Para("body", indent=16, hang=14)
+            p.t(f"{'abc'[k]}) ")
+            add_frags(p, s)
+            if quoted and k == len(subs) - 1:
+                p.t("“")
+            blocks.append(p.block)
+    blocks.append(Block("anchor"))
+    for c in w.rng.sample(LETTER_CLOSINGS, w.rng.randint(1, 2)):
+        p = Para("body", space_before=8)
+        add_frags(p, point_frags(w, c, home))
+        blocks.append(p.block)
+    signer = w.person("de", home.mayor_role, title_p=0.3, gender="f" if home.mayor_role.endswith("in") else "m")
+    signature(w, signer, signer.role, blocks)
+    memo = Memo("resolutionsbrief", "Brief", doc_d.isoformat(), f"Resolution zur Partnerschaft mit {partner.name}",
+                [r for r in (az, ref) if r], blocks)
+    return memo
+
+
+def _report_frags(w: Writer, home: HomeCity, marks: list | None = None) -> tuple[str, list[list]]:
+    """A report on one point: status and 1-2 paragraphs of 1-3 sentences. `marks` collects
+    (paragraph, fragment index, sentence fragments) of sentences that report a committee's decision."""
+    status = w.pick(["realised", "realised", "changed", "dropped", "ongoing"])
+    paras = []
+    more = w.rng.sample(REPORT_MORE, len(REPORT_MORE))
+    for k in range(1 if w.chance(0.75) else 2):
+        sents = [w.pick(REPORTS[status])] if k == 0 else []
+        for _ in range(w.rng.randint(0 if k == 0 else 1, 2)):
+            sents.append(more.pop())
+        frags: list = []
+        for j, s in enumerate(sents):
+            if j:
+                frags.append(" ")
+            sf = point_frags(w, s, home)
+            if marks is not None and "zugestimmt" in s:
+                marks.append((len(paras), len(frags), sf))
+            frags.extend(sf)
+        paras.append(frags)
+    return status, paras
+
+
+OUTCOME_HEADS = ["Stand:", "Sachstand:", "Umsetzung:", "Stand der Umsetzung:", "Bericht der Verwaltung:",
+                 "Stellungnahme der Verwaltung:", "Antwort:", "Erledigungsstand:"]
+QUOTE_STYLES = ["num_out", "num_in", "beschlusspunkt", "punkt", "ziffer", "num_out", "bare"]
+
+
+def genre_followup(w: Writer) -> Memo:
+    """Beschlusskontrolle / Sachstandsbericht / answer to an inquiry: quoted points, each followed by a report."""
+    home, partner, year = pick_context(w)
+    doc_d = w.date_between(year, year)
+    dec_d = doc_d - dt.timedelta(days=w.rng.randint(60, 500))
+    ref = ref_vorlage(w, dec_d.year)
+    variant = w.pick(["kontrolle", "kontrolle", "sachstand", "anfrage", "zu_n", "fragen"])
+    blocks: list[Block] = []
+    office = w.pick(OFFICES)
+    letterhead(w, home, office, blocks)
+    title = {"kontrolle": "Beschlusskontrolle", "sachstand": "Sachstandsbericht", "anfrage": "Antwort auf eine Anfrage",
+             "zu_n": "Sachstandsbericht", "fragen": "Antwort auf eine Anfrage"}[variant]
+    blocks.append(Block("title", title if variant != "kontrolle" or w.chance(0.5) else "Hausmitteilung", space_before=8))
+    p = Para("body", space_before=4)
+    p.t("An: ").e(w.org(w.pick([o for o in OFFICES if o != office]))) if variant in ("kontrolle", "sachstand", "zu_n") \
+        else p.t("An die ").e(w.org(w.pick(FACTIONS)))
+    blocks.append(p.block)
+    p = Para("body")
+    p.t("Datum: ").e(w.date(doc_d, w.pick(["num", "nopad", "long"])))
+    blocks.append(p.block)
+    council_full = council_entity(w, home, with_city=True)
+    forms = _article_forms(council_full)
+    refword = w.pick(["Vorlage", "Drucksache", "Beschlussvorlage", "Vorlage Nr."])
+    subj = Para("h2", space_before=10)
+    subj.t(w.pick(["Betreff: ", "Betr.: ", ""]))
+    if variant in ("anfrage", "fragen"):
+        fac = w.pick(FACTIONS)
+        subj.t("Anfrage der ").e(w.org(fac)).t(" vom ").e(w.date(doc_d - dt.timedelta(days=w.rng.randint(10, 40)), "num"))
+        subj.t(f" zur Umsetzung des Beschlusses {ref}")
+    else:
+        subj.t(f"{title} zu {refword} {ref} – Partnerschaft mit ").e(w.city(partner.name, partner.country))
+    blocks.append(subj.block)
+    decisions: list[Decision] = []
+    blocks.append(Block("anchor"))
+    date_e = w.date(dec_d, w.pick(["long", "num", "nopad"]))
+    if variant == "fragen":
+        # the inquiry's numbered questions are no decisions; the decision is only mentioned
+        p = Para("body", space_before=6)
+        kind = "beschluss"
+        frags = [f"{forms['Der']} ", council_full, f" hat in {forms['seiner']} Sitzung am ", date_e,
+                 f" unter {ref} die Aufnahme einer Solidaritätspartnerschaft mit ", w.city(partner.name, partner.country),
+                 " beschlossen."]
+        dec = new_decision(None, home.body, dec_d.isoformat(), kind, frags_text(frags), result="zustimmung",
+                           reference=ref, mention=True)
+        p.d(dec)
+        add_frags(p, frags)
+        p.t(" Die Fragen der Fraktion beantworte ich wie folgt:")
+        blocks.append(p.block)
+        decisions.append(dec)
+        qs = ["Wie ist der Stand der Umsetzung?", "Welche Kosten sind bisher entstanden?",
+              "Welche Projekte sind für das kommende Jahr geplant?", "Wer ist in der Verwaltung zuständig?",
+              "Wann wird der Rat erneut unterrichtet?"]
+        for i, q in enumerate(w.rng.sample(qs, w.rng.randint(2, 4)), 1):
+            p = Para("body", space_before=6, hang=16)
+            p.t(f"{i}. {q}")
+            blocks.append(p.block)
+            marks: list = []
+            _, paras = _report_frags(w, home, marks)
+            for pi, frags in enumerate(paras):
+                p = Para("body", indent=16)
+                at = {fi: sf for mp, fi, sf in marks if mp == pi}
+                for fi, f in enumerate(frags):
+                    if fi in at:  # an answer that reports a committee's decision: a mention of its own
+                        d_ent = next(x for x in at[fi] if isinstance(x, Entity) and x.label == "DATE")
+                        p.d(new_decision(None, "Finanzausschuss", d_ent.value, "zustimmung", frags_text(at[fi]),
+                                         result="zustimmung", mention=True))
+                    add_frags(p, [f])
+                blocks.append(p.block)
+        return _followup_end(w, home, blocks, doc_d, ref, title, decisions)
+    p = Para("body", space_before=6)
+    if variant == "anfrage":
+        p.t("Die Anfrage bezieht sich auf den Beschluss, den ").t(f"{forms['der']} ").e(council_full).t(" am ").e(date_e)
+        p.t(f" unter {refword} {ref} gefasst hat. Zu den einzelnen Beschlusspunkten berichte ich wie folgt:")
+    else:
+        tmpl = w.pick([f"{forms['Der']} |C| hat in {forms['seiner']} Sitzung am |D| unter {refword} {ref} folgende Beschlüsse gefasst:",
+                       f"Mit {refword} {ref} hat {forms['der']} |C| am |D| beschlossen:",
+                       f"{forms['Der']} |C| hat am |D| ({ref}) beschlossen:",
+                       f"Zum Stand der Umsetzung des Beschlusses {ref}, den {forms['der']} |C| am |D| gefasst hat, wird berichtet:"])
+        for part in re.split(r"(\|[CD]\|)", tmpl):
+            if part == "|C|":
+                p.e(council_full)
+            elif part == "|D|":
+                p.e(date_e)
+            elif part:
+                p.t(part)
+    blocks.append(p.block)
+    n = w.rng.randint(1, 8)
+    points = build_points(w, home, n, subjectless=False)
+    qstyle = w.pick(QUOTE_STYLES)
+    head_p = w.pick([0.0, 0.5, 1.0])
+    head = w.pick(OUTCOME_HEADS)
+    pdecs = []
+    for i, (kind, sents) in enumerate(points, 1):
+        body_frags: list = []
+        for k, s in enumerate(sents):
+            if k:
+                body_frags.append(" ")
+            body_frags.extend(s)
+        status, paras = _report_frags(w, home)
+        outcome = " ".join(frags_text(f) for f in paras) if variant != "zu_n" else None
+        dec = new_decision(str(i), home.body, dec_d.isoformat(), kind, frags_text(body_frags), outcome=outcome,
+                           outcome_status=status, result="zustimmung", reference=ref)
+        pdecs.append((dec, status, paras))
+        decisions.append(dec)
+        p = Para("body", space_before=6, hang=16)
+        pre = {"num_out": f"{i}. „", "num_in": f"„{i}. ", "beschlusspunkt": f"Beschlusspunkt {i}: „",
+               "punkt": f"Punkt {i}: „", "ziffer": f"Ziffer {i}: „", "bare": f"Beschlusspunkt {i}: "}[qstyle]
+        if variant == "zu_n":  # the points first, as one quoted block; the reports after, as 'Zu 1.:'
+            pre = (f"„{i}. " if i == 1 else f"{i}. ")
+        p.t(pre).d(dec)
+        add_frags(p, body_frags)
+        if (variant != "zu_n" and qstyle != "bare") or (variant == "zu_n" and i == n):
+            p.t("“")
+        blocks.append(p.block)
+        if variant == "zu_n":
+            continue
+        for k, frags in enumerate(paras):
+            p = Para("body", indent=16, space_before=2)
+            if k == 0 and (qstyle == "bare" or w.chance(head_p)):
+                p.t(head + " ")
+            add_frags(p, frags)
+            blocks.append(p.block)
+    if variant == "zu_n":
+        blocks.append(Block("h2", w.pick(["Sachstand:", "Stand der Umsetzung:", "Bericht der Verwaltung:"]), space_before=8))
+        for i, (dec, status, paras) in enumerate(pdecs, 1):
+            dec.outcome = " ".join(frags_text(f) for f in paras)
+            for k, frags in enumerate(paras):
+                p = Para("body", space_before=4 if k == 0 else 2, hang=16 if k == 0 else 0)
+                if k == 0:
+                    p.t(w.pick([f"Zu {i}.: ", f"Zu {i}: ", f"Zu Punkt {i}: ", f"Zu Ziffer {i}: "]))
+                add_frags(p, frags)
+                blocks.append(p.block)
+    return _followup_end(w, home, blocks, doc_d, ref, title, decisions)
+
+
+def _followup_end(w: Writer, home: HomeCity, blocks: list[Block], doc_d: dt.date, ref: str, title: str,
+                  decisions: list[Decision]) -> Memo:
+    for c in w.rng.sample(MEMO_CLOSINGS, w.rng.randint(1, 2)):
+        p = Para("body", space_before=8)
+        add_frags(p, point_frags(w, c, home))
+        blocks.append(p.block)
+    signer = w.person("de", w.pick(["Leiter des Büros für Städtepartnerschaften", "Beigeordneter", "Amtsleiter"]),
+                      title_p=0.3)
+    signature(w, signer, signer.role, blocks, closing=None, im_auftrag=w.chance(0.5))
+    doc_type = "Brief" if title.startswith("Antwort") else "Hausmitteilung"
+    return Memo("beschlusskontrolle", doc_type, doc_d.isoformat(), f"{title} zu {ref}", [ref], blocks)
+
+
+PROTOCOL_STYLES = ["dresden", "karlsruhe", "nrw", "leipzig", "bayern"]
+
+
+def genre_protocol(w: Writer) -> Memo:
+    """Minutes in one of five cities' styles: TOP / 'Punkt N der Tagesordnung' / 'Tagesordnungspunkt N', results
+    and votes in varied spellings, Verweisung, Vertagung, Kenntnisnahme."""
+    home, _, year = pick_context(w)
+    meet = w.date_between(year, year)
+    style = w.pick(PROTOCOL_STYLES)
+    committee = w.pick(COMMITTEES) if w.chance(0.25) else None
+    body_value = committee or home.body
+    blocks: list[Block] = []
+    letterhead(w, home, None, blocks)
+    n_s = w.rng.randint(3, 60)
+    gremium = w.org(committee) if committee else council_entity(w, home, with_city=True)
+    p = Para("title", space_before=6)
+    if style == "karlsruhe":
+        p.t("Niederschrift")
+        blocks.append(p.block)
+        p = Para("body")
+        p.t(f"über die {n_s}. öffentliche Sitzung – ").e(gremium)
+        p.t(" – am ").e(w.date(meet, "long"))
+    else:
+        p.t(w.pick(["Niederschrift", "Protokoll", "Sitzungsniederschrift"]))
+        blocks.append(p.block)
+        p = Para("body")
+        p.t("Gremium: ").e(gremium)
+        blocks.append(p.block)
+        p = Para("body")
+        p.t(f"Sitzung: {n_s}. Sitzung am ").e(w.date(meet, w.pick(["long", "num"])))
+    blocks.append(p.block)
+    chair = w.person("de", home.mayor_role, title_p=0.3, gender="f" if home.mayor_role.endswith("in") else "m")
+    p = Para("body", space_before=4)
+    p.t("Vorsitz: ").e(chair)
+    blocks.append(p.block)
+    decisions: list[Decision] = []
+    tops = sorted(w.rng.sample(range(2, 40), w.rng.randint(2, 4)))
+    results = ["zustimmung", "zustimmung", "ablehnung", "kenntnisnahme", "verweisung", "vertagung"]
+    subj_word = council_entity(w, home, with_city=False) if not committee else w.org(committee)
+    fem = subj_word.text.startswith("Ratsv")
+    for top in tops:
+        ref = ref_vorlage(w, meet.year)
+        partner = w.pick(PARTNERS)
+        topic = w.pick(["Städtepartnerschaft mit |P|", "Zuschuss an den Freundeskreis |P|", "Bericht über die Reise nach |P|",
+                        "Hilfstransporte nach |P|", "Solidaritätspartnerschaft mit |P|"])
+        p = Para("h2", space_before=12)
+        head = {"dresden": f"TOP {top}: ", "karlsruhe": f"Punkt {top} der Tagesordnung: ", "nrw": f"Tagesordnungspunkt {top}: ",
+                "leipzig": f"TOP {top} ", "bayern": f"TOP {top} – "}[style]
+        p.t(head)
+        a, b = topic.split("|P|")
+        p.t(a).e(w.city(partner.name, partner.country)).t(b)
+        blocks.append(p.block)
+        blocks.append(Block("body", {"dresden": f"Vorlage: {ref}", "karlsruhe": f"Vorlage: {ref}", "nrw": f"Drucksache {ref}",
+                                     "leipzig": f"Vorlage: {ref}", "bayern": f"Sitzungsvorlage Nr. {ref}"}[style]))
+        blocks.append(Block("anchor"))
+        if w.chance(0.6):
+            spk = w.person(w.pick(["de", "de", "tr", "pl"]), "Stadtrat", title_p=0.2)
+            p = Para("body", space_before=4)
+            p.e(spk).t(" (").e(w.org(w.pick(FACTIONS))).t(") begründet den Antrag.")
+            blocks.append(p.block)
+        res = w.pick(results)
+        art = "Die " if fem else "Der "
+        c = subj_word
+        committee2 = w.pick([x for x in COMMITTEES if x != committee])
+        kind = res if res in ("ablehnung", "kenntnisnahme", "verweisung", "vertagung") else w.pick(["beschluss", "zustimmung"])
+        referred = None
+        if res == "zustimmung" and kind == "beschluss":
+            frags = [art, c, " beschließt, die Partnerschaft mit ", w.city(partner.name, partner.country), " fortzuführen."]
+        elif res == "zustimmung":
+            frags = [art, c, " stimmt der Vorlage ", ref, " zu."]
+        elif res == "ablehnung":
+            if w.chance(0.5):
+                kind = "beschluss"
+                frags = [art, c, " beschließt, den Zuschuss an den Freundeskreis zu erhöhen."]
+            else:
+                frags = [art, c, " lehnt den Antrag der ", w.org(w.pick(FACTIONS)), " ab."]
+        elif res == "kenntnisnahme":
+            frags = [art, c, " nimmt den Bericht der Verwaltung zur Kenntnis."]
+        elif res == "verweisung":
+            referred = committee2
+            frags = w.pick([[art, c, " verweist die Vorlage zur weiteren Beratung in den ", w.org(committee2), "."],
+                            ["Die Vorlage wird in den ", w.org(committee2), " verwiesen."]])
+        else:
+            frags = w.pick([["Die Beratung wird auf die nächste Sitzung vertagt."],
+                            [art, c, " vertagt die Entscheidung auf Antrag der ", w.org(w.pick(FACTIONS)), "."]])
+        votes_s, vt = ("", {})
+        if res in ("zustimmung", "ablehnung") or (res in ("verweisung", "vertagung") and w.chance(0.5)):
+            votes_s, vt = vote_phrase(w, "protocol")
+        head_line = {"dresden": "Beschluss:", "karlsruhe": "Beschluss:", "nrw": "Beschlussfassung:",
+                     "leipzig": "Beschluss:", "bayern": "Beschluss:"}[style]
+        dec = new_decision(str(top), body_value, meet.isoformat(), kind, frags_text(frags), result=res,
+                           referred_to=referred, reference=ref, **{k: v for k, v in vt.items()})
+        decisions.append(dec)
+        inline = style == "leipzig"
+        if not inline:
+            blocks.append(Block("h2", head_line, space_before=6))
+            p = Para("body")
+        else:
+            p = Para("body", space_before=6)
+            p.t(head_line + " ")
+        p.d(dec)
+        add_frags(p, frags)
+        blocks.append(p.block)
+        res_word = {"zustimmung": w.pick(["angenommen", "beschlossen", "zugestimmt"]), "ablehnung": "abgelehnt",
+                    "verweisung": "verwiesen", "vertagung": "vertagt", "kenntnisnahme": "zur Kenntnis genommen"}[res]
+        label = w.pick(["Abstimmungsergebnis:", "Abstimmung:", "Ergebnis:"])
+        if res == "kenntnisnahme":
+            if w.chance(0.5):
+                blocks.append(Block("body", f"{label} Kenntnisnahme"))
+            continue
+        if votes_s:
+            line = w.pick([f"{label} {votes_s} {res_word}", f"{label} {res_word} ({votes_s})",
+                           f"{label} {votes_s}"] if res != "ablehnung" else
+                          [f"{label} {votes_s} abgelehnt", f"{label} abgelehnt ({votes_s})"])
+            blocks.append(Block("body", line))
+        elif res in ("verweisung", "vertagung") and w.chance(0.5):
+            blocks.append(Block("body", f"{label} {res_word}"))
+    blocks.append(Block("body", w.pick(["Für die Richtigkeit:", "Ende des öffentlichen Teils."]), space_before=12))
+    signature(w, chair, "Vorsitz", blocks, closing=None)
+    return Memo("protokoll", "Niederschrift", meet.isoformat(), f"Niederschrift über die {n_s}. Sitzung",
+                [d.extra["reference"] for d in decisions], blocks)  # type: ignore[attr-defined]
+
+
+DECISION_GENRES = {
+    "resolutionsbrief": genre_resolution_letter,
+    "beschlusskontrolle": genre_followup,
+    "protokoll": genre_protocol,
+}
+
+
+# --------------------------------------------------------------------------------------
 # Corpus plans
 # --------------------------------------------------------------------------------------
 
-def random_specs(n: int, seed: int, kinds: list[str], start: int = 0) -> list[Spec]:
+def random_specs(n: int, seed: int, kinds: list[str], start: int = 0,
+                 damages: tuple[str, ...] = DEFAULT_DAMAGES) -> list[Spec]:
     rng = random.Random(seed)
     genres = list(GENRES)
     specs = []
     for i in range(start, start + n):
         kind = rng.choice(kinds)
-        damage = "none" if kind == "digital" else rng.choice(["light", "medium", "medium", "hard"])
+        damage = "none" if kind == "digital" else rng.choice(list(damages))
         genre = genres[i % len(genres)] if n >= len(genres) else rng.choice(genres)
         s = Spec(i, genre, kind, damage, seed=seed * 100_003 + i)
         if kind in ("scan", "image") and rng.random() < 0.15:
@@ -1963,6 +2767,25 @@ def preset_samples() -> list[Spec]:
     return specs
 
 
+def decision_specs(n: int, seed: int, kinds: list[str], start: int = 0) -> list[Spec]:
+    """The decision genres (letters, follow-ups, protocols); one document seed per index, so that seed
+    ranges can serve as train/dev/test splits (see evaluation/generated_decisions.py)."""
+    genres = list(DECISION_GENRES)
+    specs = []
+    for i in range(start, start + n):
+        doc_seed = seed * 100_003 + i
+        rng = random.Random(doc_seed)
+        kind = rng.choice(kinds)
+        damage = "none" if kind == "digital" else rng.choice(["light", "medium", "medium", "hard"])
+        s = Spec(i, genres[i % len(genres)], kind, damage, seed=doc_seed)
+        if kind in ("scan", "mixed", "image") and rng.random() < 0.2:
+            s.typewriter = True
+        if kind == "image":
+            s.image_format = "tiff"
+        specs.append(s)
+    return specs
+
+
 def fit_image_specs(specs: list[Spec]) -> list[Spec]:
     """PNG output is single-page: fall back to TIFF when a memo runs longer."""
     for s in specs:
@@ -1980,15 +2803,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="corpus seed")
     ap.add_argument("--kinds", default="digital,scan,mixed,image",
                     help="comma-separated render kinds to draw from")
-    ap.add_argument("--preset", choices=["samples"], help="the committed sample set (ignores --n/--seed)")
+    ap.add_argument("--preset", choices=["samples", "decisions"],
+                    help="samples: the committed sample set (ignores --n/--seed); decisions: resolution letters, "
+                         "follow-up memos and protocol pages with full decision truth (uses --n/--seed)")
     ap.add_argument("--only", type=int, nargs="*", help="only these document indexes")
+    ap.add_argument("--damages", default=",".join(DEFAULT_DAMAGES),
+                    help="comma-separated damage levels scans draw from (light, medium, hard, severe)")
     args = ap.parse_args(argv)
+    damages = tuple(d.strip() for d in args.damages.split(",") if d.strip())
+    if set(damages) - set(DAMAGE):
+        ap.error(f"unknown damage levels: {', '.join(sorted(set(damages) - set(DAMAGE)))}")
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     bad = set(kinds) - {"digital", "scan", "mixed", "image"}
     if bad:
         ap.error(f"unknown kinds: {', '.join(sorted(bad))}")
     args.out.mkdir(parents=True, exist_ok=True)
-    specs = preset_samples() if args.preset else random_specs(args.n, args.seed, kinds)
+    if args.preset == "samples":
+        specs = preset_samples()
+    elif args.preset == "decisions":
+        specs = decision_specs(args.n, args.seed, kinds)
+    else:
+        specs = random_specs(args.n, args.seed, kinds, damages=damages)
     if args.only:
         specs = [s for s in specs if s.index in set(args.only)]
     specs = fit_image_specs(specs)

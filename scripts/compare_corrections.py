@@ -146,7 +146,7 @@ def bench_docs(real: list[tuple[str, list[Page]]], g, index: CandidateIndex, cs:
         if t["file"] in names and any((p.get("render") or {}).get("source") == "scan" for p in t["pages"]):
             bench_real.append((t, [p for p in names[t["file"]] if p.source == "ocr"]))
     if EHRI.exists():
-        from pipeline.evaluate_real import alto_text
+        from evaluation.real import alto_text
 
         for xml in sorted(EHRI.glob("*.xml")):
             img = xml.with_suffix(".jpg")

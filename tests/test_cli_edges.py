@@ -165,3 +165,45 @@ def test_values_keep_their_meaning_in_csv(tmp_path):
     cols = header.split(";")
     assert second.split(";")[cols.index("confidence")] == "0,95"  # German Excel reads it as a number
     assert second.split(";")[cols.index("geonames_id")] == "2935022"
+
+
+# ---------------------------------------------------------------- learned repairs live in the output folder
+
+def test_a_learned_repair_reruns_only_the_documents_it_changes_and_can_be_undone(tmp_path):
+    from pipeline import learned
+    from pipeline.config import Settings
+    from pipeline.run import run
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("0000_hausmitteilung_digital.pdf", "0001_brief_digital.pdf"):  # 'Vogt' only in the first
+        shutil.copy(ROOT / "samples" / name, src)
+    settings = Settings(jobs=1, progress=False, write_crops=False)
+    models_before = (ROOT / "models" / "gazetteer" / "learned.tsv").read_bytes()
+    assert run([src], out, settings).cached == 0
+
+    def people() -> set[str]:
+        ents = pd.read_parquet(out / "entities.parquet")
+        return set(ents[ents.label == "PERSON"].value)
+
+    assert "Dr. Torsten Vogt" in people() or "Torsten Vogt" in people()
+    repair = learned.check_learned("Vogt", "Voigt", "archivist", "2026-12-03T10:00:00+00:00")
+    assert learned.append_learned(out / learned.OUT_FILE, [repair]) == (1, [])
+    summary = run([src], out, settings)
+    assert summary.cached == 1  # the letter without 'Vogt' kept its cached result
+    assert any(p.endswith("Torsten Voigt") for p in people())
+    corr = pd.read_parquet(out / "corrections.parquet")
+    assert ((corr.original == "Vogt") & (corr.source == "learned")).any()
+
+    assert learned.undo(out, ROOT / "models", "Vogt") is not None
+    assert run([src], out, settings).cached == 1
+    assert any(p.endswith("Torsten Vogt") for p in people()) and not any("Voigt" in p for p in people())
+    assert (ROOT / "models" / "gazetteer" / "learned.tsv").read_bytes() == models_before  # tracked file untouched
+
+
+def test_a_dask_run_is_quiet_by_default(digital, tmp_path):
+    pytest.importorskip("dask.distributed")
+    proc = _cli("run", str(digital), "--out", str(tmp_path / "o"), "--executor", "dask", "--jobs", "1", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "distributed" not in proc.stderr, proc.stderr  # Dask's INFO lines only with -v
+    assert len(proc.stderr.strip().splitlines()) <= 2, proc.stderr

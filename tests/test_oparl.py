@@ -104,7 +104,8 @@ def test_papers_files_and_consultations(exported):
             assert item in _load(oparl, c["meeting"])["agendaItem"]
     protocol = next(p for p in _objects(oparl, "paper") if p["paperType"] == "Niederschrift")
     items = [_load(oparl, c["agendaItem"]) for c in protocol["consultation"]]
-    assert [(i["number"], i["result"]) for i in items] == [("4", "12 Ja, 3 Nein, 1 Enthaltung"), ("5", "einstimmig")]
+    assert [(i["number"], i["result"]) for i in items] == [("4", "zugestimmt (12 Ja, 3 Nein, 1 Enthaltung)"),
+                                                                 ("5", "einstimmig vertagt")]
     assert all(i["resolutionText"] and i["name"] for i in items)
 
 

@@ -194,10 +194,10 @@ def test_review_in_the_browser_flows_back_into_tables_and_gazetteer(tmp_path):
     assert [status[r["review_id"]] for r in (date, city, stamp)] == ["corrected", "accepted", "rejected"]
     corr = {c["original"]: c for c in _rows(out, "corrections")}
     assert corr["Oresden"]["needs_review"] is False and corr["Oresden"]["corrected"] == "Dresden"
-    learned = (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8")
+    learned = (out / "learned.tsv").read_text(encoding="utf-8")  # the output folder's, not the models'
     assert re.search(r"^Oresden\tDresden\treview:archivist\t\d{4}-", learned, re.MULTILINE)
     # only the accepted repair is learned: nothing from the rejected stamp (nor the corrected date)
-    assert learned.splitlines()[:-1] == real_learned.decode("utf-8").splitlines()
+    assert len(learned.splitlines()) == 2
     assert "Rechtsamt" not in learned and "MAI" not in learned and "2026-05" not in learned
     assert (ROOT / "models" / "gazetteer" / "learned.tsv").read_bytes() == real_learned
 

@@ -408,9 +408,9 @@ def test_apply_learns_a_plausible_repair_and_keeps_a_typed_formula_out(out, tmp_
     summary = apply_answers(out, models)
     assert summary.learned == 1
     assert [(r.original, r.corrected, r.who) for r in summary.not_learned] == [("onate", "=1+1", "mallory")]
-    lines = (models / "gazetteer" / "learned.tsv").read_text(encoding="utf-8").splitlines()
+    lines = (out / "learned.tsv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and lines[1].startswith("Oresden\tDresden\treview:archivist\t20")
-    learned = read_learned(models / "gazetteer" / "learned.tsv")
+    learned = read_learned(out / "learned.tsv")
     assert list(learned.repairs) == ["Oresden"] and learned.refused == []
     # the answer still holds for its own document: the table says what the reviewer typed
     corr = pq.read_table(out / "corrections.parquet").to_pylist()

@@ -1,13 +1,17 @@
 """Unit tests of single stages on hand-made input."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline import layout
 from pipeline.config import Settings
 from pipeline.extract.dates import find_dates, resolve_year
 from pipeline.read import layer_verdict
-from pipeline.records import Page, Word
+from pipeline.records import Entity, Page, Word
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _page(lines: list[str], source="text") -> Page:
@@ -56,6 +60,17 @@ def test_yearless_date_takes_the_document_year_only_when_safe():
     assert resolve_year("XXXX-02-09", "2024-03-21")[0] == "2024-02-09"
     assert resolve_year("XXXX-01-09", "2024-12-01")[0] is None
     assert resolve_year("XXXX-01-09", None)[0] is None
+    assert resolve_year("XXXX-01-09", "XXXX-01-20")[0] is None  # a yearless document date gives no year
+
+
+def test_a_yearless_document_date_does_not_stop_the_implausible_year_check():
+    from pipeline.extract import _implausible_dates
+
+    late = Entity("DATE", "1. Mai 2031", "2031-05-01", 1, 0, 11, 0.9)
+    _implausible_dates([late], "XXXX-05-04")  # crashed with int('XXXX') before
+    assert late.confidence == 0.9
+    _implausible_dates([late], "2024-05-04")
+    assert late.confidence == 0.5 and "2031" in late.review_reason
 
 
 def test_text_layer_routing():
@@ -135,3 +150,17 @@ def test_crop_of_a_box_outside_the_page_is_clamped():
     for box in ((500, 500, 600, 600), (10, 10, 20, 5), (-50, -50, -10, -10)):
         out = crop(page, box)
         assert 1 <= out.width <= 100 and 1 <= out.height <= 100
+
+
+def test_readme_figures_rewrite_only_their_block():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("readme_figures", ROOT / "scripts" / "readme_figures.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = "intro\n<!-- figures:oparl -->\nold line\n<!-- /figures:oparl -->\nafter <!-- figures:samples -->"
+    new, found = mod.rewrite(text, "oparl", "new line\nsecond")
+    assert found and new == "intro\n<!-- figures:oparl -->\nnew line\nsecond\n<!-- /figures:oparl -->\n" \
+                             "after <!-- figures:samples -->"
+    assert mod.rewrite(text, "samples", "x") == (text, False)  # no closing marker: nothing invented
+    assert set(mod.BLOCKS) >= {"samples", "oparl"}

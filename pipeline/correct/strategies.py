@@ -40,7 +40,8 @@ class Fix:
     reason: str = ""  # whether a person must look is the review stage's decision (review.decide)
 
     def correction(self, page: int, start: int, end: int) -> Correction:
-        return Correction(page, start, end, self.original, self.corrected, self.score, self.source, self.applied,
+        return Correction(page, start, end, self.original, self.corrected, self.score / 100.0, self.source,
+                          self.applied,
                           reason=self.reason)
 
 

@@ -226,6 +226,31 @@ class _Tree:
         return self.url(names[0])
 
 
+_RESULT_WORDS = {"zustimmung": "zugestimmt", "ablehnung": "abgelehnt", "kenntnisnahme": "zur Kenntnis genommen",
+                 "verweisung": "verwiesen", "vertagung": "vertagt"}
+
+
+def _present(v) -> bool:
+    return v is not None and v == v  # NaN from a Parquet null
+
+
+def _result_text(d: dict):
+    """AgendaItem.result as OParl systems write it ('einstimmig zugestimmt', 'verwiesen in Finanzausschuss'),
+    with the votes where printed; the printed vote line where no category was read."""
+    cat = d.get("result")
+    if not _present(cat) or not cat:
+        v = d.get("votes")
+        return v if _present(v) and v else None
+    out = _RESULT_WORDS.get(cat, cat)
+    if cat == "verweisung" and _present(d.get("referred_to")) and d.get("referred_to"):
+        out += f" in {d['referred_to']}"
+    if _present(d.get("unanimous")) and d.get("unanimous"):
+        out = "einstimmig " + out
+    counts = [(d.get(k), w) for k, w in (("votes_yes", "Ja"), ("votes_no", "Nein"), ("votes_abstain", "Enthaltung"))]
+    counts = [f"{int(n)} {w}{'en' if w == 'Enthaltung' and int(n) != 1 else ''}" for n, w in counts if _present(n)]
+    return out + (f" ({', '.join(counts)})" if counts else "")
+
+
 def _build(tree: _Tree, docs: list[dict], pages: list[dict], entities: list[dict], decisions: list[dict],
            inputs: list[Path], body_name: str) -> dict[str, int]:
     body_path = f"body/{BODY_KEY}"
@@ -276,7 +301,7 @@ def _build(tree: _Tree, docs: list[dict], pages: list[dict], entities: list[dict
                 else f"{who}, Sitzung (Datum unbekannt; aus {file_name[first['doc_id']]})")
         items = []
         for order, d in enumerate(rows, start=1):
-            result = "; ".join(x for x in (d.get("votes"), d.get("outcome")) if x) or None
+            result = "; ".join(x for x in (_result_text(d), d.get("outcome")) if x) or None
             apath = f"agendaitem/{d['decision_id']}"
             cpath = f"consultation/{d['decision_id']}"
             item = tree.new("AgendaItem", f"{apath}.json", meeting=murl, number=d.get("item"), order=order,

@@ -9,10 +9,11 @@ from spacy.language import Language
 
 from ..config import Settings
 from ..records import Decision, DocFields, Entity, Page, union_bbox
-from . import docfields
+from . import docfields, protocol_rows
 from .components import SPANS_KEY
 from .cues import Cues
 from .dates import is_yearless, resolve_year
+from .decisions import find_decisions_pages
 
 __all__ = ["extract_document"]
 
@@ -34,7 +35,7 @@ def _evidence(page: Page, start: int, end: int, base: float,
     corrected = [w for w in words if w.corrected_from]
     read = [w for w in words if w.correction_source != "learned"]
     named = None  # the word the OCR reason names
-    if page.source == "ocr" and read:
+    if page.read_by_ocr and read:
         low = min(read, key=lambda w: w.confidence)
         if low.confidence < s.ocr_trusted:
             cap = s.ocr_floor + (1 - s.ocr_floor) * low.confidence
@@ -88,8 +89,6 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
             entities.append(ent)
             if span.label_ == "ORG":
                 councils.append((ent, m.council))
-        for c in doc._.decisions or []:
-            clauses.append((page, c))
     _merge_spellings(entities)
     fields = _doc_fields(pages, entities, cues)
     home = home_city(pages, entities, cues)
@@ -113,7 +112,11 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
     entities = [e for e in entities if not any(e is d for d in drop)]
     _resolve_yearless(entities, fields.doc_date, settings)
     _implausible_dates(entities, fields.doc_date)
+    # one row per numbered point, across page breaks (pipeline/extract/decisions.py)
+    for page, found in zip(pages, find_decisions_pages(texts)):
+        clauses.extend((page, c) for c in found)
     decisions = _decisions(clauses, entities, fields, cues)
+    decisions = protocol_rows.merge(pages, decisions)
     entities.sort(key=lambda e: (e.page, e.start, e.label))
     return entities, decisions, fields
 
@@ -204,7 +207,7 @@ def home_city(pages: list[Page], entities: list[Entity], cues: Cues) -> Optional
 
 def _implausible_dates(entities: list[Entity], doc_date: Optional[str]) -> None:
     """A memo rarely names a date years after it was written: an OCR-misread year ('2027')."""
-    if not doc_date:
+    if not doc_date or not doc_date[:4].isdigit():  # no date, or a yearless one ('XXXX-05-04')
         return
     limit = int(doc_date[:4]) + 2
     for e in entities:
@@ -245,7 +248,7 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -
     for page, c in clauses:
         date = None
         conf = c.confidence
-        reason = []
+        reason = [c.review_reason] if c.review_reason else []
         if c.date_span:
             date = next((e for e in dates if e.page == page.number and c.date_span[0] <= e.start < c.date_span[1]), None)
         proposal = fields.doc_type in ("Beschlussvorlage", "Antrag")  # not decided yet
@@ -290,7 +293,7 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -
                 reason.append("no deciding body found")
                 conf = min(conf, 0.55)
         words = page.words_in(c.start, c.end)
-        if page.source == "ocr" and words:
+        if page.read_by_ocr and words:
             mean = sum(w.confidence for w in words) / len(words)
             if mean < 0.7:
                 reason.append(f"mean OCR confidence {mean:.2f} in the clause")
@@ -298,5 +301,8 @@ def _decisions(clauses, entities: list[Entity], fields: DocFields, cues: Cues) -
         out.append(Decision(page=page.number, item=c.item, body=body, decision_date=date.value if date else None,
                             kind=c.kind, text=c.text, outcome=c.outcome, confidence=round(conf, 3),
                             start=c.start, end=c.end, votes=c.votes, review_reason="; ".join(reason),
-                            bbox=union_bbox(words)))
+                            bbox=union_bbox(words), result=None if proposal else c.result,
+                            votes_yes=c.votes_yes, votes_no=c.votes_no, votes_abstain=c.votes_abstain,
+                            unanimous=c.unanimous, referred_to=c.referred_to, reference=c.reference,
+                            mention=c.mention))
     return out

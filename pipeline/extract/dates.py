@@ -183,7 +183,7 @@ def resolve_year(value: str, doc_date: Optional[str]) -> tuple[Optional[str], st
     """A 'XXXX-MM-DD' value gets the year of the document date, when that is safe."""
     if not is_yearless(value):
         return value, ""
-    if not doc_date or len(doc_date) < 10:
+    if not doc_date or len(doc_date) < 10 or not doc_date[:4].isdigit():
         return None, "no year written and no document date to take it from"
     year, dmonth = int(doc_date[:4]), int(doc_date[5:7])
     month = int(value[5:7])

@@ -1,0 +1,119 @@
+"""A PDF page's text layer through PDFium: words with boxes, and what the layer says about its origin.
+
+PDFium's text pages are ~30x faster than pdfminer (FINDINGS.md); words are the runs of characters
+between the spaces and line breaks PDFium reports (it inserts them where the glyphs leave a gap),
+boxes in PDF points with y measured from the top of the page, as pdfplumber gives them.
+
+`LayerFacts` carries the signals read.py uses to tell an OCR'd layer (a scanner's invisible text over
+the page image) from a born-digital one: the share of invisible characters (text render mode 3), how
+much of the page the largest image covers, and the image's resolution.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+from .records import Word
+
+_BREAKS = frozenset(" \t\r\n\x00\u00a0\u2002\u2003\u2009")
+_LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line ("Veran-")
+_INVISIBLE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE
+_SAMPLE_CHARS = 200  # render mode is asked of at most this many characters per page
+
+
+@dataclass
+class LayerFacts:
+    invisible: float = 0.0  # share of (sampled) characters drawn in render mode 3
+    image_cover: float = 0.0  # share of the page area covered by its largest image
+    image_dpi: float = 0.0  # that image's resolution (pixels per inch of its drawn width)
+
+
+def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
+    """Words of one pypdfium2 page (a PdfPage) and the facts about its layer."""
+    import pypdfium2.raw as c
+
+    width, height = page.get_size()
+    facts = LayerFacts()
+    _image_facts(page, width, height, facts)
+    textpage = page.get_textpage()
+    try:
+        n = textpage.count_chars()
+        if n <= 0:
+            return [], facts
+        raw = textpage.raw
+        text = textpage.get_text_range(0, n)
+        if len(text) != n:  # characters outside the BMP: one UTF-16 unit per character index
+            text = "".join(chr(c.FPDFText_GetUnicode(raw, i)) for i in range(n))
+        rect = c.FS_RECTF()
+        ref = ctypes.byref(rect)
+        words: list[Word] = []
+
+        def char_box(i: int) -> tuple[float, float, float, float] | None:
+            # the loose box spans the font's ascent and descent, as pdfplumber's boxes do: lines of one
+            # font size get boxes of one height, which the layout stage's line and block gaps rely on
+            if not c.FPDFText_GetLooseCharBox(raw, i, ref):
+                return None
+            return rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)
+
+        start = -1
+        for i in range(n + 1):  # PDFium puts a space or a line break between words and lines
+            end = i
+            if i < n and text[i] not in _BREAKS:
+                if start < 0:
+                    start = i
+                if text[i] != _LINE_END_HYPHEN:
+                    continue
+                end = i + 1  # a hyphen that ends a line ends its word; the next line follows without a break
+            if start < 0:
+                continue
+            word = clean(text[start:end].replace(_LINE_END_HYPHEN, "-"))
+            first, last = char_box(start), char_box(end - 1)
+            start = -1
+            if not word.strip() or first is None or last is None:
+                continue
+            x0, x1 = min(first[0], last[0]), max(first[2], last[2])
+            y0, y1 = min(first[1], last[1]), max(first[3], last[3])
+            words.append(Word(text=word, bbox=(round(x0, 2), round(height - y1, 2), round(x1, 2),
+                                               round(height - y0, 2)), confidence=1.0, source="text"))
+        facts.invisible = _invisible_share(c, raw, text)
+        return words, facts
+    finally:
+        textpage.close()
+
+
+def _invisible_share(c, raw, text: str) -> float:
+    idx = [i for i, ch in enumerate(text) if ch not in _BREAKS]
+    if not idx:
+        return 0.0
+    step = max(1, len(idx) // _SAMPLE_CHARS)
+    hidden = seen = 0
+    for i in idx[::step]:
+        obj = c.FPDFText_GetTextObject(raw, i)
+        if not obj:
+            continue
+        seen += 1
+        hidden += c.FPDFTextObj_GetTextRenderMode(obj) == _INVISIBLE
+    return hidden / seen if seen else 0.0
+
+
+def _image_facts(page, width: float, height: float, facts: LayerFacts) -> None:
+    import pypdfium2.raw as c
+
+    area = abs(width * height) or 1.0
+    try:
+        objs = list(page.get_objects(filter=(c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+    except Exception:  # noqa: BLE001 - broken resources: no image facts
+        return
+    for obj in objs:
+        try:
+            x0, y0, x1, y1 = obj.get_bounds()
+            px_w, _ = obj.get_px_size()
+        except Exception:  # noqa: BLE001
+            continue
+        x0, x1 = max(0.0, min(x0, x1)), min(width, max(x0, x1))
+        y0, y1 = max(0.0, min(y0, y1)), min(height, max(y0, y1))
+        cover = max(0.0, x1 - x0) * max(0.0, y1 - y0) / area
+        if cover > facts.image_cover:
+            facts.image_cover = cover
+            drawn_in = (x1 - x0) / 72.0
+            facts.image_dpi = px_w / drawn_in if drawn_in > 0 else 0.0

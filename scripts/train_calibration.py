@@ -1,0 +1,464 @@
+"""Train the confidence calibrator (pipeline/calibrate.py) and choose its review threshold.
+
+Training data with truth that is not the test:
+  * generated documents with fresh seeds and harder, varied damage (never the committed samples,
+    never the fresh test set), made by the commands in GENERATED below and each run through the
+    pipeline (``cli.py run DIR --out OUT``); the script reads the finished documents from the run's
+    cache (``OUT/.cache/*.pkl``) and the truth beside the inputs;
+  * the hand-annotated real documents ``tests/real_gold`` (born-digital Karlsruhe text), *tune* half
+    only (``tests/real_gold/split.json``), alternately to fitting (weighted REAL_WEIGHT) and to dev;
+    the *check* half is only reported (``scripts/report_calibration.py``);
+  * optionally reviewers' answers (``scripts/export_answers.py``), added to training.
+
+Per kind a logistic regression, or gradient-boosted trees where they rank dev better, is fitted on
+train; isotonic scaling is added where it lowers the calibration error on dev (two-fold on dev);
+a value prior (how often the same label and value was wrong in the *other* training documents) is
+one of the signals. One threshold for all kinds is chosen on dev: the lowest under which ≥ 97 % of
+dev's wrong values fall (a margin over the 95 % goal). Output: ``models/calibration/calibration.json``
+(with provenance and dev figures) and ``value_prior.tsv``.
+
+    python scripts/train_calibration.py --train-out /tmp/cal/out_train /tmp/cal/out_train2 \
+        --train-truth /tmp/cal/gen_train /tmp/cal/gen_train2 --dev-out /tmp/cal/out_dev /tmp/cal/out_dev2 \
+        --dev-truth /tmp/cal/gen_dev /tmp/cal/gen_dev2 [--answers OUT/calibration_answers.jsonl ...]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import pickle
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from evaluation.samples import (  # noqa: E402
+    load_truth,
+    match_values,
+    norm_value,
+    norm_ws,
+    score_corrections,
+    score_decisions,
+)
+from pipeline import calibrate  # noqa: E402
+from pipeline.config import Settings  # noqa: E402
+from pipeline.lexicon import load_lexicon  # noqa: E402
+from pipeline.records import DocumentResult, Page, Word, number_rows  # noqa: E402
+from pipeline.signals import Signals, collect, page_signals, set_prior, value_key  # noqa: E402
+from pipeline.tables import rows as table_rows  # noqa: E402
+
+MODELS = ROOT / "models"
+MIN_KIND = 60  # values (and 8 wrong ones) a kind needs for a model of its own; else the pooled one
+MIN_WRONG = 8
+TARGET = 0.97
+PER_KIND = False
+REAL_WEIGHT = 10  # each real tune example counts this many times (they are few, and unlike the generated)  # one threshold for all kinds (see train); True: each kind's own
+POOR_CER = 0.10  # a page worse than this is "poor text"
+
+Example = tuple[Signals, bool]
+GENERATED = {  # how the generated sets of the committed model were made (see the module docstring)
+    "train": ["samples/generate.py --out /tmp/cal/gen_train --n 80 --seed 1601 --damages light,medium,hard,hard,severe",
+              "samples/generate.py --out /tmp/cal/gen_train2 --n 100 --seed 1604 --damages light,medium,hard,hard,severe"],
+    "dev": ["samples/generate.py --out /tmp/cal/gen_dev --n 40 --seed 1602 --damages light,medium,hard,hard,severe",
+            "samples/generate.py --out /tmp/cal/gen_dev2 --n 60 --seed 1605 --damages light,medium,hard,hard,severe"],
+    "test (never trained or tuned on)": ["samples/generate.py --out /tmp/cal/gen_test --n 30 --seed 1603 "
+                                         "--damages light,medium,hard,hard,severe"],
+}
+
+
+def load_results(out_dir: Path) -> list[DocumentResult]:
+    out = []
+    for p in sorted((out_dir / ".cache").glob("*.pkl")):
+        with p.open("rb") as fh:
+            out.append(pickle.load(fh))
+    return out
+
+
+def _cer(a: str, b: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(norm_ws(a), norm_ws(b)) / max(1, len(norm_ws(b)))
+
+
+def label_generated(results: list[DocumentResult], truth: dict[str, dict],
+                    keys: list | None = None) -> dict[str, list[Example]]:
+    """(signals, right) per kind, for documents whose truth is known. Matching as the evaluation does,
+    but rows in reading order (not flagged last): a label must not depend on the flag it trains."""
+    wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
+    given = calibrate.load_given_names(str(MODELS))
+    out: dict[str, list[Example]] = defaultdict(list)
+    by_name = {Path(r.source_file.replace("\\", "/")).name: r for r in results}
+    for fname, tr in truth.items():
+        r = by_name.get(fname)
+        if r is None or r.status != "ok":
+            continue
+        collect(r, wf, lex, given)
+        t = table_rows([r])
+        for lab in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT"):
+            idx = [i for i, e in enumerate(r.entities) if e.label == lab]
+            pred = [(i, norm_value(r.entities[i].value)) for i in idx]
+            matched, _ = match_values(pred, [norm_value(e["value"]) for e in tr["entities"] if e["label"] == lab], lab)
+            for i in idx:
+                out[lab].append((r.entities[i].signals, i in matched))
+                if keys is not None:
+                    keys.append((fname, value_key(lab, r.entities[i].value), r.entities[i].signals, i in matched))
+        ds = score_decisions(t["decisions"], tr.get("decisions") or [])
+        for i, d in enumerate(r.decisions):
+            out["decision"].append((d.signals, i not in ds["wrong_rows"]))
+        if r.fields.doc_date is not None:
+            out["doc_date"].append((r.fields.doc_date_signals,
+                                    norm_value(r.fields.doc_date) == norm_value(tr.get("doc_date"))))
+        pages = {p["page"]: p for p in t["pages"]}
+        cs = score_corrections(t["corrections"], tr, pages)
+        for i, right in cs["verdicts"].items():
+            c = r.corrections[i]
+            if c.source != "learned":
+                out["correction"].append((c.signals, right))
+        true_pages = {int(p["page"]): p["text"] for p in tr["pages"]}
+        for p in r.pages:
+            if p.source == "ocr" and p.number in true_pages:
+                mean, low, n = page_signals(p)
+                s = Signals(kind="page", rule_confidence=mean, page_ocr=True, page_confidence=mean,
+                            page_low_share=low, page_words=n, n_words=n)
+                out["page"].append((s, _cer(p.text, true_pages[p.number]) <= POOR_CER))
+    return out
+
+
+def text_page(text: str, number: int = 1) -> Page:
+    """A born-digital page from plain text: one word per whitespace token, lines kept."""
+    words = []
+    for n, line in enumerate(text.split("\n")):
+        for tok in line.split():
+            words.append(Word(tok, None, 1.0, "text", line=n, block=0))
+    return Page(number, words, "text").render()
+
+
+def real_gold_docs(which: str) -> list[tuple[str, str, dict]]:
+    """(set, text, gold) for the real_gold documents of one half ('tune' or 'check')."""
+    split = json.loads((ROOT / "tests" / "real_gold" / "split.json").read_text(encoding="utf-8"))
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    corpus = None
+    out = []
+    for setname, halves in split["sets"].items():
+        for name in halves[which]:
+            gold = json.loads((ROOT / "tests" / "real_gold" / setname / f"{name}.json").read_text(encoding="utf-8"))
+            if gold.get("line") is not None:
+                if corpus is None:
+                    with gzip.open(data / "karlsruhe-protocols" / "council-corpus.jsonl.gz", "rt",
+                                   encoding="utf-8") as fh:
+                        corpus = [json.loads(line)["text"] for line in fh]
+                text = corpus[int(gold["line"])]
+            else:
+                text = (data / gold["source"]).read_text(encoding="utf-8")
+            out.append((setname, text, gold))
+    return out
+
+
+def label_real(docs: list[tuple[str, str, dict]], settings: Settings,
+               decide: bool = False) -> tuple[dict[str, list[Example]], list]:
+    """Entities of real born-digital text against the hand-annotated gold (multiset per label).
+    With `decide`, the review stage runs too and the second value is [(kind, confidence, flagged, right)]."""
+    from pipeline.extract import extract_document
+    from pipeline.extract import nlp as nlp_mod
+
+    nlp = nlp_mod.load(str(settings.models_dir))
+    wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
+    given = calibrate.load_given_names(str(MODELS))
+    out: dict[str, list[Example]] = defaultdict(list)
+    results = []
+    for k, (setname, text, gold) in enumerate(docs):
+        page = text_page(text)
+        r = DocumentResult(doc_id=f"real{k:03d}", source_file=f"{setname}/{gold.get('line') or gold['source']}",
+                           path="", sha256="", pages=[page])
+        r.entities, r.decisions, r.fields = extract_document([page], nlp, settings)
+        number_rows(r)
+        collect(r, wf, lex, given)
+        if decide:
+            from pipeline import review
+
+            review.decide(r, settings)
+        for lab in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT"):
+            idx = [i for i, e in enumerate(r.entities) if e.label == lab]
+            matched, _ = match_values([(i, norm_value(r.entities[i].value)) for i in idx],
+                                      [norm_value(e["value"]) for e in gold["entities"] if e["label"] == lab], lab)
+            for i in idx:
+                e = r.entities[i]
+                out[lab].append((e.signals, i in matched))
+                if decide:
+                    results.append((lab, e.confidence, e.needs_review, i in matched))
+    return out, results
+
+
+def build_prior(train_keys: list, others: list) -> dict:
+    """Value prior from the training truth: each training value sees the counts of the *other*
+    training documents only (leave one document out), every other value the full counts."""
+    total: dict = defaultdict(lambda: [0, 0])
+    per_doc: dict = defaultdict(lambda: [0, 0])
+    for doc, key, _, right in train_keys:
+        total[key][0 if right else 1] += 1
+        per_doc[(doc, key)][0 if right else 1] += 1
+    for doc, key, s, _ in train_keys:
+        r, w = total[key]
+        dr, dw = per_doc[(doc, key)]
+        set_prior(s, r - dr, w - dw)
+    for _, key, s, _ in others:
+        set_prior(s, *total.get(key, (0, 0)))
+    return {k: (v[0], v[1]) for k, v in total.items()}
+
+
+def karlsruhe_docs(split: str) -> list[tuple[str, dict]]:
+    """(text, gold) of the Karlsruhe protocols of one split (train / dev / test), without the
+    real_gold check documents (those stay unseen)."""
+    data = ROOT.parent / "shared" / "data"
+    if not data.exists():
+        data = Path("/work/shared/data")
+    base = data / "karlsruhe-protocols"
+    check = set(json.loads((ROOT / "tests" / "real_gold" / "split.json").read_text(encoding="utf-8"))
+                ["sets"]["karlsruhe-dev"]["check"])
+    out = []
+    for line in (base / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        g = json.loads(line)
+        if g["split"] == split and Path(g["file"]).stem not in check:
+            out.append(((base / g["file"]).read_text(encoding="utf-8"), g))
+    return out
+
+
+def label_karlsruhe(docs: list[tuple[str, dict]], settings: Settings,
+                    decide: bool = False) -> tuple[dict[str, list[Example]], list]:
+    """The issue date of real minutes against the meeting date the city recorded (doc_date)."""
+    from pipeline.extract import extract_document
+    from pipeline.extract import nlp as nlp_mod
+
+    nlp = nlp_mod.load(str(settings.models_dir))
+    wf, lex = calibrate.load_wordfreq(str(MODELS)), load_lexicon(str(MODELS))
+    given = calibrate.load_given_names(str(MODELS))
+    out: dict[str, list[Example]] = defaultdict(list)
+    rows = []
+    for k, (text, g) in enumerate(docs):
+        page = text_page(text)
+        r = DocumentResult(doc_id=f"ka{k:04d}", source_file=g["file"], path="", sha256="", pages=[page])
+        r.entities, r.decisions, r.fields = extract_document([page], nlp, settings)
+        number_rows(r)
+        collect(r, wf, lex, given)
+        if decide:
+            from pipeline import review
+
+            review.decide(r, settings)
+        if r.fields.doc_date is not None:
+            right = r.fields.doc_date == g["meeting_date"]
+            out["doc_date"].append((r.fields.doc_date_signals, right))
+            if decide:
+                rows.append(("doc_date", r.fields.doc_date_confidence, bool(r.fields.doc_date_needs_review), right))
+    return out, rows
+
+
+def _merge(*sets: dict[str, list[Example]]) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = defaultdict(list)
+    for s in sets:
+        for k, v in s.items():
+            out[k].extend(v)
+    return out
+
+
+def _two_fold_iso_gain(model: calibrate.KindModel, dev: list[Example]) -> float:
+    """ECE without isotonic minus ECE with it, two-fold on dev (positive: isotonic helps)."""
+    import copy
+
+    a, b = dev[0::2], dev[1::2]
+    raw_probs, iso_probs, labels = [], [], []
+    for fit, held in ((a, b), (b, a)):
+        m = copy.deepcopy(model)
+        calibrate.fit_isotonic(m, [s for s, _ in fit], [y for _, y in fit])
+        raw_probs += [model.probability(s) for s, _ in held]
+        iso_probs += [m.probability(s) for s, _ in held]
+        labels += [y for _, y in held]
+    return (calibrate.expected_calibration_error(raw_probs, labels) or 0) - (
+        calibrate.expected_calibration_error(iso_probs, labels) or 0)
+
+
+def _flag_rate_at(m: calibrate.KindModel, dev: list[Example]) -> float:
+    """Share of dev values flagged when the threshold catches TARGET of the wrong ones."""
+    probs = [m.probability(s) for s, _ in dev]
+    labels = [y for _, y in dev]
+    if not any(not y for y in labels):
+        return 0.0
+    t = calibrate.choose_threshold(probs, labels, TARGET)
+    return sum(p < t for p in probs) / len(probs)
+
+
+def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tuple[dict, dict]:
+    models: dict[str, calibrate.KindModel] = {}
+    report: dict[str, dict] = {}
+    pooled_train = [x for k in calibrate.ENTITY_KINDS for x in train.get(k, [])]
+    kinds = {"entity": (pooled_train, [x for k in calibrate.ENTITY_KINDS for x in dev.get(k, [])])}
+    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction", "page"):
+        tr_k, dv_k = train.get(k, []), dev.get(k, [])
+        wrong = sum(not y for _, y in tr_k)
+        if len(tr_k) >= MIN_KIND and wrong >= MIN_WRONG or (k not in calibrate.ENTITY_KINDS and tr_k):
+            kinds[k] = (tr_k, dv_k)
+    for k, (tr_k, dv_k) in kinds.items():
+        m = calibrate.fit_kind(k, [s for s, _ in tr_k], [y for _, y in tr_k])
+        learner = "logistic"
+        if len(tr_k) >= 150 and sum(not y for _, y in tr_k) >= 15 and dv_k:
+            gb = calibrate.fit_trees(k, [s for s, _ in tr_k], [y for _, y in tr_k])
+            if _flag_rate_at(gb, dv_k) < _flag_rate_at(m, dv_k) - 0.01:
+                m, learner = gb, "trees"
+        iso = False
+        if len(dv_k) >= 30 and sum(not y for _, y in dv_k) >= 5 and _two_fold_iso_gain(m, dv_k) > 0:
+            calibrate.fit_isotonic(m, [s for s, _ in dv_k], [y for _, y in dv_k])
+            iso = True
+        probs = [m.probability(s) for s, _ in dv_k]
+        labels = [y for _, y in dv_k]
+        if k == "page":
+            m.threshold = 0.5
+        elif dv_k and any(not y for y in labels):
+            m.threshold = round(calibrate.choose_threshold(probs, labels, TARGET), 4)
+        else:  # no wrong value on dev to choose by: the entity pool's threshold is set below
+            m.threshold = -1.0
+        models[k] = m
+        report[k] = {"learner": learner, "train": len(tr_k), "train_wrong": sum(not y for _, y in tr_k), "dev": len(dv_k),
+                     "dev_wrong": sum(not y for y in labels), "isotonic": iso, "threshold": m.threshold}
+    import copy
+
+    for k in calibrate.ENTITY_KINDS:  # the pooled model where it ranks a label's dev values better
+        dv_k = dev.get(k, [])
+        if not dv_k or not any(not y for _, y in dv_k):
+            continue
+        if k not in models or _flag_rate_at(models["entity"], dv_k) < _flag_rate_at(models[k], dv_k) - 0.01:
+            m = copy.deepcopy(models["entity"])
+            m.kind = k
+            labels = [y for _, y in dv_k]
+            m.threshold = round(calibrate.choose_threshold([m.probability(s) for s, _ in dv_k], labels, TARGET), 4)
+            models[k] = m
+            kinds[k] = (kinds["entity"][0], dv_k)
+            report[k] = {"learner": "pooled", "train": len(kinds["entity"][0]),
+                         "train_wrong": sum(not y for _, y in kinds["entity"][0]), "dev": len(dv_k),
+                         "dev_wrong": sum(not y for y in labels), "isotonic": bool(m.iso_x), "threshold": m.threshold}
+    for k, m in models.items():
+        if m.threshold < 0:
+            m.threshold = models["entity"].threshold if k in calibrate.ENTITY_KINDS else 0.6
+            report[k]["threshold"] = m.threshold
+    # one threshold for every kind of value, chosen on all of dev at once: with calibrated
+    # probabilities the queue's goal (≥ 95 % of all wrong values) is reached with the fewest flags by
+    # flagging the least probable values first, whatever their kind
+    pooled: list[tuple[float, bool]] = []
+    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction"):
+        m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
+        if m is not None:
+            pooled += [(m.probability(s), y) for s, y in dev.get(k, [])]
+    if PER_KIND is False and pooled:
+        t = round(calibrate.choose_threshold([p for p, _ in pooled], [y for _, y in pooled], TARGET), 4)
+        for k, m in models.items():
+            if k != "page":
+                m.threshold = t
+                report[k]["threshold"] = t
+    allp = []
+    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction"):
+        m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
+        if m is not None:
+            allp += [(m.probability(s) < m.threshold, y) for s, y in dev.get(k, [])]
+    wrong_all = [f for f, y in allp if not y]
+    report["all (dev)"] = {"learner": "", "train": 0, "train_wrong": 0, "dev": len(allp), "dev_wrong": len(wrong_all),
+                           "isotonic": "", "threshold": None, "dev_ece": None,
+                           "dev_flag_rate": sum(f for f, _ in allp) / len(allp) if allp else None,
+                           "dev_wrong_flagged": sum(wrong_all) / len(wrong_all) if wrong_all else None}
+    for k, m in models.items():
+        dv_k = kinds[k][1] if k != "entity" else kinds["entity"][1]
+        probs = [m.probability(s) for s, _ in dv_k]
+        labels = [y for _, y in dv_k]
+        wrong = [p for p, y in zip(probs, labels) if not y]
+        report[k].update(dev_ece=calibrate.expected_calibration_error(probs, labels),
+                         dev_flag_rate=sum(p < m.threshold for p in probs) / len(probs) if probs else None,
+                         dev_wrong_flagged=sum(p < m.threshold for p in wrong) / len(wrong) if wrong else None)
+    return models, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--train-out", type=Path, nargs="+", required=True, help="pipeline output folders (train)")
+    ap.add_argument("--train-truth", type=Path, nargs="+", required=True, help="their inputs with truth, same order")
+    ap.add_argument("--dev-out", type=Path, nargs="+", required=True)
+    ap.add_argument("--dev-truth", type=Path, nargs="+", required=True)
+    ap.add_argument("--answers", type=Path, nargs="*", default=[],
+                    help="training rows exported from reviewers' answers (scripts/export_answers.py JSONL)")
+    ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
+    ap.add_argument("--no-prior", action="store_true", help="no value prior (how often a value was wrong in training)")
+    ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
+    args = ap.parse_args(argv)
+    settings = Settings(models_dir=MODELS)
+    train_keys: list = []
+    dev_keys: list = []
+    if len(args.train_out) != len(args.train_truth) or len(args.dev_out) != len(args.dev_truth):
+        ap.error("give one truth folder per output folder")
+    gen_train = _merge(*(label_generated(load_results(o), load_truth(t), train_keys)
+                         for o, t in zip(args.train_out, args.train_truth)))
+    gen_dev = _merge(*(label_generated(load_results(o), load_truth(t), dev_keys)
+                       for o, t in zip(args.dev_out, args.dev_truth)))
+    real_fit: dict = {}
+    real_dev: dict = {}
+    if not args.no_real:
+        tune = real_gold_docs("tune")
+        real_fit, _ = label_real(tune[0::2], settings)
+        real_dev, _ = label_real(tune[1::2], settings)
+    real_keys = [(None, value_key(s.kind, s.surface), s, y) for part in (real_fit, real_dev)
+                 for k, ex in part.items() for s, y in ex if k in calibrate.ENTITY_KINDS]
+    prior = build_prior(train_keys, dev_keys + real_keys) if not args.no_prior else {}
+    answers: dict[str, list[Example]] = defaultdict(list)
+    for path in args.answers:
+        from export_answers import read_examples
+
+        for kind, s, right in read_examples(path):
+            answers[kind].append((s, right))
+    ka_train: dict = {}
+    ka_dev: dict = {}
+    if not args.no_real:
+        ka_train, _ = label_karlsruhe(karlsruhe_docs("train"), settings)
+        ka_dev, _ = label_karlsruhe(karlsruhe_docs("dev"), settings)
+    real_weighted = {k: v * REAL_WEIGHT for k, v in real_fit.items()}
+    models, report = train(_merge(gen_train, real_weighted, ka_train, answers), _merge(gen_dev, real_dev, ka_dev))
+    for name, part in (("generated dev", gen_dev), ("real dev", real_dev), ("Karlsruhe dev (doc_date)", ka_dev)):
+        rows = []
+        for k, ex in part.items():
+            m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
+            if m is not None and k != "page":
+                rows += [(m.probability(s), y, m.threshold) for s, y in ex]
+        wrong = [r for r in rows if not r[1]]
+        if rows:
+            print(f"{name}: {len(rows)} values, {len(wrong)} wrong, flagged {sum(p < t for p, _, t in rows) / len(rows):.3f}, "
+                  f"wrong flagged {sum(p < t for p, _, t in wrong) / max(1, len(wrong)):.3f}, ECE "
+                  f"{calibrate.expected_calibration_error([r[0] for r in rows], [r[1] for r in rows]):.3f}")
+    prov = {"built": dt.date.today().isoformat(), "script": "scripts/train_calibration.py",
+            "train": {"generated": {"folders": [str(t) for t in args.train_truth],
+                                    "documents": sum(len(load_truth(t)) for t in args.train_truth),
+                                    "command": GENERATED["train"]},
+                      "real_gold": "tests/real_gold tune half, even positions (split.json)" if real_fit else None,
+                      "karlsruhe": "karlsruhe-protocols train split, doc_date vs meeting_date" if ka_train else None,
+                      "answers": [str(p) for p in args.answers]},
+            "dev": {"generated": {"folders": [str(t) for t in args.dev_truth],
+                                  "documents": sum(len(load_truth(t)) for t in args.dev_truth),
+                                  "command": GENERATED["dev"]},
+                    "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None,
+                    "karlsruhe": "karlsruhe-protocols dev split, doc_date vs meeting_date" if ka_dev else None},
+            "target_wrong_flagged_on_dev": TARGET, "poor_page_cer": POOR_CER, "per_kind": report}
+    calibrate.Calibrator(models, prov).save(args.out)
+    calibrate.save_prior(args.out.parent / calibrate.PRIOR.name, prior)
+    print(f"{'kind':<11}{'model':>9}{'train':>7}{'wrong':>7}{'dev':>6}{'wrong':>7}{'iso':>5}{'thr':>8}{'ECE':>7}"
+          f"{'flag':>7}{'wr.fl':>7}")
+    for k, r in report.items():
+        def f(v):
+            return "   –" if v is None else f"{v:.3f}"
+        print(f"{k:<11}{r['learner']:>9}{r['train']:>7}{r['train_wrong']:>7}{r['dev']:>6}{r['dev_wrong']:>7}"
+              f"{str(r['isotonic'])[:1]:>5}"
+              f"{f(r['threshold']):>8}{f(r['dev_ece']):>7}{f(r['dev_flag_rate']):>7}{f(r['dev_wrong_flagged']):>7}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
