@@ -31,6 +31,7 @@ LINK_SCHEMAS: dict[str, pa.Schema] = {
         ("doc_type", S), ("title", S), ("doc_date", S), ("decision_id", S), ("item", S), ("decision_kind", S),
         ("decision_date", S), ("result", S), ("votes", S), ("outcome", S), ("decision_text", S),
         ("confidence", F), ("n_documents", I),
+        ("mention", B), ("votes_yes", I), ("votes_no", I), ("votes_abstain", I), ("referred_to", S),
     ]),
     "people": pa.schema([
         ("person_id", S), ("name", S), ("city", S), ("variants", S), ("roles", S), ("first_seen", S),

@@ -114,7 +114,10 @@ def register_rows(documents: list[dict], references: list[dict], decisions: list
         for value in values:
             occ = [r for r in refs if r["value"] == value]
             decs = assigned.get(value, [])
-            role = _role(doc_type, any(r.get("own") for r in occ), bool(decs), {r.get("kind") for r in occ if r.get("cue")})
+            taken = [d for d in decs if not d.get("mention")]  # a narrative report of an earlier decision is no decision here
+            role = _role(doc_type, any(r.get("own") for r in occ), bool(taken), {r.get("kind") for r in occ if r.get("cue")})
+            if decs and not taken and role != "proposes":
+                role = "reports"  # the document only tells of the decision
             base = dict(reference=value, city=cities[(doc_id, value)],
                         kind=next((r["kind"] for r in occ if r.get("cue")), occ[0]["kind"]),
                         doc_id=doc_id, source_file=doc.get("source_file"), doc_type=doc_type,
@@ -122,14 +125,17 @@ def register_rows(documents: list[dict], references: list[dict], decisions: list
                         confidence=round(max(float(r.get("confidence") or 0) for r in occ), 3))
             if not decs:
                 rows.append(dict(base, date=doc.get("doc_date"), decision_id=None, item=None, decision_kind=None,
-                                 decision_date=None, result=None, votes=None, outcome=None, decision_text=None))
+                                 decision_date=None, result=None, votes=None, outcome=None, decision_text=None,
+                                 mention=None, votes_yes=None, votes_no=None, votes_abstain=None, referred_to=None))
                 continue
             for d in decs:
                 date = (d.get("decision_date") or doc.get("doc_date")) if role == "decides" else doc.get("doc_date")
                 rows.append(dict(base, date=date, decision_id=d.get("decision_id"), item=d.get("item"),
                                  decision_kind=d.get("kind"), decision_date=d.get("decision_date"),
                                  result=_result(d, role), votes=d.get("votes"), outcome=d.get("outcome"),
-                                 decision_text=d.get("text")))
+                                 decision_text=d.get("text"), mention=d.get("mention"), votes_yes=d.get("votes_yes"),
+                                 votes_no=d.get("votes_no"), votes_abstain=d.get("votes_abstain"),
+                                 referred_to=d.get("referred_to")))
     n_docs: dict[tuple, set] = defaultdict(set)
     for r in rows:
         n_docs[(r["reference"], r["city"])].add(r["doc_id"])
