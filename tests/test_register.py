@@ -325,3 +325,36 @@ def test_register_rows_roles_results_and_cities():
     assert rows[3]["mention"] is True
     assert {(r["reference"], r["city"]): r["n_documents"] for r in rows} == {
         ("V0001/23", "Dortmund"): 2, ("V2072/23", "Dortmund"): 2, ("V2072/23", "Leipzig"): 1}
+
+
+def test_a_part_number_is_filed_under_its_vorlage(tmp_path):
+    from pipeline.link.references import parent
+    from pipeline.link.register import history, register_rows
+
+    assert (parent("2024/0884/3"), parent("2024/0884"), parent("V2072/23")) == ("2024/0884", None, None)
+    docs = [dict(doc_id="p1", status="ok", city="Karlsruhe", doc_type="Beschlussvorlage", doc_date="2024-10-01"),
+            dict(doc_id="m1", status="ok", city="Karlsruhe", doc_type="Niederschrift", doc_date="2024-11-19")]
+    refs = [_ref("p1", "2024/0884", own=True), _ref("m1", "2024/0884/3")]
+    rows = register_rows(docs, refs, [_dec("m1", 0, result="ablehnung")])
+    assert [(r["reference"], r["parent"], r["role"]) for r in rows] == [
+        ("2024/0884", None, "proposes"), ("2024/0884/3", "2024/0884", "decides")]
+    tables.write_table(tmp_path, "register", rows)
+    assert [r["doc_id"] for r in history(tmp_path, "2024/0884")] == ["p1", "m1"]
+    assert [r["doc_id"] for r in history(tmp_path, "2024/0884/3")] == ["m1"]
+
+
+def test_karlsruhe_link_scorer_counts_exact_parts_and_assignment():
+    from evaluation.register_karlsruhe import half, score
+
+    text = "Niederschrift\nPunkt 6 der Tagesordnung: X\nVorlage: {}\n\nBeschluss:\nZustimmung"
+    rows = [dict(reference="2022/0419", protocol=True, text=text.format("2022/0419")),
+            dict(reference="2024/0884", protocol=True, text=text.format("2024/0884/3")),
+            dict(reference="2022/0419", protocol=True, text=text.format("2022/0418") + "\nsiehe Vorlage 2022/0419"),
+            dict(reference="18751", protocol=False, text="Antrag der KAL")]
+    s = score(rows)
+    assert s["n"] == {"protocol": 3, "other file": 1}
+    assert s["found"] == {"protocol": 2, "other file": 0}
+    assert s["found_with_parts"] == {"protocol": 3, "other file": 0}
+    assert s["assigned"] == {"protocol": 2, "other file": 0}
+    assert s["miss_shapes"] == {"plain number (no year)": 1}
+    assert {half(str(i)) for i in range(20)} == {"tune", "check"} and half("39858") == half("39858")

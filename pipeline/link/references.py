@@ -108,6 +108,13 @@ def canonical(text: str) -> Optional[tuple[str, list[str]]]:
     return fixed, repairs
 
 
+def parent(value: str) -> Optional[str]:
+    """The Vorlage a part number belongs to: `2024/0884/3` (an amendment, the third part) is part of
+    `2024/0884`; None for a number without a part."""
+    m = re.fullmatch(r"((?:19|20)\d{2}/\d{4})/\d{1,2}", value)
+    return m.group(1) if m else None
+
+
 def _lost_slash(m: re.Match) -> tuple[str, list[str]]:
     if m.group("y"):
         b, _ = _digits(m.group("b"))

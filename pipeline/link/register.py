@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Optional
 
-from .references import KINDS_OF_DECISION, canonical
+from .references import KINDS_OF_DECISION, canonical, parent
 
 ROLES = ("proposes", "decides", "reports", "mentions")
 ROLE_ORDER = {r: i for i, r in enumerate(ROLES)}
@@ -118,7 +118,7 @@ def register_rows(documents: list[dict], references: list[dict], decisions: list
             role = _role(doc_type, any(r.get("own") for r in occ), bool(taken), {r.get("kind") for r in occ if r.get("cue")})
             if decs and not taken and role != "proposes":
                 role = "reports"  # the document only tells of the decision
-            base = dict(reference=value, city=cities[(doc_id, value)],
+            base = dict(reference=value, parent=parent(value), city=cities[(doc_id, value)],
                         kind=next((r["kind"] for r in occ if r.get("cue")), occ[0]["kind"]),
                         doc_id=doc_id, source_file=doc.get("source_file"), doc_type=doc_type,
                         title=doc.get("title"), role=role, doc_date=doc.get("doc_date"),
@@ -175,7 +175,8 @@ def history(out_dir, reference: Optional[str] = None) -> list[dict]:
         got = canonical(reference)
         value = got[0] if got else reference.strip()
         known = sorted({r["reference"] for r in rows})
-        chosen = [r for r in rows if r["reference"] == value] or \
+        # a Vorlage's history takes in its parts ('2024/0884/3', an amendment to 2024/0884)
+        chosen = [r for r in rows if value in (r["reference"], r.get("parent"))] or \
             [r for r in rows if (r["reference"] or "").casefold() == value.casefold()]
         if not chosen:
             import difflib
