@@ -32,7 +32,7 @@ LINK_SCHEMAS: dict[str, pa.Schema] = {
         ("decision_date", S), ("result", S), ("votes", S), ("outcome", S), ("decision_text", S),
         ("confidence", F), ("n_documents", I),
         ("mention", B), ("votes_yes", I), ("votes_no", I), ("votes_abstain", I), ("referred_to", S),
-        ("parent", S),
+        ("parent", S), ("result_confidence", F),
     ]),
     "people": pa.schema([
         ("person_id", S), ("name", S), ("city", S), ("variants", S), ("roles", S), ("first_seen", S),

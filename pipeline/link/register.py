@@ -94,6 +94,8 @@ def _cities(documents: dict[str, dict], by_doc: dict[str, list[dict]]) -> dict[t
 
 
 def register_rows(documents: list[dict], references: list[dict], decisions: list[dict]) -> list[dict]:
+    """The register from the rows of the documents, references and decisions tables (so it needs no
+    document read again). A decision whose document prints no file number has no row here."""
     docs = {d["doc_id"]: d for d in documents if d.get("status", "ok") == "ok"}
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for r in references:
@@ -126,7 +128,8 @@ def register_rows(documents: list[dict], references: list[dict], decisions: list
             if not decs:
                 rows.append(dict(base, date=doc.get("doc_date"), decision_id=None, item=None, decision_kind=None,
                                  decision_date=None, result=None, votes=None, outcome=None, decision_text=None,
-                                 mention=None, votes_yes=None, votes_no=None, votes_abstain=None, referred_to=None))
+                                 mention=None, votes_yes=None, votes_no=None, votes_abstain=None, referred_to=None,
+                                 result_confidence=None))
                 continue
             for d in decs:
                 date = (d.get("decision_date") or doc.get("doc_date")) if role == "decides" else doc.get("doc_date")
@@ -135,7 +138,7 @@ def register_rows(documents: list[dict], references: list[dict], decisions: list
                                  result=_result(d, role), votes=d.get("votes"), outcome=d.get("outcome"),
                                  decision_text=d.get("text"), mention=d.get("mention"), votes_yes=d.get("votes_yes"),
                                  votes_no=d.get("votes_no"), votes_abstain=d.get("votes_abstain"),
-                                 referred_to=d.get("referred_to")))
+                                 referred_to=d.get("referred_to"), result_confidence=d.get("result_confidence")))
     n_docs: dict[tuple, set] = defaultdict(set)
     for r in rows:
         n_docs[(r["reference"], r["city"])].add(r["doc_id"])
