@@ -358,3 +358,34 @@ def test_karlsruhe_link_scorer_counts_exact_parts_and_assignment():
     assert s["assigned"] == {"protocol": 2, "other file": 0}
     assert s["miss_shapes"] == {"plain number (no year)": 1}
     assert {half(str(i)) for i in range(20)} == {"tune", "check"} and half("39858") == half("39858")
+
+
+def test_an_abbreviated_role_says_nothing_of_gender():
+    """'OB Quandt' is written out as 'Oberbürgermeister' by the extractor: it must not rule out Frau Quandt."""
+    docs = [_doc("d1", "Kiel", "2023-01-01"), _doc("d2", "Kiel", "2023-02-01"), _doc("d3", "Kiel", "2023-03-01")]
+    pages = [dict(doc_id="d1", page=1, text="Sabine Quandt"), dict(doc_id="d2", page=1, text="Vorsitz: OB Quandt"),
+             dict(doc_id="d3", page=1, text="Frau Quandt unterzeichnete.")]
+    ents = [_person("d1", 0, "Sabine Quandt"), dict(_person("d2", 0, "Quandt", "Oberbürgermeister"), start=12, end=18),
+            dict(_person("d3", 0, "Quandt"), start=5, end=11)]
+    links = link_people(ents, docs, pages, {"Oberbürgermeister": "m"})
+    assert len({links.person_of.get(f"d{i}-e0000") for i in (1, 2, 3)}) == 1 and not links.suggestions
+    pages[1]["text"] = "Vorsitz: Oberbürgermeister Quandt"  # written out, the role is male: no longer Frau Quandt
+    ents[1].update(start=27, end=33)
+    links = link_people(ents, docs, pages, {"Oberbürgermeister": "m"})
+    sabine = links.person_of["d1-e0000"]
+    assert links.person_of.get("d2-e0000") == sabine  # no gender known for Sabine: the role alone fits
+    assert links.person_of.get("d3-e0000") is None and links.suggestions  # Frau vs. a male role: for review
+
+
+def test_generated_linked_sets_are_deterministic_and_carry_their_truth():
+    from evaluation.register_generated import make_sets
+
+    a, b = make_sets("tune", 5), make_sets("tune", 5)
+    assert [s.files for s in a] == [s.files for s in b]
+    assert make_sets("check", 1)[0].files != a[0].files
+    assert len({s.city for s in a}) == 5
+    for s in a:
+        assert len(s.files) == 3
+        for p in s.planted:
+            assert p.value in "\n".join(s.files[p.file])
+        assert any(s.reference in "\n".join(lines) for lines in s.files.values())

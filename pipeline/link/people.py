@@ -150,6 +150,16 @@ def _gender_cue(row: dict, pages: dict[tuple[str, int], str]) -> Optional[str]:
     return None
 
 
+# 'OB Quandt' says nothing of gender: the extractor writes the role out as 'Oberbürgermeister'
+_ABBREVIATED_ROLE = re.compile(r"(?<![\w-])(?:OB|OBM|BM|StR)\s+$")
+
+
+def _abbreviated_role(row: dict, pages: dict[tuple[str, int], str]) -> bool:
+    text = pages.get((row["doc_id"], int(row.get("page") or 0)), "")
+    start = int(row.get("start") or 0)
+    return bool(_ABBREVIATED_ROLE.search(text[max(0, start - 6):start]))
+
+
 def _mention(row: dict, doc: dict, pages, genders) -> Optional[Mention]:
     value = (row.get("value") or "").strip()
     parts = [p for p in value.split() if p]
@@ -157,7 +167,7 @@ def _mention(row: dict, doc: dict, pages, genders) -> Optional[Mention]:
         return None
     surname = fold(parts[-1])
     given = " ".join(fold(p) for p in parts[:-1])
-    gender = _gender_cue(row, pages) or role_gender(row.get("role"), genders)
+    gender = _gender_cue(row, pages) or (None if _abbreviated_role(row, pages) else role_gender(row.get("role"), genders))
     return Mention(row=row, city=doc.get("city"), date=doc.get("doc_date"), given=given, surname=surname,
                    role=role_base(row.get("role")), gender=gender, doc_id=row["doc_id"])
 
