@@ -389,3 +389,40 @@ def test_generated_linked_sets_are_deterministic_and_carry_their_truth():
         for p in s.planted:
             assert p.value in "\n".join(s.files[p.file])
         assert any(s.reference in "\n".join(lines) for lines in s.files.values())
+
+
+def test_the_review_app_shows_a_decisions_history_beside_it(linked, tmp_path):
+    import http.client
+    import re
+    import shutil
+    import threading
+
+    from pipeline.review_app import create_server
+
+    out = tmp_path / "out"
+    shutil.copytree(linked["out"], out)
+    decides = linked["register"][linked["register"].role == "decides"].iloc[0]
+    item = dict(review_id=f"{decides.doc_id}-r0099", doc_id=decides.doc_id, page=1, table_name="decisions",
+                row_id=decides.decision_id, field="text", value="Der Rat stimmt zu.", suggestion=None,
+                confidence=0.4, reason="low confidence", status="open", context="")
+    import pyarrow.parquet as pq
+
+    tables.write_table(out, "review", pq.read_table(out / "review.parquet").to_pylist() + [item])
+    server, _url = create_server(out, "127.0.0.1", 0, who="tester")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        con = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        con.request("GET", f"/item/{item['review_id']}")
+        res = con.getresponse()
+        page = res.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert res.status == 200
+    section = re.search(r'<section class="history" id="history">(.*?)</section>', page, re.S).group(1)
+    assert "History of V2072/23 · Dortmund" in section
+    rows = re.findall(r"<tr( class=\"current\")?><td>([^<]*)</td><td>([^<]*)</td>", section)
+    assert [(d, r) for _, d, r in rows] == [("2023-02-14", "proposes"), ("2023-02-14", "proposes"),
+                                            ("2023-03-16", "decides"), ("2024-02-05", "reports")]
+    assert [bool(c) for c, _, _ in rows] == [False, False, True, False]
