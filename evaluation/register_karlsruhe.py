@@ -121,6 +121,43 @@ def score(rows: list[dict]) -> dict:
                 miss_shapes=dict(shape))
 
 
+def through_register(rows: list[dict]) -> dict:
+    """The whole way: extract (main's decision rows with their `reference`), references, register,
+    one file at a time as a text page. A protocol link counts when the register files a decision of
+    the protocol under the paper's number (or a part of it) with role `decides`."""
+    from pipeline.config import Settings
+    from pipeline.extract import extract_document
+    from pipeline.link.register import register_rows
+    from pipeline.resources import Resources
+
+    settings = Settings()
+    res = Resources.load(settings)
+    n = hit = with_decision = 0
+    misses = []
+    for r in rows:
+        if not r["protocol"]:
+            continue
+        page = Page(number=1, words=[], source="text", text=r["text"])
+        _ents, decisions, fields = extract_document([page], res.nlp, settings, res.extra)
+        refs = find_references([page], settings)
+        doc = dict(doc_id=r["file"], status="ok", city="Karlsruhe", doc_type=fields.doc_type, doc_date=fields.doc_date,
+                   source_file=r["file"])
+        drows = [dict(doc_id=r["file"], decision_id=f"{r['file']}-d{i:04d}", page=d.page, start=d.start, item=d.item,
+                      kind=d.kind, text=d.text, reference=d.reference, result=d.result, mention=d.mention,
+                      decision_date=d.decision_date) for i, d in enumerate(decisions)]
+        rrows = [dict(doc_id=r["file"], value=x.value, kind=x.kind, cue=x.cue, own=x.own, page=x.page, start=x.start,
+                      confidence=x.confidence) for x in refs]
+        reg = register_rows([doc], rrows, drows)
+        mine = [x for x in reg if r["reference"] in (x["reference"], x.get("parent")) and x["role"] == "decides"]
+        n += 1
+        hit += bool(mine)
+        with_decision += any(x.get("decision_id") for x in mine)
+        if not any(x.get("decision_id") for x in mine):
+            misses.append(dict(file=r["file"], gold=r["reference"], doc_type=fields.doc_type,
+                               register=[(x["reference"], x["role"], x.get("decision_id")) for x in reg][:6]))
+    return dict(n=n, decides_row=hit, decides_with_decision=with_decision, misses=misses)
+
+
 def _shape_note(ref: str) -> str:
     return "plain number (no year)" if ref.isdigit() else "year/number"
 
@@ -142,6 +179,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--check", action="store_true", help="also score the check half and the protocols test split")
     ap.add_argument("--errors", choices=["tune", "train", "dev"], help="list the misses of that part")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
+    ap.add_argument("--register", action="store_true",
+                    help="also the whole way through extract and the register (karlsruhe-oparl protocols; ~1 min)")
     args = ap.parse_args(argv)
     oparl = oparl_links()
     prot = protocol_links()
@@ -160,6 +199,16 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(line)
         if s["miss_shapes"]:
             print(f"{'':<30} not found, by shape: {s['miss_shapes']}")
+    if args.register:
+        for label in [k for k in parts if k.startswith("karlsruhe-oparl")]:
+            t = through_register(parts[label])
+            figures[label]["register"] = {k: v for k, v in t.items() if k != "misses"}
+            print(f"{label:<30} register: {t['n']} protocols, a decides row under the paper's number "
+                  f"{t['decides_row']} ({t['decides_row'] / max(1, t['n']):.3f}), with the protocol's decision "
+                  f"{t['decides_with_decision']} ({t['decides_with_decision'] / max(1, t['n']):.3f})")
+            if args.errors and label.endswith(args.errors + " half"):
+                for m in t["misses"]:
+                    print("  " + json.dumps(m, ensure_ascii=False))
     if args.errors:
         label = {"tune": "karlsruhe-oparl tune half", "train": "karlsruhe-protocols train",
                  "dev": "karlsruhe-protocols dev"}[args.errors]

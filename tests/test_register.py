@@ -426,3 +426,15 @@ def test_the_review_app_shows_a_decisions_history_beside_it(linked, tmp_path):
     assert [(d, r) for _, d, r in rows] == [("2023-02-14", "proposes"), ("2023-02-14", "proposes"),
                                             ("2023-03-16", "decides"), ("2024-02-05", "reports")]
     assert [bool(c) for c, _, _ in rows] == [False, False, True, False]
+
+
+def test_a_mention_that_names_no_number_is_not_filed_by_position():
+    from pipeline.link.register import register_rows
+
+    docs = [dict(doc_id="m1", status="ok", city="Karlsruhe", doc_type="Niederschrift", doc_date="2020-07-21")]
+    refs = [_ref("m1", "2020/0695", start=0), _ref("m1", "2020/0812", start=40)]
+    decs = [_dec("m1", 0, reference="2020/0695", result="zustimmung", start=100),
+            _dec("m1", 1, mention=True, result="zustimmung", start=900)]  # 'hat 2018 der Gemeinderat beschlossen'
+    rows = register_rows(docs, refs, decs)
+    assert [(r["reference"], r["role"], r["decision_id"]) for r in rows] == [
+        ("2020/0695", "decides", "m1-d0000"), ("2020/0812", "decides", None)]

@@ -35,7 +35,8 @@ def _key(row: dict) -> tuple:
 def _assign(decisions: list[dict], refs: list[dict], own: Optional[str]) -> dict[str, list[dict]]:
     """Which of the document's numbers each decision belongs to: the one the decision row names
     (issue 14's `reference`), else the proposal's own number, else the nearest number printed
-    before it ('TOP 5 … Vorlage: V2072/23 … Beschluss: …'), else the first."""
+    before it ('TOP 5 … Vorlage: V2072/23 … Beschluss: …'), else the first. A `mention` row that
+    names no number is filed nowhere: a debate's 'hat 2018 beschlossen' is not the agenda item's."""
     out: dict[str, list[dict]] = defaultdict(list)
     values = {r["value"] for r in refs}
     cued = sorted((r for r in refs if r.get("cue")), key=_key) or sorted(refs, key=_key)
@@ -47,6 +48,8 @@ def _assign(decisions: list[dict], refs: list[dict], own: Optional[str]) -> dict
             if value in values or not cued:
                 out[value].append(d)
                 continue
+        if d.get("mention"):
+            continue  # told of in passing ('hat 2018 beschlossen'): no number by position, only the one it names
         if own is not None:
             out[own].append(d)
             continue
