@@ -202,9 +202,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--sets", type=int, default=30)
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--keep", type=Path, help="run into this folder (default: a temporary one)")
+    ap.add_argument("--scans", action="store_true",
+                    help="minutes and follow-up memos as degraded 200-dpi scans, read by Tesseract (slow)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
-    from make_fixtures import text_pdf
+    from make_fixtures import degrade, page_image, text_pdf
 
     from pipeline.config import Settings
     from pipeline.run import run
@@ -217,12 +219,18 @@ def main(argv: Optional[list[str]] = None) -> int:
         src, out = base / "in", base / "out"
         src.mkdir(parents=True, exist_ok=True)
         for s in sets:
-            for name, lines in s.files.items():
-                text_pdf(lines, src / name)
+            for k, (name, lines) in enumerate(s.files.items()):
+                if args.scans and k > 0:  # the proposal stays born-digital
+                    scan = degrade(page_image(lines, 200), seed=SPLITS[args.split] + 7 * s.index + k,
+                                   skew=random.Random(s.index * 10 + k).uniform(-1.5, 1.5))
+                    scan.save(src / name, "PDF", resolution=200)
+                else:
+                    text_pdf(lines, src / name)
         run([src], out, Settings(jobs=1, progress=False, write_crops=False))
         result = score(sets, out)
     pd.set_option("display.width", 200)
-    print(f"split {args.split}: {result['sets']} sets, {result['documents']} documents")
+    print(f"split {args.split}: {result['sets']} sets, {result['documents']} documents"
+          + (" (minutes and follow-ups scanned)" if args.scans else ""))
     for key in ("links", "people"):
         print(f"  {key:<7} " + "  ".join(f"{k} {v}" for k, v in result[key].items()))
     print("  mentions " + "  ".join(f"{k} {v}" for k, v in result["mentions"].items()))
