@@ -198,6 +198,24 @@ def learned(out_dir, reading, promote, models_dir):
         click.echo(f"{r.original}\t{r.corrected}\t{r.who}\t{r.when}\t{where}")
 
 
+@main.command(help="Print the decision register of OUT_DIR: each file number's documents in date order (proposal, "
+                   "decision, reports), with their decisions, results and outcomes. REFERENCE: only that number "
+                   "(as printed or typed, e.g. v2072/23).")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("reference", required=False)
+def register(out_dir, reference):
+    from pipeline.link.register import format_history, history
+
+    try:
+        rows = history(out_dir, reference)
+    except RatsaktenError as exc:
+        _fail(exc)
+    if not rows:
+        click.echo(f"the register of {out_dir} is empty: no document names a Vorlage or Drucksache", err=True)
+        return
+    click.echo(format_history(rows), nl=False)
+
+
 @main.command(help="Score the tables in OUT_DIR against the true answers (*.truth.json) under TRUTH_DIR: "
                    "prints a table and writes the scores as JSON.")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))

@@ -194,8 +194,31 @@ class DocFields:
     doc_date_bbox: Optional[BBox] = None
     doc_date_text: Optional[str] = None
     references: list[str] = field(default_factory=list)
+    home_city: Optional[str] = None  # the city whose memo this is (letterhead, place-and-date line)
     doc_date_needs_review: Optional[bool] = None  # set by review.decide (None: decide has not run)
     doc_date_signals: Optional["Signals"] = None  # evidence for the calibrator, set by review
+
+
+@dataclass
+class Reference:
+    """One file number as it stands on a page (issue 19): Vorlage, Drucksache, Antrag, session number,
+    Aktenzeichen. `value` is the canonical form (`V2072/23`, `2023/0838`, `SR/049/2023`); `text` is
+    what the page says (`\\/2072/23`)."""
+
+    page: int
+    start: int
+    end: int
+    text: str
+    value: str
+    kind: str  # vorlage | drucksache | antrag | sitzung | aktenzeichen | nummer | unbekannt
+    confidence: float
+    cue: Optional[str] = None  # the word that names it ('Vorlage', 'Az.'), None when it stands alone
+    repaired: Optional[str] = None  # what was repaired to reach the canonical form (OCR digits, slash)
+    own: bool = False  # the document's own number (in its head, 'Vorlage Nr.:', 'Antrag Nr.')
+    needs_review: bool = False
+    review_reason: str = ""
+    bbox: Optional[BBox] = None
+    reference_id: str = ""  # '<doc_id>-f0002', given once by number_rows
 
 
 @dataclass
@@ -235,6 +258,7 @@ class DocumentResult:
     also_seen_as: list[str] = field(default_factory=list)
     seconds: float = 0.0
     learned_used: dict[str, str] = field(default_factory=dict)  # learned repairs that could touch its words
+    references: list[Reference] = field(default_factory=list)  # file numbers on its pages (issue 19)
 
     @property
     def text_source(self) -> Optional[str]:
@@ -258,3 +282,5 @@ def number_rows(doc: DocumentResult) -> None:
         d.decision_id = f"{doc.doc_id}-d{i:04d}"
     for i, c in enumerate(doc.corrections):
         c.correction_id = f"{doc.doc_id}-c{i:04d}"
+    for i, ref in enumerate(getattr(doc, "references", [])):
+        ref.reference_id = f"{doc.doc_id}-f{i:04d}"

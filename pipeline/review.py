@@ -132,6 +132,10 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
         c.needs_review = flag
         if flag:
             c.reason = explain(c.signals, p, c.reason)
+    for ref in getattr(doc, "references", []):  # file numbers (issue 19): a repaired or badly read one
+        ref.needs_review = ref.confidence < settings.review_threshold
+        if ref.needs_review and not ref.review_reason:
+            ref.review_reason = f"low confidence {ref.confidence:.2f}"
 
 
 def poor_pages(doc: DocumentResult, settings: Settings) -> list[tuple[Page, float]]:
@@ -213,9 +217,42 @@ def build_review(doc: DocumentResult, settings: Settings) -> list[ReviewItem]:
                                 c.probability if c.probability is not None else c.confidence,
                                 c.reason or "correction uncertain", bbox,
                                 _context(page.text, c.start, c.end) if page else ""))
+    for ref in getattr(doc, "references", []):
+        if not ref.needs_review:
+            continue
+        page = pages.get(ref.page)
+        # value: what the page says; suggestion: the file number it was read as
+        items.append(ReviewItem(doc.doc_id, ref.page, "references", ref.reference_id, "value", ref.text,
+                                ref.value, ref.confidence, f"{ref.kind}: {ref.review_reason}", ref.bbox,
+                                _context(page.text, ref.start, ref.end) if page else ""))
     # most likely wrong first: the expected benefit of checking a value is the chance it is wrong
     # (page rows first: a poor page can hide values no other row shows)
     items.sort(key=lambda it: (it.table_name != "pages", it.confidence))
     for i, item in enumerate(items):
         item.review_id = f"{doc.doc_id}-r{i:04d}"
     return items
+
+
+def person_link_items(suggestions, pages: list[dict]) -> list[dict]:
+    """Review rows for person links the people stage could not make surely (pipeline/link/people.py):
+    a surname that fits several people of the city, or one person whose role or gender does not fit.
+    They are rows of the review table (ids '<doc_id>-q0001'); the entity's person_id stays empty
+    until a reviewer decides, and its `person_candidates` lists whom it could be."""
+    from .link.people import display_name
+
+    texts = {(p["doc_id"], int(p["page"])): p.get("text") or "" for p in pages}
+    rows: list[dict] = []
+    counter: dict[str, int] = {}
+    for s in sorted(suggestions, key=lambda s: s.row.get("entity_id") or ""):
+        e = s.row
+        i = counter.get(e["doc_id"], 0)
+        counter[e["doc_id"]] = i + 1
+        text = texts.get((e["doc_id"], int(e.get("page") or 0)), "")
+        names = "; ".join(f"{display_name(p)} ({p.person_id})" for p in s.candidates)
+        rows.append(dict(review_id=f"{e['doc_id']}-q{i:04d}", doc_id=e["doc_id"], page=e.get("page"),
+                         table_name="entities", row_id=e.get("entity_id"), field="person_id", value=None,
+                         suggestion=names, confidence=round(1.0 / max(1, len(s.candidates) + 1), 3),
+                         reason=f"PERSON: {s.reason}", status="open",
+                         context=_context(text, int(e.get("start") or 0), int(e.get("end") or 0)) if text else "",
+                         x0=e.get("x0"), y0=e.get("y0"), x1=e.get("x1"), y1=e.get("y1"), crop=None))
+    return rows

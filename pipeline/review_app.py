@@ -81,6 +81,7 @@ class QueueData:
         self.by_id: dict[str, dict] = {}
         self.docs: dict[str, dict] = {}
         self.entities: dict[str, dict] = {}
+        self.history: dict[str, list[dict]] = {}  # decision_id -> its reference's register rows (issue 19)
 
     def _read(self, name: str, columns: list[str] | None = None) -> list[dict]:
         path = self.out_dir / f"{name}.parquet"
@@ -103,12 +104,51 @@ class QueueData:
                                                                           "title"])}
             self.entities = {e["entity_id"]: e for e in self._read("entities", ["entity_id", "label", "text",
                                                                                 "corrected_from"])}
+            self.history = _histories(self._read("register", list(HISTORY_COLUMNS)))
             self._stamp = stamp
         return self
 
     def label(self, row: dict) -> str | None:
         e = self.entities.get(row["row_id"]) if row["table_name"] == "entities" else None
         return e.get("label") if e else None
+
+
+HISTORY_COLUMNS = ("reference", "city", "date", "role", "doc_type", "source_file", "doc_id", "decision_id", "item",
+                   "result", "votes")
+
+
+def _histories(register: list[dict]) -> dict[str, list[dict]]:
+    """decision_id -> every register row of the decision's (reference, city), in history order (the
+    register is written in that order)."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in register:
+        groups.setdefault((r.get("reference"), r.get("city")), []).append(r)
+    out: dict[str, list[dict]] = {}
+    for rows in groups.values():
+        for r in rows:
+            if r.get("decision_id"):
+                out.setdefault(r["decision_id"], rows)
+    return out
+
+
+def _history_html(rows: list[dict], current: str) -> str:
+    """The decision's history beside it: proposal, decision, reports, this row marked."""
+    if not rows:
+        return ""
+    head = f'{esc(rows[0].get("reference"))}' + (f' · {esc(rows[0]["city"])}' if rows[0].get("city") else "")
+    cells = []
+    for r in rows:
+        mark = ' class="current"' if r.get("decision_id") == current else ""
+        votes = f' ({esc(r["votes"])})' if r.get("votes") else ""
+        doc = quote(str(r.get("doc_id") or ""))
+        cells.append(f'<tr{mark}><td>{esc(r.get("date")) or "—"}</td><td>{esc(r.get("role"))}</td>'
+                     f'<td>{esc(r.get("doc_type")) or "—"}</td>'
+                     f'<td><a href="/doc/{doc}">{esc(r.get("source_file"))}</a></td>'
+                     f'<td>{esc(r.get("item"))}</td><td>{esc(r.get("result")) or "—"}{votes}</td></tr>')
+    body = "".join(cells)
+    return (f'<section class="history" id="history"><h2>History of {head}</h2><table><thead><tr><th>date</th>'
+            f'<th>role</th><th>document</th><th>file</th><th>item</th><th>result</th></tr></thead>'
+            f'<tbody>{body}</tbody></table></section>')
 
 
 # ---------------------------------------------------------------- the app
@@ -332,6 +372,8 @@ class ReviewApp:
         hidden = (f'<input type="hidden" name="review_id" value="{esc(rid)}">'
                   f'<input type="hidden" name="csrf" value="{esc(token)}">')
         err = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
+        history = _history_html(data.history.get(row["row_id"], []), row["row_id"]) \
+            if row["table_name"] == "decisions" else ""
         content = f"""<main class="item" data-review-id="{esc(rid)}">
 <h1>{esc(doc.get("source_file") or row["doc_id"])} <span class="page">page {esc(row.get("page"))}</span></h1>
 <p class="meta"><b>{esc(_what(row["table_name"], row["field"], label))}</b>
@@ -345,7 +387,7 @@ confidence {_num(row.get("confidence"))} · <span id="status" class="status stat
 <dt>Suggestion</dt><dd><code id="suggestion">{esc(row.get("suggestion")) or "—"}</code></dd>
 <dt>Context</dt><dd class="context" id="context">{_highlight(row.get("context") or "", needle)}</dd>
 </dl>
-{given}{err}
+{history}{given}{err}
 <div class="actions">
 <form method="post" action="/answer" id="accept-form">{hidden}<input type="hidden" name="action" value="accept">
 <button type="submit" class="accept">Accept <kbd>a</kbd></button></form>
@@ -751,6 +793,8 @@ h1 .page { font-weight: normal; color: #666; font-size: .8em; }
 .meta b { color: #1d1d1f; }
 .field { font-size: .85em; }
 .reason { background: #fff7e0; border-left: 4px solid #e0a800; padding: .5em .8em; }
+.history table { border-collapse: collapse; font-size: .9em; } .history td, .history th { padding: .2em .6em; text-align: left; border-bottom: 1px solid #ddd; }
+.history tr.current { background: #e8f0ff; font-weight: bold; }
 figure.crop { margin: 1em 0; }
 .crop img { max-width: 100%; border: 1px solid #bbb; background: #fff; }
 .nocrop { color: #666; font-style: italic; }

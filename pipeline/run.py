@@ -1,7 +1,8 @@
 """The stage order, for one document and for a batch; nothing else.
 
-    read -> ocr -> layout -> correct (renders the text) -> extract -> review -> crops    (process_document)
-    inputs -> cache -> executor(process_document) -> tables              (run)
+    read -> ocr -> layout -> correct (renders the text) -> extract -> references -> review -> crops
+                                                                          (process_document)
+    inputs -> cache -> executor(process_document) -> tables (+ links across documents)   (run)
 
 Stages are modules that take and return records (pipeline/records.py); the models they read
 come in one `Resources` object, loaded once per worker (resources.py); where documents run is the
@@ -28,6 +29,7 @@ from .correct import DocumentState, correct_page
 from .errors import DocumentError, EnvironmentProblem, Interrupted, PageError, UsageError
 from .executors import one_line, run_dask, run_forked, run_in_process
 from .inputs import InputFile, collect
+from .link.references import find_references
 from .ocr import ocr_page
 from .outdir import OutputLock, check_out_dir
 from .progress import Progress
@@ -59,6 +61,7 @@ def process_document(item: InputFile, res: Resources, out_dir: Optional[Path] = 
         result.pages = pages
         result.learned_used = relevant_learned(original_text(result), res.learned)
         result.entities, result.decisions, result.fields = extract_document(pages, res.nlp, settings, res.extra)
+        result.references = find_references(pages, settings)
         number_rows(result)
         review.decide(result, settings)
         result.review = review.build_review(result, settings)
@@ -82,6 +85,7 @@ def process_document(item: InputFile, res: Resources, out_dir: Optional[Path] = 
         log.debug("internal error on %s", item.path, exc_info=True)
     if result.status == "failed":
         result.entities, result.decisions, result.corrections, result.review = [], [], [], []
+        result.references = []
     result.seconds = time.perf_counter() - t0
     return result
 

@@ -1,4 +1,7 @@
-"""The contract's six tables: schemas, rows from results, atomic Parquet + CSV writing."""
+"""The contract's tables: schemas, rows from results, atomic Parquet + CSV writing.
+
+The six per-document tables, the `references` table (file numbers, issue 19), and the tables built
+across all documents (register, people: pipeline/link/) right before everything is written."""
 from __future__ import annotations
 
 import os
@@ -12,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .link import LINK_SCHEMAS, LINK_TABLES, add_links
 from .outdir import file_mode
 from .records import DocumentResult
 
@@ -22,6 +26,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("source_file", S), ("sha256", S), ("n_pages", I), ("text_source", S),
         ("ocr_confidence", F), ("doc_type", S), ("title", S), ("doc_date", S), ("references", S),
         ("status", S), ("error", S), ("doc_date_confidence", F), ("also_seen_as", S), ("seconds", F),
+        ("city", S),
     ]),
     "pages": pa.schema([
         ("doc_id", S), ("page", I), ("text_source", S), ("ocr_confidence", F), ("text", S),
@@ -31,7 +36,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("doc_id", S), ("entity_id", S), ("page", I), ("label", S), ("text", S), ("value", S),
         ("start", I), ("end", I), ("confidence", F), ("corrected_from", S), ("needs_review", B),
         ("review_reason", S), ("x0", F), ("y0", F), ("x1", F), ("y1", F), ("role", S), ("title", S),
-        ("country", S), ("geonames_id", I), ("source", S),
+        ("country", S), ("geonames_id", I), ("source", S), ("person_id", S), ("person_candidates", S),
     ]),
     "decisions": pa.schema([
         ("doc_id", S), ("decision_id", S), ("page", I), ("item", S), ("body", S), ("decision_date", S),
@@ -62,6 +67,7 @@ SCHEMAS["review"] = pa.schema(list(SCHEMAS["review"]) + [("answer", S), ("answer
 # Columns added later go after all of these, so that no existing column moves (the contract).
 # issue 15: entities.district_of, the city a DISTRICT (Stadtteil, Ortsteil) belongs to
 SCHEMAS["entities"] = SCHEMAS["entities"].append(pa.field("district_of", S))
+SCHEMAS.update(LINK_SCHEMAS)  # references, register, people (issue 19)
 TABLES = list(SCHEMAS)
 
 
@@ -69,7 +75,8 @@ def _box(b):
     return (None, None, None, None) if not b else tuple(round(float(v), 2) for v in b)
 
 
-def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
+def rows(results: Iterable[DocumentResult], links: bool = True) -> dict[str, list[dict]]:
+    """Every table's rows; with `links`, also the register and people across these documents."""
     out: dict[str, list[dict]] = {t: [] for t in TABLES}
     for r in results:
         f = r.fields
@@ -78,7 +85,8 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
             text_source=r.text_source, ocr_confidence=r.ocr_confidence, doc_type=f.doc_type, title=f.title,
             doc_date=f.doc_date, references="; ".join(f.references) if f.references else None, status=r.status,
             error=r.error, doc_date_confidence=f.doc_date_confidence if f.doc_date else None,
-            also_seen_as="; ".join(r.also_seen_as) or None, seconds=round(r.seconds, 3)))
+            also_seen_as="; ".join(r.also_seen_as) or None, seconds=round(r.seconds, 3),
+            city=getattr(f, "home_city", None)))
         for p in r.pages:
             out["pages"].append(dict(doc_id=r.doc_id, page=p.number, text_source=p.source,
                                      ocr_confidence=p.confidence, text=p.text, rotation=p.rotation,
@@ -106,6 +114,13 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
                 doc_id=r.doc_id, correction_id=c.correction_id, page=c.page, start=c.start, end=c.end,
                 original=c.original, corrected=c.corrected, score=c.score, source=c.source, applied=c.applied,
                 needs_review=c.needs_review, reason=c.reason or None, confidence=c.probability))
+        for ref in getattr(r, "references", []):
+            x0, y0, x1, y1 = _box(ref.bbox)
+            out["references"].append(dict(
+                doc_id=r.doc_id, reference_id=ref.reference_id, page=ref.page, start=ref.start, end=ref.end,
+                text=ref.text, value=ref.value, kind=ref.kind, confidence=ref.confidence,
+                needs_review=ref.needs_review, review_reason=ref.review_reason or None, cue=ref.cue, own=ref.own,
+                repaired=ref.repaired, x0=x0, y0=y0, x1=x1, y1=y1))
         for v in r.review:
             x0, y0, x1, y1 = _box(v.bbox)
             out["review"].append(dict(
@@ -113,6 +128,8 @@ def rows(results: Iterable[DocumentResult]) -> dict[str, list[dict]]:
                 row_id=v.row_id, field=v.field, value=v.value, suggestion=v.suggestion,
                 confidence=round(v.confidence, 3), reason=v.reason, status=v.status, context=v.context,
                 x0=x0, y0=y0, x1=x1, y1=y1, crop=v.crop))
+    if links:
+        add_links(out)
     return out
 
 
@@ -233,7 +250,7 @@ def write_table(out_dir: Path, name: str, records: list[dict], excel: bool = Fal
 
 
 def write_all(out_dir: Path, results: list[DocumentResult], excel: bool = False) -> dict[str, int]:
-    """All twelve files are written to temporary names first and renamed only when every one is
+    """All files are written to temporary names first and renamed only when every one is
     complete, so a run killed at any moment leaves the previous complete tables in place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     data = rows(results)
@@ -273,8 +290,11 @@ def write_dataset(folder: Path, results: list[DocumentResult], docs_per_part: in
 
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
+    everything = rows(results)  # links are made across all documents, then the rows split into parts
     for part, start in enumerate(range(0, max(1, len(results)), docs_per_part)):
-        data = rows(results[start:start + docs_per_part])
+        ids = {r.doc_id for r in results[start:start + docs_per_part]}
+        data = {name: (everything[name] if part == 0 else []) if name in LINK_TABLES else
+                [x for x in everything[name] if x.get("doc_id") in ids] for name in TABLES}
         for name in TABLES:
             (tmp / name).mkdir(parents=True, exist_ok=True)
             table = pa.Table.from_pylist(_sanitize(data[name]), schema=SCHEMAS[name])

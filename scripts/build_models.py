@@ -72,6 +72,8 @@ CUES = Cues(
                 "Bürgerschaft", "Magistrat", "beirat", "Beirat", "Stadtrat", "Gemeinderat"],
     letterhead_prefixes=["Landeshauptstadt", "Hansestadt", "Stadt", "Gemeinde", "Große Kreisstadt", "Bundesstadt",
                          "Universitätsstadt", "Kreisstadt", "Magistrat der Stadt", "Rat der Stadt"],
+    role_abbreviations={"OB": "Oberbürgermeister", "OBin": "Oberbürgermeisterin", "OBM": "Oberbürgermeister",
+                        "BM": "Bürgermeister", "BMin": "Bürgermeisterin", "StR": "Stadtrat", "StRin": "Stadträtin"},
     doc_types=[
         ["Hausmitteilung", r"\bHausmitteilung\b"],
         ["Antrag", r"^\s*Antrag\b|\bAntrag\s+Nr\b|\bmöge beschließen\b"],

@@ -279,11 +279,12 @@ def test_apply_is_idempotent_and_a_later_answer_wins(out, models):
     _answer(out, 3, "corrected", "2025-10-23")
     _answer(out, 5, "accepted", "Dresden")
     apply_answers(out, models)
-    first = {name: _rows(out, name) for name in tables.TABLES}
+    written = [name for name in tables.TABLES if (out / f"{name}.parquet").exists()]  # the fixture's tables
+    first = {name: _rows(out, name) for name in written}
     learned = (out / "learned.tsv").read_text(encoding="utf-8")
     summary = apply_answers(out, models)
     assert summary.learned == 0
-    assert {name: _rows(out, name) for name in tables.TABLES} == first
+    assert {name: _rows(out, name) for name in written} == first
     assert (out / "learned.tsv").read_text(encoding="utf-8") == learned
     ent = next(e for e in first["entities"] if e["entity_id"].endswith("2"))
     assert (ent["value"], ent["value_before_review"]) == ("2025-10-23", "XXXX-10-23")

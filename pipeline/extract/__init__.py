@@ -95,6 +95,7 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
     _resolve_surnames(entities)
     fields = _doc_fields(pages, entities, cues)
     home = home_city(pages, entities, cues)
+    fields.home_city = home
     named = [e.value for e, _ in councils if e.value not in cues.council_set]
     drop = []
     for e, is_council in councils:

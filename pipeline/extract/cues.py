@@ -61,6 +61,8 @@ class Cues:
     letterhead_prefixes: list[str] = field(default_factory=list)
     # document types in the order they are tried: [name, regular expression]
     doc_types: list[list[str]] = field(default_factory=list)
+    # abbreviated roles before a surname ('OB Westphal') -> the role they stand for (issue 19)
+    role_abbreviations: dict[str, str] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- derived, built once
     @cached_property

@@ -530,6 +530,9 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                 toks[i + 1].text not in g.roles and not role_word.search(toks[i + 1].text):
             name_start = i  # 'Annekatrin Zschoche (Beigeordnete)': a role names the person
         if name_start is None:
+            lone = _role_and_surname(text, toks, i, g, lexicon, cues, titles)
+            if lone is not None and not any(a < lone.end and lone.start < b for a, b in busy):
+                out.append(lone)
             i += 1
             continue
         # extend over capitalised name tokens on the same line
@@ -597,6 +600,38 @@ def speaker_parties(text: str, persons: list[Mention], orgs: list[Mention], g: G
             continue
         out.append(Mention("ORG", s, e, text[s:e], 0.8, "rule", kind="other"))
     return out
+
+
+# a capitalised word after a role this common in running text is a noun, not a surname ('Stadt', 'Dank')
+_SURNAME_MAX_ZIPF = 5.0
+
+
+def _role_and_surname(text: str, toks: list[Tok], i: int, g: Gazetteer, lexicon: dict[str, float],
+                      cues: Cues, titles: Mapping[str, str]) -> Optional[Mention]:
+    """'Oberbürgermeister Westphal', 'Stadträtin Köhler (SPD)', 'OB Westphal': a one-word role, then a
+    surname alone (two-word names after a role are found above). The value is the surname; who it is
+    across documents is the people stage's question (pipeline/link/people.py)."""
+    t = toks[i].text
+    abbrev = cues.role_abbreviations.get(t)
+    if (abbrev is None and t not in g.roles) or toks[i].raw != t:
+        return None
+    k = i + 1  # 'Oberbürgermeister Dr. Westphal' is found from its title, above
+    if k >= len(toks) or toks[k].text in titles:
+        return None
+    s = toks[k]
+    if text[toks[i].end:s.start] != " " or not _is_cap(s.text) \
+            or not _NAME_PART.match(s.text):
+        return None
+    if s.text in cues.not_surname_set or s.text in cues.function_caps_set or s.text in g.roles \
+            or cues.role_word.search(s.text) or s.text in g.cities or s.text[:-1] in g.cities or s.text in g.orgs \
+            or s.text in g.given_names or s.text in cues.honorific_set or s.text in cues.role_abbreviations \
+            or zipf(lexicon, s.text) >= _SURNAME_MAX_ZIPF or "-" in s.text:
+        return None
+    if k + 1 < len(toks):  # 'Oberbürgermeister Westphal Thomas'? a capitalised word straight after is no end
+        nxt = toks[k + 1]
+        if text[s.end:nxt.start] == " " and s.raw == s.text and _is_cap(nxt.text):
+            return None
+    return Mention("PERSON", s.start, s.end, s.text, 0.7, "rule", role=abbrev or t)
 
 
 def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict, honorifics: frozenset[str]) -> bool:
