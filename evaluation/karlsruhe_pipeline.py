@@ -24,6 +24,10 @@ stages all play their part. Scored from the `decisions` and `documents` tables a
   (train and dev only: test has no hand-checked votes). `votes`: an unlabelled statement, on the chosen
   row. `votes_parts`: a separately voted part ("Ziffer 2", "Änderungsantrag GRÜNE"); rows carry no part
   label, so its exact counts must be on one of the document's non-mention rows (lenient).
+* `votes_vs_parser`: not a truth figure, a loss figure for splits without hand-checked votes (test):
+  where the protocol parser, run on the source text (evaluation/karlsruhe_protocols.py), reads counts for
+  the item's own result, the chosen row has the same (yes, no, abstain). On train and dev the parser's
+  counts match the hand-checked ones (votes 1.000), so there it tracks `votes`.
 
 `--scan` renders every page with the generator's "medium" damage (samples/generate.py: rasterise,
 damage_page) into an image-only PDF, so the pipeline OCRs it with Tesseract; slow, so use `--limit`
@@ -50,7 +54,7 @@ from pipeline.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("rows", "category", "decision_dated", "reference", "agenda_item", "item_row", "doc_type", "doc_date",
-          "votes", "votes_parts")
+          "votes", "votes_parts", "votes_vs_parser")
 FONT_SIZE = 10.0
 LEADING = 12.5
 MARGIN = 56.0
@@ -149,6 +153,7 @@ class Outcome:
     n: Counter = field(default_factory=Counter)
     hit: Counter = field(default_factory=Counter)
     errors: list[dict] = field(default_factory=list)
+    per_doc: dict[str, dict[str, bool]] = field(default_factory=dict)
     confusion: Counter = field(default_factory=Counter)
     docs: int = 0
     failed: int = 0
@@ -159,6 +164,7 @@ class Outcome:
     def add(self, name: str, ok: bool, fid: str, gold, pred) -> None:
         self.n[name] += 1
         self.hit[name] += int(ok)
+        self.per_doc.setdefault(fid, {})[name] = self.per_doc.get(fid, {}).get(name, True) and bool(ok)
         if not ok:
             self.errors.append({"file": fid, "field": name, "gold": gold, "pred": pred})
 
@@ -188,7 +194,7 @@ def choose_row(rows: pd.DataFrame) -> Optional[pd.Series]:
 
 
 def score_document(out: Outcome, fid: str, gold: dict, rows: pd.DataFrame, doc: Optional[pd.Series],
-                   votes: list[dict]) -> None:
+                   votes: list[dict], parsed: Optional[tuple] = None) -> None:
     out.docs += 1
     out.decision_rows += len(rows)
     row = choose_row(rows) if len(rows) else None
@@ -219,6 +225,17 @@ def score_document(out: Outcome, fid: str, gold: dict, rows: pd.DataFrame, doc: 
             out.add("votes", got == want, fid, list(want), list(got) if got else None)
         else:  # rows carry no part label: the part's counts must be on one of the document's rows
             out.add("votes_parts", want in triples, fid, list(want), [list(t) for t in triples])
+    if parsed is not None and any(v is not None for v in parsed):
+        got = _triple(row) if row is not None else None
+        out.add("votes_vs_parser", got == parsed, fid, list(parsed), list(got) if got else None)
+
+
+def parser_votes(text: str) -> Optional[tuple]:
+    """(yes, no, abstain) of the item's own result as the protocol parser reads the source text."""
+    from pipeline.extract.protocol import parse_protocol
+
+    r = parse_protocol(text).result
+    return (r.votes_yes, r.votes_no, r.votes_abstain) if r else None
 
 
 def _triple(r: pd.Series) -> tuple:
@@ -266,7 +283,8 @@ def evaluate(split: str, *, limit: Optional[int] = None, scan: bool = False, job
         fid = file_id(g)
         doc = by_doc.get(fid)
         rows = dec[dec["doc_id"] == doc["doc_id"]] if doc is not None else dec.iloc[0:0]
-        score_document(out, fid, g, rows, doc, votes_by_file.get(fid, []))
+        parsed = parser_votes((data / g["file"]).read_text(encoding="utf-8"))
+        score_document(out, fid, g, rows, doc, votes_by_file.get(fid, []), parsed)
     return out
 
 
@@ -312,7 +330,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 print(f"  {g} -> {p}: {k}")
     if args.json:
         meta = {"split": args.split, "scan": args.scan, "limit": args.limit}
-        args.json.write_text(json.dumps({"meta": meta, "scores": as_dict(o)}, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps({"meta": meta, "scores": as_dict(o), "per_document": o.per_doc}, indent=1),
+                             encoding="utf-8")
     return 0
 
 
