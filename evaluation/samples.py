@@ -18,7 +18,9 @@ How things are matched, and why:
 * **Decisions** — first by (item, decision_date), both equal and item not null; the rest by
   clause similarity (rapidfuzz ``token_set_ratio`` ≥ 80, best first). On matched pairs:
   date, kind, body, votes and outcome accuracy (outcome: both null, or both set and
-  ``token_set_ratio`` ≥ 70).
+  ``token_set_ratio`` ≥ 70). Where the truth has the issue-14 columns (``--preset decisions``), also
+  result, counts (votes_yes, votes_no, votes_abstain exact, as a triple), unanimous, referred_to,
+  reference and mention accuracy on matched pairs; the committed samples' truth has none of them.
 * **Corrections** — applied rows only. Right: the corrected string occurs (as whole words) in
   the true page text near the same relative position, and the original does not. False: the
   original occurs there (a correct word was changed) or the corrected string does not.
@@ -51,6 +53,8 @@ FLAG_GOAL_WRONG = 0.95
 FLAG_GOAL_RATE = 0.15
 DECISION_TEXT_MIN = 80
 OUTCOME_MIN = 70
+# issue 14 columns, scored on matched decision rows where the truth has them (counts: yes/no/abstain)
+RESULT_COLUMNS = ("result", "counts", "unanimous", "referred_to", "reference", "mention")
 ORG_STOP = {"der", "die", "das", "des", "den", "dem", "stadt", "landeshauptstadt", "bundesstadt",
             "hansestadt", "e.", "v.", "e.v."}
 
@@ -217,7 +221,7 @@ def evaluate(out_dir: Path, truth_dir: Path) -> dict:
     refs = [0, 0, 0]
     dec = {"n_true": 0, "n_pred": 0, "matched": 0, "date_ok": 0, "kind_ok": 0, "body_ok": 0,
            "votes_ok": 0, "votes_n": 0, "outcome_ok": 0, "outcome_n": 0, "outcome_set_ok": 0,
-           "outcome_set_n": 0}
+           "outcome_set_n": 0, **{f"{c}_{k}": 0 for c in RESULT_COLUMNS for k in ("ok", "n")}}
     cor = {"applied": 0, "right": 0, "false": 0, "considered": 0, "names_fixed": 0, "names_broken": 0,
            "names_total": 0}
     cer_acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # dist, len, pages
@@ -382,6 +386,8 @@ def evaluate(out_dir: Path, truth_dir: Path) -> dict:
             votes_accuracy=ratio(dec["votes_ok"], dec["votes_n"]),
             outcome_accuracy=ratio(dec["outcome_ok"], dec["outcome_n"]),
             outcome_accuracy_reported=ratio(dec["outcome_set_ok"], dec["outcome_set_n"]),
+            **{f"{c}_accuracy": ratio(dec[f"{c}_ok"], dec[f"{c}_n"]) for c in RESULT_COLUMNS},
+            **{f"{c}_n": dec[f"{c}_n"] for c in RESULT_COLUMNS},
         ),
         "corrections": dict(cor, precision=ratio(cor["right"], cor["applied"]),
                             recall=ratio(cor["names_fixed"], cor["names_fixed"] + cor["names_broken"])),
@@ -430,7 +436,7 @@ def calibration_scores(rows: list[tuple[str, float, bool, bool]]) -> dict:
 def score_decisions(pred: list[dict], true: list[dict]) -> dict:
     out = {"n_true": len(true), "n_pred": len(pred), "matched": 0, "date_ok": 0, "kind_ok": 0, "body_ok": 0,
            "votes_ok": 0, "votes_n": 0, "outcome_ok": 0, "outcome_n": 0, "outcome_set_ok": 0,
-           "outcome_set_n": 0, "wrong_rows": set()}
+           "outcome_set_n": 0, "wrong_rows": set(), **{f"{c}_{k}": 0 for c in RESULT_COLUMNS for k in ("ok", "n")}}
     free_p = set(range(len(pred)))
     free_t = set(range(len(true)))
     pairs = []
@@ -478,7 +484,24 @@ def score_decisions(pred: list[dict], true: list[dict]) -> dict:
             out["outcome_set_ok"] += o_ok
         if not (date_ok and kind_ok):
             out["wrong_rows"].add(pi)
+        for col in RESULT_COLUMNS:
+            if col == "counts" and "votes_yes" not in t or col != "counts" and col not in t:
+                continue  # a truth without the column (the committed samples predate issue 14)
+            out[f"{col}_n"] += 1
+            out[f"{col}_ok"] += _result_value(p, col) == _result_value(t, col)
     return out
+
+
+def _result_value(row: dict, col: str):
+    """A result column of a decision row, normalised for comparison (absent or blank: None)."""
+    if col == "counts":
+        return tuple(None if _blank(row.get(k)) else int(row[k]) for k in ("votes_yes", "votes_no", "votes_abstain"))
+    v = row.get(col)
+    if col == "mention":
+        return _truthy(v)
+    if col == "unanimous":
+        return None if _blank(v) else _truthy(v)
+    return norm_value(v)
 
 
 def _word_find(needle: str, hay: str) -> list[int]:
@@ -578,6 +601,12 @@ def format_report(scores: dict) -> str:
     lines.append(f"  on matched:       date {_f(dc['date_accuracy'])}  kind {_f(dc['kind_accuracy'])}"
                  f"  body {_f(dc['body_accuracy'])}  votes {_f(dc['votes_accuracy'])}"
                  f"  outcome {_f(dc['outcome_accuracy'])} (reported outcomes {_f(dc['outcome_accuracy_reported'])})")
+    if any(dc.get(f"{c}_n") for c in RESULT_COLUMNS):
+        lines.append("  result columns:   " + "  ".join(f"{c} {_f(dc[f'{c}_accuracy'])} (n {dc[f'{c}_n']})"
+                                                      for c in RESULT_COLUMNS))
+    else:
+        lines.append("  result columns:   not in this truth (result, votes_*, unanimous, referred_to, reference, "
+                     "mention)")
     c = scores["corrections"]
     lines.append(f"corrections         P {_f(c['precision'])}  R {_f(c['recall'])}"
                  f"  ({c['right']} right, {c['false']} false of {c['applied']} applied; "

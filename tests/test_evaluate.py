@@ -178,6 +178,35 @@ def test_extra_decision_and_wrong_outcome(tmp_path):
     assert s["decisions"]["outcome_accuracy"] == 0.0
 
 
+RESULT_COLS = {"result": "zustimmung", "votes_yes": 12, "votes_no": 3, "votes_abstain": None, "unanimous": False,
+               "referred_to": None, "reference": "V2072/23", "mention": False}
+
+
+def test_result_columns_scored_where_the_truth_has_them(tmp_path):
+    truth = copy.deepcopy(TRUTH)
+    truth["decisions"][0].update(RESULT_COLS)
+    t = perfect_tables(truth)
+    t["decisions"][0].update(RESULT_COLS)
+    dc = run(tmp_path, t, truth)["decisions"]
+    for col in ("result", "counts", "unanimous", "referred_to", "reference", "mention"):
+        assert dc[f"{col}_accuracy"] == 1.0 and dc[f"{col}_n"] == 1, col
+    t["decisions"][0].update(result="ablehnung", votes_no=4, unanimous=None, mention=True)
+    dc = run(tmp_path, t, truth)["decisions"]
+    for col in ("result", "counts", "unanimous", "mention"):
+        assert dc[f"{col}_accuracy"] == 0.0, col
+    assert dc["reference_accuracy"] == 1.0
+    t["decisions"][0]["votes_no"] = None  # a count the truth has and the row lacks is a miss too
+    assert run(tmp_path, t, truth)["decisions"]["counts_accuracy"] == 0.0
+
+
+def test_result_columns_not_counted_without_truth(tmp_path):
+    t = perfect_tables(TRUTH)
+    t["decisions"][0].update(RESULT_COLS)
+    s = run(tmp_path, t)
+    assert s["decisions"]["result_n"] == 0 and s["decisions"]["result_accuracy"] is None
+    assert "result columns:   not in this truth" in format_report(s)
+
+
 def test_corrections_right_and_false(tmp_path):
     t = perfect_tables(TRUTH)
     start = PAGE1.index("Chmelnyzkyj")

@@ -45,6 +45,7 @@ _PAST = (r"\bbeschlossen\b|\bbeschloss\b|\bzugestimmt\b|\bstimmte\b[^.]{0,120}\b
          r"\bWillen\b[^.]{0,60}\bbekundet\b|\bforderte\b[^.]{0,200}\bauf\b|\bvertagt\b|"
          r"\b(?:in|an)\s+(?:den|die|das)\s+[^.]{0,60}\bverwiesen\b")  # not '…, auf die verwiesen wird'
 DECISION_CUE = re.compile(_PRESENT + "|" + _PAST, re.I)
+DOUBTFUL_POINT = 0.5  # confidence of a point whose number repeats: below review_threshold, so it is checked
 PAST_CUE = re.compile(r"\b(?:hat|hatte|haben|hatten|wurde|wurden|ist|war)\b[^.]{0,200}(?:" + _PAST + r")|"
                       r"\bbeschloss\b|\bstimmte\b|\blehnte\b|\bbeauftragte\b|\bverurteilte\b|\bforderte\b|"
                       r"\b(?:der|die)\s+am\b[^.]{0,120}(?:" + _PAST + r")|(?:" + _PAST +
@@ -803,7 +804,10 @@ class _Finder:
             kind = kind_of(cue) or "beschluss"
             body = None if lst.subjectless else body_of(text)
             end = pt.spans[-1][1] if pt.spans else pt.start
-            self.emit(pt.start, end, pt.item, kind, text, body or lst.body, lst.date, 0.85 if lst.style else 0.75,
+            conf = 0.85 if lst.style else 0.75
+            if pt.review:  # a number given twice: a typo, an OCR slip or a lost point; a person decides
+                conf = min(conf, DOUBTFUL_POINT)
+            self.emit(pt.start, end, pt.item, kind, text, body or lst.body, lst.date, conf,
                       outcome=outcome, votes=lst.votes, result=lst.result, reference=lst.reference,
                       review=pt.review)
         lst.points = []
