@@ -36,7 +36,6 @@ damage_page) into an image-only PDF, so the pipeline OCRs it with Tesseract; slo
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import sys
@@ -49,6 +48,7 @@ from typing import Optional
 
 import pandas as pd
 
+from evaluation.generated_decisions import _generator
 from evaluation.karlsruhe_protocols import data_dir, file_id, load_gold, load_votes
 from pipeline.config import Settings
 
@@ -61,12 +61,6 @@ MARGIN = 56.0
 SCAN_LEVEL = "medium"
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("samples_generate", ROOT / "samples" / "generate.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["samples_generate"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 # ----------------------------------------------------------------------------- rendering
