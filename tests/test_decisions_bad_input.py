@@ -26,6 +26,10 @@ CASES = {
                         "TOP 5 Verschiedenes\nHerr Müller fragt nach dem Stand der Sanierung der Turnhalle.\n",
     "no_decision": HEAD + "TOP 5 Verschiedenes\nHerr Müller fragt nach dem Stand der Sanierung der Turnhalle. "
                           "Die Verwaltung antwortet schriftlich.\n",
+    # minutes of the debate only, but the debate states the result
+    "debate_result": HEAD + "TOP 6 Bericht zur Partnerschaft mit Straßburg\n"
+                            "Herr Müller berichtet über die Reise nach Straßburg im März.\n"
+                            "Der Stadtrat hat den Bericht zur Kenntnis genommen.\n",
     "only_beschluss": "Beschluss:\n",
     # a protocol whose second page holds nothing but the heading
     "beschluss_alone_on_page_2": HEAD + "TOP 4 Haushalt\nDer Stadtrat berät den Haushalt.\n" + "\n" * 70
@@ -76,7 +80,18 @@ def test_protocol_without_a_recorded_result(tables):
     assert "Straßburg" in r["text"] and "TOP 5" not in r["text"] and "Müller" not in r["text"]
     for col in ("votes_yes", "votes_no", "votes_abstain", "unanimous", "referred_to"):
         assert pd.isna(r[col]), col  # nothing printed, nothing invented
-    assert len(_rows(tables, "no_decision")) == 0  # debate only: no decision row
+    assert r["result"] is not None and r["needs_review"]  # read from the wording, not printed: a person checks
+    assert "no result printed" in r["review_reason"]
+    assert len(_rows(tables, "no_decision")) == 0  # debate only, no result stated: no decision row
+
+
+def test_debate_only_protocol_with_a_stated_result(tables):
+    rows = _rows(tables, "debate_result")
+    assert len(rows) == 1
+    r = rows.iloc[0]
+    assert r["item"] == "6" and r["result"] == "kenntnisnahme" and r["decision_date"] == "2023-04-20"
+    assert r["needs_review"] and "read from the debate" in r["review_reason"]
+    assert r["result_confidence"] <= 0.5
 
 
 @pytest.mark.parametrize("name", ["only_beschluss", "beschluss_alone_on_page_2"])

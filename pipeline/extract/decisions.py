@@ -115,6 +115,11 @@ RESULT_SENTENCE = re.compile(
     r"^(?:(?:Der|Die|Das)\s+(?:Antrag|Vorlage|Beschlussvorschlag|Beschluss|Resolution)\s+(?:wird|wurde|ist)\s+)?"
     r"[^.\n]{0,100}?\b(?:angenommen|abgelehnt|beschlossen|zugestimmt|vertagt|verwiesen|zur Kenntnis genommen)\s*\.?$|"
     r"^(?:einstimmig|mehrheitlich|\d{1,3}\s*:\s*\d{1,3}(?:\s*:\s*\d{1,3})?)\b[^.\n]{0,80}\.?$", re.I)
+# a separately voted part of a result statement: a label, then the result ('Ziffer 1 a): Mehrheitliche Ablehnung
+# (4 Ja, 35 Nein)', 'TOP 10.1: vertagt', 'Änderungsantrag GRÜNE: …'); the parts are the protocol reader's
+RESULT_PART = re.compile(r"^[^:\n]{1,60}:\s*(?:[^\n]{0,40}?\b(?:einstimmig\w*|mehrheitlich\w*|Zustimmung|"
+                         r"zugestimmt|Ablehnung|abgelehnt|Kenntnis\w*|verwiesen|Verweisung|vertagt|Vertagung|"
+                         r"erledigt|Zusage|keine Abstimmung|angenommen)\b|\(?\d{1,3}\s*(?:Ja|JA)\b)", re.I)
 SUBJECT_LINE = re.compile(r"^\s*(?:Betreff|Betr\.|Gegenstand|Bezug)\s*:")
 SALUTATION = re.compile(r"^\s*(?:Sehr geehrte|Liebe[rs]?\b|Hallo\b|Guten Tag\b)")
 PAGE_LINE = re.compile(r"^\s*(?:-\s*\d{1,3}\s*-|Seite\s+\d{1,3}(?:\s*(?:von|/)\s*\d{1,3})?|\d{1,3}|"
@@ -425,6 +430,28 @@ def _ocr_marker(line: str) -> Optional[_Marker]:
     if not digits.isdigit() or int(digits) == 0 or (digits == m.group("n") and m.group("p") == "."):
         return None  # a plain '3. „' is MARKER's
     return _Marker("num", digits, int(digits), m.end(), True)
+
+
+# Inside an open numbered list OCR damages a point's number further ('{.', '[36]', 'ws .„Der', '2: ‚Der', '5..,Der');
+# such a prefix is a marker only there, and only with evidence that a point starts (see _Finder._loose_marker)
+LOOSE_MARKER = re.compile(r"^[\s'‘’.,:;|>=_~•·-]{0,3}(?P<tok>[^\s„\"»‚]{1,4}?)\s?(?P<p>[.,:;\]]{1,3})\s*['‘’,.]*\s*"
+                          r"(?P<q>[„\"»‚]\s*)?(?=(?P<w>[A-ZÄÖÜ][\wäöüß]*))")
+_LOOSE_DIGIT = str.maketrans({"I": "1", "l": "1", "ı": "1", "i": "1", "|": "1", "{": "1", "[": "1", "!": "1",
+                              "A": "4", "S": "5", "Z": "2", "z": "2", "O": "0", "o": "0", "B": "8", "G": "6"})
+
+
+def _loose_number(line: str) -> Optional[int]:
+    """The number a damaged marker reads as ('{.' → 1, 'A.' → 4), or None."""
+    m = LOOSE_MARKER.match(line)
+    if not m or sum(ch.isalnum() for ch in m.group("tok")) > 2:
+        return None
+    digits = re.sub(r"[^\w{\[|!]", "", m.group("tok")).translate(_LOOSE_DIGIT)
+    return int(digits) if digits.isdigit() else None
+
+
+def _first_word(text: str) -> str:
+    m = re.match(r"[\s„\"»‚]*([A-ZÄÖÜ][\wäöüß-]*)", text)
+    return m.group(1) if m else ""
 
 
 def _marker(line: str) -> Optional[_Marker]:
@@ -820,6 +847,7 @@ class _Finder:
         pending_head = False  # 'Beschluss:' on a line of its own
         proposal = False
         result_next = False
+        in_result = False  # just after 'Abstimmungsergebnis:': its separately voted parts follow
         recent: list[tuple[int, Clause]] = []  # decision sentences of the paragraph before
         prev: Optional[_Para] = None
         head_prev: Optional[_Para] = None
@@ -850,11 +878,15 @@ class _Finder:
                     self._apply_result(rest)
                 else:
                     result_next = True
+                in_result = True
                 continue
             if result_next:
                 result_next = False
                 self._apply_result(text)
                 continue
+            if in_result and RESULT_PART.match(_flat(text)) and len(_flat(text)) <= 240:
+                continue  # 'Ziffer 2: Mehrheitliche Zustimmung (26 Ja, 18 Nein)': a part of the result, not a point
+            in_result = False
             if CLOSING.match(first):
                 lst = self._close(lst)
                 continue
@@ -888,7 +920,8 @@ class _Finder:
                     proposal = proposal or bool(PROPOSAL_CUE.search(flat))
                     continue
                 pending_head = False
-                if mk or intro:
+                if mk or intro or (_loose_number(first) == 1 and
+                                   DECISION_CUE.search(_cue(_flat(text[:300])))):
                     lst = self._open_from(para, paras, k, proposal or bool(PROPOSAL_CUE.search(flat)),
                                           head_prev or last_prev, recent, top_ref, intro)
                     continue
@@ -984,6 +1017,8 @@ class _Finder:
             mk = _marker(t)
             if mk and mk.style == lst.style and mk.ordinal in (lst.next, lst.next - 1):
                 return True
+            if mk is None and lst.style == "num" and _loose_number(t) == lst.next:
+                return True
             if lst.target is not None and ZU_MARKER.match(t):
                 return True
             if TOP_LINE.match(t) or CLOSING.match(t) or BESCHLUSS_HEAD.match(t) or RESULT_HEAD.match(t):
@@ -997,6 +1032,9 @@ class _Finder:
         first = para.lines[0].text
         mk = _marker(first)
         cur = lst.points[-1] if lst.points else None
+        doubt = ""
+        if mk is None:
+            mk, doubt = self._loose_marker(lst, para, cur)
         # 'Zu 3.:' — the report on point 3
         zu = ZU_MARKER.match(first)
         if zu and lst.points and not (mk and mk.quoted):
@@ -1015,6 +1053,7 @@ class _Finder:
                 pt.quoted, pt.depth, cur.closed = True, cur.depth, True  # one quotation around the whole list
             if mk.ordinal == lst.next - 1:
                 pt.review = f"item number {mk.value} repeats"
+            pt.review = pt.review or doubt
             lst.points.append(pt)
             lst.next, lst.target = mk.ordinal + 1, None
             self._feed(lst, pt, para.start + mk.end, para.end)
@@ -1052,11 +1091,19 @@ class _Finder:
         if cur.quoted and not cur.closed:
             self._feed(lst, cur, para.start, para.end)
             return True, False
+        if self._unnumbered_point(lst, para, cur, paras, k):
+            pt = _Point(str(lst.next), para.start, quoted=para.text.lstrip()[:1] in _OPEN_Q + '"',
+                        review="point number not printed (inferred from its neighbours)")
+            lst.points.append(pt)
+            lst.next, lst.target = lst.next + 1, None
+            lead = len(para.text) - len(para.text.lstrip())
+            self._feed(lst, pt, para.start + lead + (1 if pt.quoted else 0), para.end)
+            return True, False
         tgt = lst.target
         if tgt is None and cur.quoted and cur.closed and (lst.followup or self._ahead(lst, paras, k)):
             tgt = cur  # the first paragraph after a quoted point reports on it
         if tgt is not None:
-            if _looks_like_heading(para):
+            if _looks_like_heading(para) and not self._ahead(lst, paras, k):
                 return False, True
             if self._ahead(lst, paras, k) or len(tgt.out_spans) < LAST_REPORT_PARAS:
                 tgt.out_spans.append((para.start, para.end))
@@ -1071,6 +1118,52 @@ class _Finder:
             cur.spans.append((para.start, para.end))
             return True, False
         return False, True
+
+    def _point_evidence(self, lst: _List, text: str, quoted: bool) -> bool:
+        """Does this paragraph read like the next point of the list: quoted as the others are, starting with
+        the word the earlier points start with ('Der Stadtrat …'), or with a decision verb?"""
+        firsts = {_first_word(self.span_text(*p.spans[0])) for p in lst.points if p.spans}
+        return (quoted and (not lst.points or any(p.quoted for p in lst.points))) or \
+            (_first_word(text) in firsts - {""}) or bool(DECISION_CUE.search(_cue(_flat(text[:300]))))
+
+    def _loose_marker(self, lst: _List, para: _Para, cur: Optional[_Point]) -> tuple[Optional[_Marker], str]:
+        """A point number OCR damaged beyond `_marker`, read only inside a numbered list (or the list an
+        introduction opened) and only where the paragraph reads like a point; returns the marker with the
+        list's next number, and a review reason when the printed number does not read as that number."""
+        if lst.style not in ("num", None) or (lst.style is None and cur is not None) or lst.subjectless:
+            return None, ""
+        first = para.lines[0].text
+        m = LOOSE_MARKER.match(first)
+        if not m or sum(ch.isalnum() for ch in m.group("tok")) > 2:
+            return None, ""
+        rest = para.text[m.end():]
+        if not self._point_evidence(lst, rest, bool(m.group("q"))):
+            return None, ""
+        tok = m.group("tok")
+        doubt = "" if _loose_number(first) == lst.next else f"point number read as '{tok.strip()}'"
+        quoted = bool(m.group("q")) or first[:m.end()].endswith(",")  # '5..,Der': the comma is a damaged '„'
+        return _Marker("num", str(lst.next), lst.next, m.end(), quoted), doubt
+
+    def _unnumbered_point(self, lst: _List, para: _Para, cur: _Point, paras: list[_Para], k: int) -> bool:
+        """A point whose number OCR lost entirely: in a numbered list, after a finished point, a paragraph that
+        starts as the list's points do, followed within three paragraphs by the number after the next."""
+        if lst.style != "num" or lst.subjectless or not cur.spans or _marker(para.lines[0].text):
+            return False
+        if not re.search(r"[.!“”\"]\s*$", self.span_text(*cur.spans[-1])):
+            return False
+        quoted = para.text.lstrip()[:1] in _OPEN_Q + '"'
+        if lst.followup and not quoted:
+            return False  # a report paragraph, not a point
+        firsts = {_first_word(self.span_text(*p.spans[0])) for p in lst.points if p.spans}
+        if _first_word(para.text) not in firsts - {""}:
+            return False
+        for j in range(k, min(len(paras), k + 3)):
+            nxt = paras[j].lines[0].text
+            mk = _marker(nxt)
+            n = mk.ordinal if mk is not None and mk.style == "num" else None if mk is not None else _loose_number(nxt)
+            if mk is not None or n is not None:
+                return n == lst.next + 1
+        return False
 
     @staticmethod
     def _is_next(lst: _List, mk: _Marker, cur: Optional[_Point]) -> bool:
