@@ -132,8 +132,12 @@ def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool) -> No
         if getattr(p, k) is not None:
             setattr(row, k, getattr(p, k))
     row.votes = row.votes or p.votes
-    row.reference = row.reference or p.reference
-    row.decision_date = row.decision_date or p.decision_date
+    # the agenda item's Vorlage is the one its Beschluss belongs to, not a number the text cites
+    row.reference = (p.reference or row.reference) if has_beschluss else (row.reference or p.reference)
+    # a council decides in session: a point of the Beschluss block is dated by it, not by a date it names
+    # ('nach Vorberatung im Ausschuss am 3. Juli')
+    row.decision_date = (p.decision_date or row.decision_date) if has_beschluss else \
+        (row.decision_date or p.decision_date)
     row.item = row.item or p.item
 
 
