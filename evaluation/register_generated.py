@@ -75,27 +75,31 @@ def _surname(value: str) -> str:
     return (value or "").split()[-1].casefold() if (value or "").split() else ""
 
 
+def _fold(s: str) -> str:
+    return " ".join((s or "").split()).casefold()
+
+
 def match_mentions(truth_ments: list[dict], pred: list[dict]) -> list[tuple[dict, Optional[dict]]]:
-    """Pair every true mention of one document with one predicted PERSON row: an overlapping span on the
-    same page first (born-digital text has the truth's offsets), then, for what is left (OCR'd text has
-    other offsets), the next unused row on the page with the same surname, in reading order."""
+    """Pair every true mention of one document with at most one predicted PERSON row of its page, in three
+    passes: an overlapping span with the same surname (the text layer has the truth's offsets, mostly); then
+    the same full value; then the same surname. Within a pass the nearest start wins (OCR'd text and a
+    text layer in another order shift the offsets)."""
     used: set[int] = set()
-    out: dict[int, Optional[dict]] = {}
-    for i, t in enumerate(truth_ments):
-        for j, p in enumerate(pred):
-            if j not in used and p["page"] == t["page"] and p["start"] < t["end"] and t["start"] < p["end"] \
-                    and _surname(p["value"]) == _surname(t["value"]):
+    out: dict[int, dict] = {}
+    tests = [
+        lambda t, p: p["start"] < t["end"] and t["start"] < p["end"] and _surname(p["value"]) == _surname(t["value"]),
+        lambda t, p: _fold(p["value"]) == _fold(t["value"]),
+        lambda t, p: _surname(p["value"]) == _surname(t["value"]),
+    ]
+    for test in tests:
+        for i, t in enumerate(truth_ments):
+            if i in out:
+                continue
+            cands = [j for j, p in enumerate(pred) if j not in used and p["page"] == t["page"] and test(t, p)]
+            if cands:
+                j = min(cands, key=lambda j: abs(int(pred[j]["start"]) - int(t["start"])))
                 used.add(j)
-                out[i] = p
-                break
-    for i, t in enumerate(truth_ments):
-        if i in out:
-            continue
-        for j, p in enumerate(pred):
-            if j not in used and p["page"] == t["page"] and _surname(p["value"]) == _surname(t["value"]):
-                used.add(j)
-                out[i] = p
-                break
+                out[i] = pred[j]
     return [(t, out.get(i)) for i, t in enumerate(truth_ments)]
 
 

@@ -160,13 +160,29 @@ def _abbreviated_role(row: dict, pages: dict[tuple[str, int], str]) -> bool:
     return bool(_ABBREVIATED_ROLE.search(text[max(0, start - 6):start]))
 
 
+_NOT_NAMES = {"herr", "herrn", "frau", "ob", "obm", "obin", "bm", "bmin", "str", "strin"}
+
+
+def _names_given(row: dict) -> bool:
+    """Whether the text as printed names a given name: the extractor writes the value of 'Oberbürgermeister
+    Böttcher' out as the full name another mention of the document has ('Henrik Böttcher', a Beigeordneter);
+    such a mention is a surname alone here, so that its role and gender are checked against the candidates."""
+    text = row.get("text")
+    if not text:
+        return True
+    role = {fold(w) for w in (row.get("role") or "").split()}
+    words = [w for w in re.findall(r"[\w'-]+\.?", text)
+             if not w.endswith(".") and fold(w) not in _NOT_NAMES and fold(w) not in role]
+    return len(words) >= 2
+
+
 def _mention(row: dict, doc: dict, pages, genders) -> Optional[Mention]:
     value = (row.get("value") or "").strip()
     parts = [p for p in value.split() if p]
     if not parts:
         return None
     surname = fold(parts[-1])
-    given = " ".join(fold(p) for p in parts[:-1])
+    given = " ".join(fold(p) for p in parts[:-1]) if _names_given(row) else ""
     gender = _gender_cue(row, pages) or (None if _abbreviated_role(row, pages) else role_gender(row.get("role"), genders))
     return Mention(row=row, city=doc.get("city"), date=doc.get("doc_date"), given=given, surname=surname,
                    role=role_base(row.get("role")), gender=gender, doc_id=row["doc_id"])
