@@ -15,6 +15,9 @@ A city has one mayor for the whole split, written in full, by role, as 'OB <Surn
 The whole split goes through `pipeline.run` as one folder, so wrong links across sets are possible and
 counted.
 
+Organisations: pairwise P/R/F1 of entities.org_id over the true ORG mentions found (truth: the
+generator's value per home city; a council's value names its city).
+
 Links: pairs of documents the register files under one (reference, city), against the pairs whose truth
 files print one reference in the same city: precision and recall. Roles: each set document's register
 role under the set's number against the truth's `link.role`. People: pairwise precision/recall/F1 over
@@ -79,17 +82,18 @@ def _fold(s: str) -> str:
     return " ".join((s or "").split()).casefold()
 
 
-def match_mentions(truth_ments: list[dict], pred: list[dict]) -> list[tuple[dict, Optional[dict]]]:
+def match_mentions(truth_ments: list[dict], pred: list[dict], same=None) -> list[tuple[dict, Optional[dict]]]:
     """Pair every true mention of one document with at most one predicted PERSON row of its page, in three
     passes: an overlapping span with the same surname (the text layer has the truth's offsets, mostly); then
     the same full value; then the same surname. Within a pass the nearest start wins (OCR'd text and a
     text layer in another order shift the offsets)."""
     used: set[int] = set()
     out: dict[int, dict] = {}
+    same = same or (lambda t, p: _surname(p["value"]) == _surname(t["value"]))
     tests = [
-        lambda t, p: p["start"] < t["end"] and t["start"] < p["end"] and _surname(p["value"]) == _surname(t["value"]),
+        lambda t, p: p["start"] < t["end"] and t["start"] < p["end"] and same(t, p),
         lambda t, p: _fold(p["value"]) == _fold(t["value"]),
-        lambda t, p: _surname(p["value"]) == _surname(t["value"]),
+        same,
     ]
     for test in tests:
         for i, t in enumerate(truth_ments):
@@ -157,15 +161,58 @@ def score(truth: dict[str, dict], out: Path) -> dict:
         n_pred += same_pred
         n_same += ta == tb
     people = _prf(tp, n_pred, n_same)
+    orgs = _org_scores(truth, tables.read(out, "entities"), file_of)
     wrong = [(a, b) for a, b in pred_pairs - gold]
     return dict(sets=len({t["link"]["set"] for t in truth.values()}), documents=len(truth), links=links,
                 roles=dict(correct=roles_ok, documents=len(truth), accuracy=round(roles_ok / max(len(truth), 1), 3)),
-                people=people,
+                people=people, organisations=orgs["pairs"], org_mentions=orgs["mentions"],
                 mentions=dict(true=n_true, found=len(found), recall=round(len(found) / max(n_true, 1), 3),
                               without_person_id=sum(1 for _, p in found if p is None)),
                 wrong_links=sorted(wrong)[:20], missed_links=sorted(gold - pred_pairs)[:20],
                 role_errors=role_errors[:20], missing_mentions=missing[:30],
                 person_errors=_person_errors(found)[:20])
+
+
+def _org_truth(t: dict, e: dict) -> str:
+    """The true organisation: the generator's value (a council's value names its city), per home city;
+    federal bodies are one."""
+    return e["value"] if e["value"].startswith("Bundes") else f"{t['link']['city']}|{e['value']}"
+
+
+def _pairs(found: list[tuple[str, Optional[str]]]) -> dict:
+    tp = n_pred = n_same = 0
+    for (ta, pa), (tb, pb) in itertools.combinations(found, 2):
+        same_pred = pa is not None and pa == pb
+        tp += ta == tb and same_pred
+        n_pred += same_pred
+        n_same += ta == tb
+    return _prf(tp, n_pred, n_same)
+
+
+def _org_scores(truth: dict[str, dict], ents, file_of: dict) -> dict:
+    """Pairwise P/R/F1 of `entities.org_id` over the true ORG mentions the extractor found."""
+    from pipeline.link.orgs import name_key
+
+    ents = ents[ents.label == "ORG"]
+    by_file: dict[str, list[dict]] = {}
+    for r in ents.sort_values(["page", "start"]).to_dict("records"):
+        by_file.setdefault(file_of[r["doc_id"]], []).append(r)
+    found: list[tuple[str, Optional[str]]] = []
+    n_true = 0
+    for f, t in truth.items():
+        seen, ments = set(), []
+        for e in t["entities"]:
+            if e["label"] == "ORG" and (e["page"], e["start"]) not in seen:
+                seen.add((e["page"], e["start"]))
+                ments.append(e)
+        n_true += len(ments)
+        for tm, pm in match_mentions(ments, by_file.get(f, []),
+                                     same=lambda a, b: name_key(a["value"]) == name_key(b["value"])):
+            if pm is not None:
+                oid = pm.get("org_id")
+                found.append((_org_truth(t, tm), oid if isinstance(oid, str) else None))
+    return dict(pairs=_pairs(found), mentions=dict(true=n_true, found=len(found),
+                                                   without_org_id=sum(1 for _, o in found if o is None)))
 
 
 def _person_errors(found: list[tuple[str, Optional[str]]]) -> list[str]:
@@ -206,7 +253,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     result.update(split=args.split, kinds=args.kinds, damages=args.damages, start=args.start)
     print(f"split {args.split}: {result['sets']} sets, {result['documents']} documents (kinds {args.kinds}"
           + (f", damages {args.damages})" if args.kinds != "digital" else ")"))
-    for key in ("links", "roles", "people", "mentions"):
+    for key in ("links", "roles", "people", "mentions", "organisations", "org_mentions"):
         print(f"  {key:<8} " + "  ".join(f"{k} {v}" for k, v in result[key].items()))
     if args.errors:
         for key in ("wrong_links", "missed_links", "role_errors", "person_errors", "missing_mentions"):

@@ -536,3 +536,51 @@ def test_an_office_one_person_holds_goes_to_the_one_known_holder():
     pages[0]["text"] = "Die Vorlage.\nAndreas Zschoche\nim Auftrag"  # no one known in the office: for review
     links = link_people(ents, docs, pages, genders)
     assert links.person_of.get("d2-e0000") is None and len(links.suggestions) == 1
+
+
+def _org(doc: str, i: int, value: str, text=None, start=0) -> dict:
+    return dict(doc_id=doc, entity_id=f"{doc}-e{i:04d}", page=1, label="ORG", text=text or value, value=value,
+                start=start, end=start + len(text or value))
+
+
+def test_organisations_across_documents():
+    """Councils with and without their city, committees in genitive, factions in both word orders, an
+    abbreviation defined in parentheses; Kiel's committee of the same name is another; no home city, no link."""
+    import json
+
+    from pipeline.link.orgs import link_orgs, org_rows
+
+    expected = json.loads((ROOT / "tests/fixtures/orgs/expected.json").read_text(encoding="utf-8"))
+    docs = [_doc("d1", "Dortmund", "2023-01-10"), _doc("d2", "Dortmund", "2023-05-02"), _doc("d3", "Kiel", "2023-02-01"),
+            dict(_doc("d4", None, "2023-02-01"))]
+    d1 = "Der Rat der Stadt Dortmund hat den Ausschuss für Umwelt und Grün (AUG) beauftragt."
+    pages = [dict(doc_id="d1", page=1, text=d1), dict(doc_id="d2", page=1, text=""), dict(doc_id="d3", page=1, text=""),
+             dict(doc_id="d4", page=1, text="")]
+    ents = [_org("d1", 0, "Rat der Stadt Dortmund", start=4), _org("d1", 1, "Rat der Stadt Dortmund", "Rates"),
+            _org("d1", 2, "Ausschuss für Umwelt und Grün", start=d1.index("Ausschuss")),
+            _org("d1", 3, "SPD-Fraktion"), _org("d1", 4, "Kulturamt"), _org("d1", 5, "Bundesregierung"),
+            _org("d1", 6, "Rat der Gemeinden und Regionen Europas", "Rat"),
+            _org("d2", 0, "Rat"), _org("d2", 1, "AUG"), _org("d2", 2, "Fraktion der SPD"),
+            _org("d2", 3, "Kulturamtes"), _org("d2", 4, "Stadtrat"),
+            _org("d3", 0, "Ausschuss für Umwelt und Grün"), _org("d3", 1, "Rat der Stadt Kiel"),
+            _org("d3", 2, "Bundesregierung"), _org("d4", 0, "Hauptausschuss")]
+    decs = [dict(doc_id="d2", decision_id="d2-d0001", body="Rat der Stadt Dortmund")]
+    links = link_orgs(ents, docs, decs, pages)
+
+    def oid(x: str):
+        return links.body_of.get(x[4:]) if x.startswith("dec:") else links.org_of.get(x)
+
+    for group in expected["same"]:
+        ids = {oid(x) for x in group}
+        assert len(ids) == 1 and None not in ids, group
+    for a, b in expected["different"]:
+        assert oid(a) != oid(b), (a, b)
+    for x in expected["none"]:  # no home city; 'Stadtrat' where the council is a 'Rat der Stadt'
+        assert oid(x) is None, x
+    rows = {r["org_id"]: r for r in org_rows(links)}
+    for x, name in expected["names"].items():
+        assert rows[oid(x)]["name"] == name
+    rat = rows[oid("d1-e0000")]
+    assert (rat["city"], rat["kind"], rat["n_documents"], rat["first_seen"], rat["last_seen"]) == \
+        ("Dortmund", "council", 2, "2023-01-10", "2023-05-02")
+    assert rows[oid("d1-e0003")]["kind"] == "faction" and rows[oid("d1-e0002")]["kind"] == "committee"
