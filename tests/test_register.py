@@ -584,3 +584,30 @@ def test_organisations_across_documents():
     assert (rat["city"], rat["kind"], rat["n_documents"], rat["first_seen"], rat["last_seen"]) == \
         ("Dortmund", "council", 2, "2023-01-10", "2023-05-02")
     assert rows[oid("d1-e0003")]["kind"] == "faction" and rows[oid("d1-e0002")]["kind"] == "committee"
+
+
+def test_a_reviewers_answer_to_a_person_link_is_applied(tmp_path):
+    """`cli.py apply`: accepted with one candidate, corrected by name or by id, rejected (no link), and an
+    accepted row with two candidates (says nothing) -- written into entities.person_id."""
+    from pipeline.answers import AnswerStore
+    from pipeline.review_apply import apply_answers
+
+    a, b = "P0123456789", "Pabcdefabcd"
+    two = f"Thomas Westphal ({a}); Sabine Westphal ({b})"
+    ents = [dict(_person("d1", i, "Westphal"), person_id=None, person_candidates=f"{a}; {b}") for i in range(5)]
+    review = [dict(review_id=f"d1-q{i:04d}", doc_id="d1", page=1, table_name="entities", row_id=f"d1-e{i:04d}",
+                   field="person_id", value=None, suggestion=sug, confidence=0.3, reason="PERSON: ...", status="open")
+              for i, sug in enumerate([f"Thomas Westphal ({a})", two, two, two, two])]
+    tables.write_table(tmp_path, "documents", [_doc("d1", "Dortmund", "2023-01-01")])
+    tables.write_table(tmp_path, "entities", ents)
+    tables.write_table(tmp_path, "review", review)
+    store = AnswerStore(tmp_path)
+    for row, status, new in zip(review, ["accepted", "corrected", "corrected", "rejected", "accepted"],
+                                [None, "sabine westphal", f"{a}", None, None]):
+        store.record(row, status, new, "tester")
+    summary = apply_answers(tmp_path)
+    assert summary.applied == 5
+    got = [r["person_id"] if isinstance(r["person_id"], str) else None
+           for r in tables.read(tmp_path, "entities").sort_values("entity_id").to_dict("records")]
+    assert got == [a, b, a, None, None]
+    assert set(tables.read(tmp_path, "review").status) == {"accepted", "corrected", "rejected"}
