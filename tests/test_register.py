@@ -62,7 +62,8 @@ def _page(text: str, number: int = 1) -> Page:
     ("Vorlage Nr.: 2023/0838", "2023/0838", "vorlage"),
     ("Az.: 76.4-370/2025", "76.4-370/2025", "aktenzeichen"),
     ("Drucksache 68/731", "68/731", "drucksache"),
-    ("zur Umsetzung des\nBeschlusses 35/876", "35/876", "beschluss"),  # a term/number after the genitive
+    ("zur Umsetzung des\nBeschlusses 35/876", "35/876", "beschluss"),
+    ("Sitzungsvorlage Nr. 49/594", "49/594", "vorlage"),  # seen on the check split (after it was reported)  # a term/number after the genitive
 ])
 def test_find_references_value_and_kind(text, value, kind):
     refs = find_references([_page(text)])

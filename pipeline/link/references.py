@@ -29,7 +29,7 @@ from ..records import Page, Reference, union_bbox
 
 # the word in front of a number says what it is
 _CUES: list[tuple[str, str]] = [
-    (r"(?:Beschluss|Informations|Mitteilungs)?[Vv]orlagen?(?:-?(?:Nr\.?|[Nn]ummer))?(?:\s+Nr\.?)?", "vorlage"),
+    (r"(?:Beschluss|Informations|Mitteilungs|Sitzungs)?[Vv]orlagen?(?:-?(?:Nr\.?|[Nn]ummer))?(?:\s+Nr\.?)?", "vorlage"),
     (r"Drucksachen?(?:-?(?:Nr\.?|[Nn]ummer))?(?:\s+Nr\.?)?|Drs\.|DS", "drucksache"),
     (r"Antrag(?:s)?(?:-?(?:Nr\.?|[Nn]ummer)|\s+Nr\.?)|Anfrage(?:-?Nr\.?|\s+Nr\.?)", "antrag"),
     (r"Az\.?|Aktenzeichen|Gz\.?|Geschäftszeichen|(?:Unser|Ihr)\s+Zeichen|Zeichen", "aktenzeichen"),
