@@ -155,13 +155,7 @@ def score(truth: dict[str, dict], out: Path) -> dict:
                 continue
             pid = pm.get("person_id")
             found.append((tm["person_id"], pid if isinstance(pid, str) else None))
-    tp = n_pred = n_same = 0
-    for (ta, pa), (tb, pb) in itertools.combinations(found, 2):
-        same_pred = pa is not None and pa == pb
-        tp += ta == tb and same_pred
-        n_pred += same_pred
-        n_same += ta == tb
-    people = _prf(tp, n_pred, n_same)
+    people = _pairs(found)
     orgs = _org_scores(truth, tables.read(out, "entities"), file_of)
     wrong = [(a, b) for a, b in pred_pairs - gold]
     return dict(sets=len({t["link"]["set"] for t in truth.values()}), documents=len(truth), links=links,
