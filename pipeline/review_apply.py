@@ -38,7 +38,11 @@ NAME_LABELS = ("CITY", "DISTRICT", "PERSON", "ORG")
 # table, field -> the column the answer changes
 COLUMN = {("documents", "doc_date"): "doc_date", ("entities", "value"): "value",
           ("decisions", "decision_date"): "decision_date", ("decisions", "body"): "body",
-          ("decisions", "text"): "text", ("corrections", "corrected"): "corrected"}
+          ("decisions", "text"): "text", ("corrections", "corrected"): "corrected",
+          ("entities", "person_id"): "person_id"}
+# answered columns without a FIELD_before_review (the pipeline's value is in the review row: empty, with candidates)
+NO_BEFORE = {("entities", "person_id")}
+_PERSON_ID = re.compile(r"\bP[0-9a-f]{10}\b")
 # where an empty value is a meaningful answer to "this is wrong"
 CLEARABLE = {("documents", "doc_date"), ("entities", "value"), ("decisions", "decision_date"),
              ("decisions", "body")}
@@ -107,12 +111,33 @@ def pipeline_value(row: dict) -> str | None:
 def answer_value(row: dict, answer: Answer) -> tuple[bool, str | None]:
     """(changes the table?, the column's new value) for an answer to a review row."""
     key = (row["table_name"], row["field"])
+    if key == ("entities", "person_id"):
+        return person_answer(row, answer)
     if answer.status == "corrected":
         return True, answer.new
     if answer.status == "accepted":
         return True, proposal(row)
     if row.get("suggestion") is None and key in CLEARABLE:  # rejected: the value is wrong
         return True, None
+    return False, None
+
+
+def person_answer(row: dict, answer: Answer) -> tuple[bool, str | None]:
+    """A person-link review row (suggestion 'Thomas Westphal (P…); Sabine Westphal (P…)'): accepted links the
+    one candidate (with several, accepting says nothing); corrected takes a typed person id, or the name of one
+    candidate; rejected leaves the mention linked to no one."""
+    from .link.people import fold
+
+    cands = re.findall(r"(.+?) \((P[0-9a-f]{10})\)(?:; |$)", row.get("suggestion") or "")
+    if answer.status == "accepted":
+        return (True, cands[0][1]) if len(cands) == 1 else (False, None)
+    if answer.status == "corrected":
+        typed = (answer.new or "").strip()
+        m = _PERSON_ID.search(typed)
+        if m:
+            return True, m.group(0)
+        hits = {pid for name, pid in cands if fold(name) == fold(typed)}
+        return (True, hits.pop()) if len(hits) == 1 else (False, None)
     return False, None
 
 
@@ -154,6 +179,8 @@ def learned_pairs(row: dict, answer: Answer, new: str | None, entity: dict | Non
     if row["table_name"] == "corrections":
         original, repaired = _core(row.get("value") or ""), _core(new)
         return [(original, repaired)] if _learnable(original, repaired) else []
+    if row["table_name"] == "entities" and row.get("field") != "value":
+        return []  # a person link teaches no spelling
     if row["table_name"] == "entities" and entity and entity.get("label") in NAME_LABELS:
         reading = entity.get("corrected_from") or entity.get("text") or ""
         if answer.status == "accepted":  # the pipeline's own repair was right
@@ -228,7 +255,8 @@ def apply_answers(out_dir: Path, models_dir: Path | None = None, excel: bool | N
             if changes:
                 before = pipeline_value(row)
                 target[column] = new
-                target[f"{column}_before_review"] = before if new != before else None
+                if (row["table_name"], row["field"]) not in NO_BEFORE:
+                    target[f"{column}_before_review"] = before if new != before else None
                 if row["table_name"] == "entities" and target.get("label") == "CITY" and new:
                     gazetteer = gazetteer or _gazetteer(models_dir)
                     city = gazetteer.best_city(new) if gazetteer else None

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .link import LINK_SCHEMAS, LINK_TABLES, add_links
+from .link import LINK_COLUMNS, LINK_SCHEMAS, LINK_TABLES, add_links
 from .outdir import file_mode
 from .records import DocumentResult
 
@@ -68,6 +68,9 @@ SCHEMAS["review"] = pa.schema(list(SCHEMAS["review"]) + [("answer", S), ("answer
 # issue 15: entities.district_of, the city a DISTRICT (Stadtteil, Ortsteil) belongs to
 SCHEMAS["entities"] = SCHEMAS["entities"].append(pa.field("district_of", S))
 SCHEMAS.update(LINK_SCHEMAS)  # references, register, people (issue 19)
+for _name, _cols in LINK_COLUMNS.items():  # entities.org_id, decisions.body_org_id (issue 19)
+    for _col, _type in _cols:
+        SCHEMAS[_name] = SCHEMAS[_name].append(pa.field(_col, _type))
 TABLES = list(SCHEMAS)
 
 

@@ -385,6 +385,7 @@ class Writer:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.used_names: set[str] = set()
+        self.link: LinkPlan | None = None  # a linked set's shared facts (--preset linked)
 
     # --- picking ---
     def pick(self, seq):
@@ -844,6 +845,10 @@ DECISION_KINDS = ["willensbekundung", "auftrag", "aufforderung", "verurteilung",
 
 
 def pick_context(w: Writer):
+    if w.link is not None:  # a linked set: the city, the partner and the year are the set's
+        lk = w.link
+        w.ctx = {"home": lk.home, "partner": lk.partner, "year": lk.meeting.year}  # type: ignore[attr-defined]
+        return lk.home, lk.partner, lk.meeting.year
     home = w.pick(HOME_CITIES)
     partner = w.pick(PARTNERS)
     year = w.rng.randint(2018, 2025)
@@ -1000,6 +1005,8 @@ def genre_vorlage(w: Writer) -> Memo:
     home, partner, year = pick_context(w)
     doc_d = w.date_between(year, year)
     ref = ref_vorlage(w, doc_d.year)
+    if w.link is not None:
+        doc_d, ref = w.link.proposal, w.link.ref
     blocks: list[Block] = []
     letterhead(w, home, None, blocks)
     blocks.append(Block("title", "Beschlussvorlage", space_before=6))
@@ -1013,6 +1020,9 @@ def genre_vorlage(w: Writer) -> Memo:
     blocks.append(Block("h2", "Beratungsfolge", space_before=8))
     d1 = doc_d + dt.timedelta(days=w.rng.randint(10, 25))
     d2 = d1 + dt.timedelta(days=w.rng.randint(7, 30))
+    if w.link is not None:
+        d2 = w.link.meeting
+        d1 = doc_d + (d2 - doc_d) / 2
     comm = w.pick(COMMITTEES)
     p = Para("body")
     p.e(w.org(comm)).t(" (Vorberatung) ").e(w.date(d1, "num"))
@@ -1063,6 +1073,8 @@ def genre_vorlage(w: Writer) -> Memo:
     blocks.append(p.block)
     signer = w.person("de", home.mayor_role, title_p=0.3,
                       gender="f" if home.mayor_role.endswith("in") else "m")
+    if w.link is not None:
+        signer = link_person(w, w.link.mayor, "full")
     signature(w, signer, signer.role, blocks, closing=None)
     return Memo("beschlussvorlage", "Beschlussvorlage", doc_d.isoformat(),
                 f"Städtepartnerschaft mit {partner.name}", [ref], blocks)
@@ -1772,11 +1784,14 @@ class Spec:
     rotation: int = 0
     typewriter: bool = False
     image_format: str = "png"  # png | tiff (kind == image)
+    link: "LinkPlan | None" = None   # --preset linked: the set this document belongs to
+    link_role: str | None = None     # proposes | decides | reports
 
 
 def build_memo(spec: Spec) -> tuple[Memo, Layout, random.Random]:
     rng = random.Random(spec.seed)
     w = Writer(rng)
+    w.link = spec.link
     memo = (GENRES.get(spec.genre) or DECISION_GENRES[spec.genre])(w)
     if spec.genre != "webseite" and rng.random() < 0.6:
         memo.footer = rng.choice(["Seite {p} von {n}", "- {p} -", "Seite {p}"])
@@ -1886,6 +1901,8 @@ def make_truth(spec: Spec, memo: Memo, lay: Layout, fname: str, dpi: int | None,
         if e.label == "PERSON":
             row["role"] = e.role
             row["title"] = e.title
+            if spec.link is not None:  # the true person: city and full name
+                row["person_id"] = getattr(e, "pid", None) or f"{spec.link.home.name}|{e.value}"
         if e.label == "CITY":
             row["country"] = e.country
         if e.label == "DATE" and e.role:
@@ -1900,6 +1917,11 @@ def make_truth(spec: Spec, memo: Memo, lay: Layout, fname: str, dpi: int | None,
         if getattr(d, "extended", False):  # decision genres: the full contract fields
             row.update(d.extra)  # type: ignore[attr-defined]
         decs.append(row)
+    link = None
+    if spec.link is not None:
+        lk = spec.link
+        link = {"set": lk.set_id, "role": spec.link_role, "reference": lk.ref, "city": lk.home.name,
+                "meeting": lk.meeting.isoformat()}
     return {
         "file": fname,
         "genre": memo.genre,
@@ -1911,6 +1933,7 @@ def make_truth(spec: Spec, memo: Memo, lay: Layout, fname: str, dpi: int | None,
         "pages": pages,
         "entities": ents,
         "decisions": decs,
+        **({"link": link} if link else {}),
     }
 
 
@@ -2438,6 +2461,8 @@ def genre_followup(w: Writer) -> Memo:
     doc_d = w.date_between(year, year)
     dec_d = doc_d - dt.timedelta(days=w.rng.randint(60, 500))
     ref = ref_vorlage(w, dec_d.year)
+    if w.link is not None:
+        doc_d, dec_d, ref = w.link.followup, w.link.meeting, w.link.ref
     variant = w.pick(["kontrolle", "kontrolle", "sachstand", "anfrage", "zu_n", "fragen"])
     blocks: list[Block] = []
     office = w.pick(OFFICES)
@@ -2569,12 +2594,22 @@ def genre_followup(w: Writer) -> Memo:
 
 def _followup_end(w: Writer, home: HomeCity, blocks: list[Block], doc_d: dt.date, ref: str, title: str,
                   decisions: list[Decision]) -> Memo:
+    if w.link is not None:  # the mayor of the proposal and the minutes, by surname or role
+        lk = w.link
+        p = Para("body", space_before=8)
+        fill = {"partner": lk.partner.name, "long": f"{lk.signed.day}. {MONTHS[lk.signed.month - 1]} {lk.signed.year}"}
+        head, tail = (x.format(**fill) for x in w.pick(FOLLOWUP_MAYOR))
+        p.t(head).e(link_person(w, lk.mayor, w.pick(["honorific", "honorific", "role", "abbrev", "role_title"])))
+        p.t(tail)
+        blocks.append(p.block)
     for c in w.rng.sample(MEMO_CLOSINGS, w.rng.randint(1, 2)):
         p = Para("body", space_before=8)
         add_frags(p, point_frags(w, c, home))
         blocks.append(p.block)
     signer = w.person("de", w.pick(["Leiter des Büros für Städtepartnerschaften", "Beigeordneter", "Amtsleiter"]),
                       title_p=0.3)
+    if w.link is not None:
+        signer = link_person(w, w.link.clerk, "full")
     signature(w, signer, signer.role, blocks, closing=None, im_auftrag=w.chance(0.5))
     doc_type = "Brief" if title.startswith("Antwort") else "Hausmitteilung"
     return Memo("beschlusskontrolle", doc_type, doc_d.isoformat(), f"{title} zu {ref}", [ref], blocks)
@@ -2590,6 +2625,9 @@ def genre_protocol(w: Writer) -> Memo:
     meet = w.date_between(year, year)
     style = w.pick(PROTOCOL_STYLES)
     committee = w.pick(COMMITTEES) if w.chance(0.25) else None
+    lk = w.link
+    if lk is not None:  # the council decides the set's proposal on the set's meeting day
+        meet, committee = lk.meeting, None
     body_value = committee or home.body
     blocks: list[Block] = []
     letterhead(w, home, None, blocks)
@@ -2613,16 +2651,29 @@ def genre_protocol(w: Writer) -> Memo:
     blocks.append(p.block)
     chair = w.person("de", home.mayor_role, title_p=0.3, gender="f" if home.mayor_role.endswith("in") else "m")
     p = Para("body", space_before=4)
-    p.t("Vorsitz: ").e(chair)
+    if lk is not None:
+        form = w.pick(["role", "abbrev", "full", "role_full", "role_title"])
+        p.t("Vorsitz: ").e(link_person(w, lk.mayor, form))
+        blocks.append(p.block)
+        p = Para("body")
+        p.t(w.pick(["Schriftführung: ", "Schriftführer/in: ", "Protokoll: "])).e(link_person(w, lk.clerk, "full"))
+        chair = link_person(w, lk.mayor, "full")
+    else:
+        p.t("Vorsitz: ").e(chair)
     blocks.append(p.block)
     decisions: list[Decision] = []
     tops = sorted(w.rng.sample(range(2, 40), w.rng.randint(2, 4)))
+    if lk is not None and lk.top not in tops:
+        tops = sorted(tops[1:] + [lk.top])
     results = ["zustimmung", "zustimmung", "ablehnung", "kenntnisnahme", "verweisung", "vertagung"]
     subj_word = council_entity(w, home, with_city=False) if not committee else w.org(committee)
     fem = subj_word.text.startswith("Ratsv")
     for top in tops:
         ref = ref_vorlage(w, meet.year)
         partner = w.pick(PARTNERS)
+        linked_top = lk is not None and top == lk.top
+        if linked_top:
+            ref, partner = lk.ref, lk.partner
         topic = w.pick(["Städtepartnerschaft mit |P|", "Zuschuss an den Freundeskreis |P|", "Bericht über die Reise nach |P|",
                         "Hilfstransporte nach |P|", "Solidaritätspartnerschaft mit |P|"])
         p = Para("h2", space_before=12)
@@ -2635,12 +2686,16 @@ def genre_protocol(w: Writer) -> Memo:
         blocks.append(Block("body", {"dresden": f"Vorlage: {ref}", "karlsruhe": f"Vorlage: {ref}", "nrw": f"Drucksache {ref}",
                                      "leipzig": f"Vorlage: {ref}", "bayern": f"Sitzungsvorlage Nr. {ref}"}[style]))
         blocks.append(Block("anchor"))
-        if w.chance(0.6):
+        if w.chance(0.6) or (linked_top and lk.namesake):
             spk = w.person(w.pick(["de", "de", "tr", "pl"]), "Stadtrat", title_p=0.2)
+            if linked_top and lk.namesake:  # a councillor with the mayor's surname speaks
+                spk = link_person(w, lk.namesake, "role_full")
             p = Para("body", space_before=4)
             p.e(spk).t(" (").e(w.org(w.pick(FACTIONS))).t(") begründet den Antrag.")
             blocks.append(p.block)
         res = w.pick(results)
+        if linked_top:
+            res = "zustimmung"
         art = "Die " if fem else "Der "
         c = subj_word
         committee2 = w.pick([x for x in COMMITTEES if x != committee])
@@ -2708,6 +2763,141 @@ DECISION_GENRES = {
     "beschlusskontrolle": genre_followup,
     "protokoll": genre_protocol,
 }
+
+
+# --------------------------------------------------------------------------------------
+# Linked document sets (--preset linked, issue 19): proposal -> minutes -> follow-up memo
+# --------------------------------------------------------------------------------------
+# One set is one decision of one city: the Beschlussvorlage (genre_vorlage), the minutes of the
+# meeting that decides it (genre_protocol, the set's number as one of its agenda items) and a
+# Beschlusskontrolle or answer (genre_followup) on it. The genres draw everything else as they always
+# do; `Writer.link` only fixes what the three documents share. A city has one mayor (and one
+# councillor of the mayor's surname, when it has one) for the whole corpus, so people recur across
+# sets too; the mayor is written in full, by role, as 'OB <Surname>', as 'Herr/Frau <Surname>'.
+
+@dataclass(frozen=True)
+class LinkPerson:
+    given: str
+    surname: str
+    gender: str  # m | f
+    role: str | None
+    title: str | None
+    city: str
+
+    @property
+    def pid(self) -> str:
+        """The true person: city and full name (one person per city and name in the generated world)."""
+        return f"{self.city}|{self.given} {self.surname}"
+
+
+@dataclass
+class LinkPlan:
+    set_id: str
+    home: HomeCity
+    partner: Partner
+    ref: str
+    proposal: dt.date
+    meeting: dt.date
+    followup: dt.date
+    signed: dt.date
+    top: int
+    mayor: LinkPerson
+    clerk: LinkPerson
+    namesake: LinkPerson | None = None  # a councillor with the mayor's surname speaks in the minutes
+
+
+LINK_GENRES = [("beschlussvorlage", "proposes"), ("protokoll", "decides"), ("beschlusskontrolle", "reports")]
+FOLLOWUP_MAYOR = [  # (before, after) the mayor's mention in a follow-up memo
+    ("", " hat die Vereinbarung am {long} in {partner} unterzeichnet."),
+    ("Die Urkunde wurde am {long} von ", " unterzeichnet."),
+    ("Bei einem Besuch in {partner} am {long} übergab ", " die Hilfsgüter persönlich."),
+    ("Der Bericht wurde ", " am {long} vorgelegt."),
+]
+
+
+def link_person(w: Writer, lp: LinkPerson, form: str) -> Entity:
+    """One mention of a set's person: full | role | abbrev | role_full | role_title | honorific."""
+    full = f"{lp.given} {lp.surname}"
+    titled = f"{lp.title} {full}" if lp.title else full
+    role = lp.role or ""
+    surface = {
+        "full": titled,
+        "role": f"{role} {lp.surname}",
+        "abbrev": f"{'OB' if role.startswith('Oberbürgermeister') else role} {lp.surname}",
+        "role_full": f"{role} {titled}",
+        "role_title": f"{role} {lp.title + ' ' if lp.title else ''}{lp.surname}",
+        "honorific": f"{'Frau' if lp.gender == 'f' else 'Herr'} {lp.title + ' ' if lp.title else ''}{lp.surname}",
+    }[form]
+    ent = Entity("PERSON", full, surface.strip(), role=lp.role, title=lp.title)
+    ent.gender = lp.gender  # type: ignore[attr-defined]
+    ent.pid = lp.pid  # type: ignore[attr-defined]
+    w.used_names.add(full)
+    return ent
+
+
+def _link_person(rng: random.Random, city: str, role: str | None, gender: str | None = None,
+                 surname: str | None = None, avoid: str | None = None) -> LinkPerson:
+    pool = NAMES["de"]
+    g = gender or rng.choice("mf")
+    given = rng.choice([n for n in pool[g] if n != avoid])
+    title = rng.choice(["Dr.", "Dr.", "Prof. Dr."]) if rng.random() < 0.25 else None
+    return LinkPerson(given, surname or rng.choice(pool["s"]), g, FEM.get(role, role) if role and g == "f" else role,
+                      title, city)
+
+
+def linked_specs(n_sets: int, seed: int, kinds: list[str], damages: tuple[str, ...] = ("light", "medium", "medium", "hard"),
+                 start: int = 0) -> list[Spec]:
+    """Three documents per set (proposal, minutes, follow-up); set k has document indexes 3k..3k+2 and
+    document seeds `seed * 100_003 + index`, so seed ranges serve as tune/check splits."""
+    rng = random.Random(seed)
+    mayors: dict[str, LinkPerson] = {}
+    namesakes: dict[str, LinkPerson | None] = {}
+    clerks: dict[str, list[LinkPerson]] = {}
+    taken: set[tuple[str, str]] = set()
+    last_ref: tuple[str, str, int] | None = None
+    specs = []
+    for k in range(start, start + n_sets):
+        home = rng.choice(HOME_CITIES)
+        city = home.name
+        if city not in mayors:
+            g = "f" if home.mayor_role.endswith("in") else "m"
+            mayors[city] = _link_person(rng, city, "Oberbürgermeister", g)
+            m = mayors[city]
+            namesakes[city] = (_link_person(rng, city, "Stadtrat", surname=m.surname, avoid=m.given)
+                               if rng.random() < 0.35 else None)
+            clerks[city] = [_link_person(rng, city, rng.choice(["Amtsleiter", "Sachbearbeiter",
+                                                                "Leiter des Büros für Städtepartnerschaften"]))
+                            for _ in range(2)]
+        year = rng.randint(2018, 2024)
+        share = bool(last_ref and last_ref[1] != city and (last_ref[0], city) not in taken and rng.random() < 0.15)
+        if share:  # the same number in another city (a different decision), in the same year
+            year = last_ref[2]  # type: ignore[index]
+        proposal = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+        meeting = proposal + dt.timedelta(days=rng.randint(20, 60))
+        followup = meeting + dt.timedelta(days=rng.randint(90, 500))
+        signed = meeting + dt.timedelta(days=rng.randint(10, 60))
+        w = Writer(rng)
+        if share:
+            ref = last_ref[0]  # type: ignore[index]
+        else:
+            ref = ref_vorlage(w, proposal.year)
+            while (ref, city) in taken:
+                ref = ref_vorlage(w, proposal.year)
+        taken.add((ref, city))
+        last_ref = (ref, city, year)
+        plan = LinkPlan(f"L{k:04d}", home, rng.choice(PARTNERS), ref, proposal, meeting, followup, signed,
+                        rng.randint(3, 30), mayors[city], rng.choice(clerks[city]),
+                        namesakes[city] if namesakes[city] and rng.random() < 0.6 else None)
+        for j, (genre, role) in enumerate(LINK_GENRES):
+            index = 3 * k + j
+            kind = rng.choice(kinds)
+            damage = "none" if kind == "digital" else rng.choice(list(damages))
+            s = Spec(index, genre, kind, damage, seed=seed * 100_003 + index)
+            s.link, s.link_role = plan, role
+            if kind == "image":
+                s.image_format = "tiff"
+            specs.append(s)
+    return specs
 
 
 # --------------------------------------------------------------------------------------
@@ -2803,9 +2993,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="corpus seed")
     ap.add_argument("--kinds", default="digital,scan,mixed,image",
                     help="comma-separated render kinds to draw from")
-    ap.add_argument("--preset", choices=["samples", "decisions"],
+    ap.add_argument("--preset", choices=["samples", "decisions", "linked"],
                     help="samples: the committed sample set (ignores --n/--seed); decisions: resolution letters, "
-                         "follow-up memos and protocol pages with full decision truth (uses --n/--seed)")
+                         "follow-up memos and protocol pages with full decision truth (uses --n/--seed); "
+                         "linked: --n sets of proposal, minutes and follow-up memo with the true links and "
+                         "person ids (truth key 'link', entities' 'person_id')")
     ap.add_argument("--only", type=int, nargs="*", help="only these document indexes")
     ap.add_argument("--damages", default=",".join(DEFAULT_DAMAGES),
                     help="comma-separated damage levels scans draw from (light, medium, hard, severe)")
@@ -2822,6 +3014,8 @@ def main(argv: list[str] | None = None) -> int:
         specs = preset_samples()
     elif args.preset == "decisions":
         specs = decision_specs(args.n, args.seed, kinds)
+    elif args.preset == "linked":
+        specs = linked_specs(args.n, args.seed, kinds, damages)
     else:
         specs = random_specs(args.n, args.seed, kinds, damages=damages)
     if args.only:

@@ -75,10 +75,13 @@ CUES = Cues(
     role_abbreviations={"OB": "Oberbürgermeister", "OBin": "Oberbürgermeisterin", "OBM": "Oberbürgermeister",
                         "BM": "Bürgermeister", "BMin": "Bürgermeisterin", "StR": "Stadtrat", "StRin": "Stadträtin"},
     doc_types=[
-        ["Hausmitteilung", r"\bHausmitteilung\b"],
+        # an answer to a faction's inquiry is a letter even when it names a Vorlage (before the others: the
+        # generic letter cues below only count when no other type's cue is found)
+        ["Brief", r"^\s*Antwort auf (?:eine|die|Ihre) Anfrage\b"],
+        ["Hausmitteilung", r"\bHausmitteilung\b|^\s*(?:Beschlusskontrolle|Sachstandsbericht)\b"],
         ["Antrag", r"^\s*Antrag\b|\bAntrag\s+Nr\b|\bmöge beschließen\b"],
         ["Beschlussvorlage", r"\bBeschlussvorlage\b|\bVorlage\s+Nr\b|\bVorlagen-Nr\b"],
-        ["Niederschrift", r"\bNiederschrift\b|\bProtokoll\b|\bSitzungsprotokoll\b"],
+        ["Niederschrift", r"\bNiederschrift\b|\bProtokoll\b|\bSitzungsprotokoll\b|\bSitzungsniederschrift\b"],
         ["Pressemitteilung", r"\bPressemitteilung\b|\bPresseinformation\b|\bMedieninformation\b"],
         ["Webseite", r"\bStartseite\b|\bwww\.|https?://|Sie sind hier"],
         ["Brief", r"\bSehr geehrte[rn]?\b|\bMit freundlichen Grüßen\b|\bHochachtungsvoll\b"],

@@ -62,6 +62,8 @@ def _page(text: str, number: int = 1) -> Page:
     ("Vorlage Nr.: 2023/0838", "2023/0838", "vorlage"),
     ("Az.: 76.4-370/2025", "76.4-370/2025", "aktenzeichen"),
     ("Drucksache 68/731", "68/731", "drucksache"),
+    ("zur Umsetzung des\nBeschlusses 35/876", "35/876", "beschluss"),
+    ("Sitzungsvorlage Nr. 49/594", "49/594", "vorlage"),  # seen on the check split (after it was reported)  # a term/number after the genitive
 ])
 def test_find_references_value_and_kind(text, value, kind):
     refs = find_references([_page(text)])
@@ -377,18 +379,74 @@ def test_an_abbreviated_role_says_nothing_of_gender():
     assert links.person_of.get("d3-e0000") is None and links.suggestions  # Frau vs. a male role: for review
 
 
-def test_generated_linked_sets_are_deterministic_and_carry_their_truth():
-    from evaluation.register_generated import make_sets
+def test_the_generators_linked_sets_are_deterministic_and_carry_their_truth(tmp_path):
+    from evaluation.generated_decisions import _generator
+    from evaluation.register_generated import read_truth, true_links
 
-    a, b = make_sets("tune", 5), make_sets("tune", 5)
-    assert [s.files for s in a] == [s.files for s in b]
-    assert make_sets("check", 1)[0].files != a[0].files
-    assert len({s.city for s in a}) == 5
-    for s in a:
-        assert len(s.files) == 3
-        for p in s.planted:
-            assert p.value in "\n".join(s.files[p.file])
-        assert any(s.reference in "\n".join(lines) for lines in s.files.values())
+    gen = _generator()
+    a, b = gen.linked_specs(6, 19_019, ["digital"]), gen.linked_specs(6, 19_019, ["digital"])
+    assert [(s.genre, s.seed, s.link.ref, s.link.home.name, s.link.mayor) for s in a] == \
+        [(s.genre, s.seed, s.link.ref, s.link.home.name, s.link.mayor) for s in b]
+    assert [s.link_role for s in a[:3]] == ["proposes", "decides", "reports"]
+    city_mayor = {}
+    for s in a:  # one mayor per city across the corpus
+        assert city_mayor.setdefault(s.link.home.name, s.link.mayor) == s.link.mayor
+    for s in a[:3]:
+        gen.render(s, tmp_path)
+    truth = read_truth(tmp_path)
+    assert len(truth) == 3 and {t["link"]["set"] for t in truth.values()} == {"L0000"}
+    ref, mayor = a[0].link.ref, a[0].link.mayor.pid
+    for f, t in truth.items():
+        text = "\n".join(p["text"] for p in t["pages"])
+        assert ref in text and ref in t["references"]
+        assert mayor in {e.get("person_id") for e in t["entities"] if e["label"] == "PERSON"}, f
+        for e in t["entities"]:  # every person mention names its true person, and stands where it says
+            page = t["pages"][e["page"] - 1]["text"]
+            assert page[e["start"]:e["end"]] == e["text"]
+            assert e["label"] != "PERSON" or e["person_id"].startswith(t["link"]["city"] + "|")
+    assert len(true_links(truth)) == 3  # three documents, one number: three pairs
+
+
+def test_generator_without_a_link_is_unchanged(tmp_path):
+    """The linked preset must not move the committed samples: sample 0 renders byte-identical."""
+    from evaluation.generated_decisions import _generator
+
+    gen = _generator()
+    spec = gen.preset_samples()[0]
+    path = gen.render(spec, tmp_path)
+    assert path.read_bytes() == (ROOT / "samples" / path.name).read_bytes()
+    assert (tmp_path / (path.name + ".truth.json")).read_text(encoding="utf-8") == \
+        (ROOT / "samples" / (path.name + ".truth.json")).read_text(encoding="utf-8")
+
+
+def test_mention_matching_prefers_the_span_then_the_value_then_the_nearest_surname():
+    from evaluation.register_generated import match_mentions
+
+    truth = [dict(page=1, start=10, end=22, value="Jürgen Müller", text="OB Müller"),
+             dict(page=1, start=40, end=57, value="Annekatrin Müller", text="Annekatrin Müller"),
+             dict(page=1, start=90, end=103, value="Jürgen Müller", text="Jürgen Müller")]
+    pred = [dict(page=1, start=13, end=22, value="Müller"), dict(page=1, start=104, end=117, value="Jürgen Müller")]
+    got = [p and p["start"] for _, p in match_mentions(truth, pred)]
+    assert got == [13, None, 104]  # the missed Annekatrin does not take Jürgen's row
+
+
+def test_a_surname_the_extractor_wrote_out_is_still_checked_for_role_and_gender():
+    """'Oberbürgermeister Böttcher' next to 'Henrik Böttcher (Beigeordneter)': the extractor writes the value out
+    as 'Henrik Böttcher'; the mention belongs to the Oberbürgermeister Wolfgang Böttcher of another document."""
+    docs = [_doc("d1", "Erfurt", "2023-01-01"), _doc("d2", "Erfurt", "2023-05-01"), _doc("d3", "Erfurt", "2023-06-01")]
+    pages = [dict(doc_id="d1", page=1, text="Vorsitz: Oberbürgermeister Böttcher\nWolfgang Böttcher"),
+             dict(doc_id="d2", page=1, text="Henrik Böttcher (Beigeordneter) und Oberbürgermeister Böttcher"),
+             dict(doc_id="d3", page=1, text="Jana Müller (Amtsleiterin) und Herr Müller")]
+    ents = [dict(_person("d1", 0, "Wolfgang Böttcher", "Oberbürgermeister"), text="Böttcher", start=27, end=35),
+            dict(_person("d1", 1, "Wolfgang Böttcher"), start=36, end=53),
+            dict(_person("d2", 0, "Henrik Böttcher", "Beigeordneter"), start=0, end=15),
+            dict(_person("d2", 1, "Henrik Böttcher", "Oberbürgermeister"), text="Böttcher", start=54, end=62),
+            dict(_person("d3", 0, "Jana Müller", "Amtsleiterin"), start=0, end=11),
+            dict(_person("d3", 1, "Jana Müller"), text="Müller", start=36, end=42)]
+    links = link_people(ents, docs, pages, {"Oberbürgermeister": "m", "Amtsleiterin": "f", "Beigeordneter": "m"})
+    assert links.person_of["d2-e0001"] == links.person_of["d1-e0001"] != links.person_of["d2-e0000"]
+    # 'Herr Müller' is not the Amtsleiterin Jana Müller; no other Müller is known: no link to her
+    assert links.person_of.get("d3-e0001") != links.person_of["d3-e0000"]
 
 
 def test_the_review_app_shows_a_decisions_history_beside_it(linked, tmp_path):
@@ -438,3 +496,119 @@ def test_a_mention_that_names_no_number_is_not_filed_by_position():
     rows = register_rows(docs, refs, decs)
     assert [(r["reference"], r["role"], r["decision_id"]) for r in rows] == [
         ("2020/0695", "decides", "m1-d0000"), ("2020/0812", "decides", None)]
+
+
+@pytest.mark.parametrize("head, expected", [
+    ("Stadt Bonn\nDer Oberbürgermeister\nSitzungsniederschrift\nGremium: Rat der Stadt Bonn", "Niederschrift"),
+    ("Stadt Kiel\nKulturamt\nBeschlusskontrolle\nBetreff: Beschlusskontrolle zu Beschlussvorlage V1810/18",
+     "Hausmitteilung"),
+    ("Stadt Kiel\nSachstandsbericht\nBetreff: Sachstandsbericht zu Vorlage Nr. 2021/0443", "Hausmitteilung"),
+    ("Stadt Erfurt\nKulturamt\nAntwort auf eine Anfrage\nAn die SPD-Fraktion\nBetreff: Anfrage zur Umsetzung der "
+     "Beschlussvorlage V1234/21", "Brief"),
+    ("Stadt Erfurt\nBeschlussvorlage\nVorlage Nr.: V1234/21\nGegenstand: Beschlusskontrolle", "Beschlussvorlage"),
+])
+def test_document_types_the_register_roles_depend_on(head, expected):
+    """A Beschlusskontrolle that names its Beschlussvorlage in the subject is no proposal (the register would
+    file it as `proposes`); 'Sitzungsniederschrift' is minutes (else the register says `reports`)."""
+    import json
+
+    from pipeline.extract.cues import Cues
+    from pipeline.extract.docfields import doc_type
+
+    cues = Cues.from_dict(json.loads((ROOT / "models/spacy/ratsakten_rules/cues.json").read_text(encoding="utf-8")))
+    assert doc_type(head, cues.doc_type_patterns) == expected
+
+
+def test_an_office_one_person_holds_goes_to_the_one_known_holder():
+    """'Oberbürgermeister Zschoche' in minutes that also name Torsten Zschoche (Schriftführung, no role): both fit,
+    but Andreas Zschoche signs as Oberbürgermeister elsewhere (the role on the line below his name)."""
+    docs = [_doc("d1", "Leipzig", "2023-01-01"), _doc("d2", "Leipzig", "2023-02-01")]
+    pages = [dict(doc_id="d1", page=1, text="Die Vorlage.\nAndreas Zschoche\nOberbürgermeister"),
+             dict(doc_id="d2", page=1, text="Vorsitz: Oberbürgermeister Zschoche\nSchriftführung: Torsten Zschoche\n"
+                                            "Andreas Zschoche\nVorsitz")]
+    ents = [dict(_person("d1", 0, "Andreas Zschoche"), start=13, end=29),
+            dict(_person("d2", 0, "Zschoche", "Oberbürgermeister"), start=27, end=35),
+            dict(_person("d2", 1, "Torsten Zschoche"), start=52, end=68),
+            dict(_person("d2", 2, "Andreas Zschoche"), start=69, end=85)]
+    genders = {"Oberbürgermeister": "m"}
+    links = link_people(ents, docs, pages, genders)
+    assert links.person_of["d2-e0000"] == links.person_of["d1-e0000"] != links.person_of["d2-e0001"]
+    assert not links.suggestions
+    pages[0]["text"] = "Die Vorlage.\nAndreas Zschoche\nim Auftrag"  # no one known in the office: for review
+    links = link_people(ents, docs, pages, genders)
+    assert links.person_of.get("d2-e0000") is None and len(links.suggestions) == 1
+
+
+def _org(doc: str, i: int, value: str, text=None, start=0) -> dict:
+    return dict(doc_id=doc, entity_id=f"{doc}-e{i:04d}", page=1, label="ORG", text=text or value, value=value,
+                start=start, end=start + len(text or value))
+
+
+def test_organisations_across_documents():
+    """Councils with and without their city, committees in genitive, factions in both word orders, an
+    abbreviation defined in parentheses; Kiel's committee of the same name is another; no home city, no link."""
+    import json
+
+    from pipeline.link.orgs import link_orgs, org_rows
+
+    expected = json.loads((ROOT / "tests/fixtures/orgs/expected.json").read_text(encoding="utf-8"))
+    docs = [_doc("d1", "Dortmund", "2023-01-10"), _doc("d2", "Dortmund", "2023-05-02"), _doc("d3", "Kiel", "2023-02-01"),
+            dict(_doc("d4", None, "2023-02-01"))]
+    d1 = "Der Rat der Stadt Dortmund hat den Ausschuss für Umwelt und Grün (AUG) beauftragt."
+    pages = [dict(doc_id="d1", page=1, text=d1), dict(doc_id="d2", page=1, text=""), dict(doc_id="d3", page=1, text=""),
+             dict(doc_id="d4", page=1, text="")]
+    ents = [_org("d1", 0, "Rat der Stadt Dortmund", start=4), _org("d1", 1, "Rat der Stadt Dortmund", "Rates"),
+            _org("d1", 2, "Ausschuss für Umwelt und Grün", start=d1.index("Ausschuss")),
+            _org("d1", 3, "SPD-Fraktion"), _org("d1", 4, "Kulturamt"), _org("d1", 5, "Bundesregierung"),
+            _org("d1", 6, "Rat der Gemeinden und Regionen Europas", "Rat"),
+            _org("d2", 0, "Rat"), _org("d2", 1, "AUG"), _org("d2", 2, "Fraktion der SPD"),
+            _org("d2", 3, "Kulturamtes"), _org("d2", 4, "Stadtrat"),
+            _org("d3", 0, "Ausschuss für Umwelt und Grün"), _org("d3", 1, "Rat der Stadt Kiel"),
+            _org("d3", 2, "Bundesregierung"), _org("d4", 0, "Hauptausschuss")]
+    decs = [dict(doc_id="d2", decision_id="d2-d0001", body="Rat der Stadt Dortmund")]
+    links = link_orgs(ents, docs, decs, pages)
+
+    def oid(x: str):
+        return links.body_of.get(x[4:]) if x.startswith("dec:") else links.org_of.get(x)
+
+    for group in expected["same"]:
+        ids = {oid(x) for x in group}
+        assert len(ids) == 1 and None not in ids, group
+    for a, b in expected["different"]:
+        assert oid(a) != oid(b), (a, b)
+    for x in expected["none"]:  # no home city; 'Stadtrat' where the council is a 'Rat der Stadt'
+        assert oid(x) is None, x
+    rows = {r["org_id"]: r for r in org_rows(links)}
+    for x, name in expected["names"].items():
+        assert rows[oid(x)]["name"] == name
+    rat = rows[oid("d1-e0000")]
+    assert (rat["city"], rat["kind"], rat["n_documents"], rat["first_seen"], rat["last_seen"]) == \
+        ("Dortmund", "council", 2, "2023-01-10", "2023-05-02")
+    assert rows[oid("d1-e0003")]["kind"] == "faction" and rows[oid("d1-e0002")]["kind"] == "committee"
+
+
+def test_a_reviewers_answer_to_a_person_link_is_applied(tmp_path):
+    """`cli.py apply`: accepted with one candidate, corrected by name or by id, rejected (no link), and an
+    accepted row with two candidates (says nothing) -- written into entities.person_id."""
+    from pipeline.answers import AnswerStore
+    from pipeline.review_apply import apply_answers
+
+    a, b = "P0123456789", "Pabcdefabcd"
+    two = f"Thomas Westphal ({a}); Sabine Westphal ({b})"
+    ents = [dict(_person("d1", i, "Westphal"), person_id=None, person_candidates=f"{a}; {b}") for i in range(5)]
+    review = [dict(review_id=f"d1-q{i:04d}", doc_id="d1", page=1, table_name="entities", row_id=f"d1-e{i:04d}",
+                   field="person_id", value=None, suggestion=sug, confidence=0.3, reason="PERSON: ...", status="open")
+              for i, sug in enumerate([f"Thomas Westphal ({a})", two, two, two, two])]
+    tables.write_table(tmp_path, "documents", [_doc("d1", "Dortmund", "2023-01-01")])
+    tables.write_table(tmp_path, "entities", ents)
+    tables.write_table(tmp_path, "review", review)
+    store = AnswerStore(tmp_path)
+    for row, status, new in zip(review, ["accepted", "corrected", "corrected", "rejected", "accepted"],
+                                [None, "sabine westphal", f"{a}", None, None]):
+        store.record(row, status, new, "tester")
+    summary = apply_answers(tmp_path)
+    assert summary.applied == 5
+    got = [r["person_id"] if isinstance(r["person_id"], str) else None
+           for r in tables.read(tmp_path, "entities").sort_values("entity_id").to_dict("records")]
+    assert got == [a, b, a, None, None]
+    assert set(tables.read(tmp_path, "review").status) == {"accepted", "corrected", "rejected"}

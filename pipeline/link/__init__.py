@@ -3,6 +3,7 @@
     references.py   find_references(pages) -> [Reference]: a per-document stage (cached with the document)
     register.py     register_rows(documents, references, decisions): one row per (reference, document, decision)
     people.py       link_people(entities, documents, pages): person ids and suggestions for review
+    orgs.py         link_orgs(entities, documents, decisions, pages): organisations and bodies, org ids
 
 `add_links(data)` runs on the rows of all documents of an output folder -- cached ones and new ones
 alike -- right before the tables are written, so a re-run with one new document updates the register
@@ -15,6 +16,7 @@ from functools import lru_cache
 import pyarrow as pa
 
 from ..config import DEFAULT_MODELS
+from .orgs import link_orgs, org_rows
 from .people import link_people, load_role_genders, people_rows
 from .register import register_rows
 
@@ -38,8 +40,14 @@ LINK_SCHEMAS: dict[str, pa.Schema] = {
         ("person_id", S), ("name", S), ("city", S), ("variants", S), ("roles", S), ("first_seen", S),
         ("last_seen", S), ("n_documents", I), ("n_mentions", I),
     ]),
+    "organisations": pa.schema([
+        ("org_id", S), ("name", S), ("city", S), ("kind", S), ("variants", S), ("first_seen", S),
+        ("last_seen", S), ("n_documents", I), ("n_mentions", I),
+    ]),
 }
-LINK_TABLES = ("register", "people")  # built across documents; `references` rows come per document
+LINK_TABLES = ("register", "people", "organisations")  # built across documents; `references` rows come per document
+# columns the links add to tables of their own (appended at the end: no existing column moves)
+LINK_COLUMNS: dict[str, list[tuple[str, pa.DataType]]] = {"entities": [("org_id", S)], "decisions": [("body_org_id", S)]}
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +56,7 @@ def _genders() -> dict[str, str]:
 
 
 def add_links(data: dict[str, list[dict]]) -> None:
-    """Add the register and people tables to `data` (the rows of every table, all documents), give
+    """Add the register, people and organisations tables to `data` (the rows of every table, all documents), give
     every PERSON row its person_id (or the candidates a reviewer chooses from), and queue the
     uncertain person links for review."""
     from ..review import person_link_items
@@ -63,3 +71,10 @@ def add_links(data: dict[str, list[dict]]) -> None:
         s = suggested.get(row.get("entity_id"))
         row["person_candidates"] = "; ".join(p.person_id for p in s.candidates) if s else None
     data.setdefault("review", []).extend(person_link_items(links.suggestions, data.get("pages", [])))
+    orgs = link_orgs(data.get("entities", []), data.get("documents", []), data.get("decisions", []),
+                     data.get("pages", []))
+    data["organisations"] = org_rows(orgs)
+    for row in data.get("entities", []):
+        row["org_id"] = orgs.org_of.get(row.get("entity_id"))
+    for row in data.get("decisions", []):
+        row["body_org_id"] = orgs.body_of.get(row.get("decision_id"))

@@ -26,6 +26,8 @@ from typing import Optional
 
 from ..correct.model import ocr_key
 
+# offices one person of a city holds at a time (role_base form)
+SINGLE_OFFICES = {"oberburgermeister", "landrat", "stadtdirektor", "stadtprasident"}
 # roles that say who chairs, not which office: compatible with any office
 _CHAIR = {"vorsitzender", "vorsitz", "sitzungsleiter", "sitzungsleitung"}
 _FEMININE_E = ("Beigeordnete", "Vorsitzende", "Abgeordnete", "Beauftragte", "Angestellte", "Bevollmächtigte")
@@ -132,6 +134,7 @@ class Suggestion:
     row: dict
     candidates: list[Person]
     reason: str
+    mention: Optional["Mention"] = None
 
 
 @dataclass
@@ -160,16 +163,48 @@ def _abbreviated_role(row: dict, pages: dict[tuple[str, int], str]) -> bool:
     return bool(_ABBREVIATED_ROLE.search(text[max(0, start - 6):start]))
 
 
+_NOT_NAMES = {"herr", "herrn", "frau", "ob", "obm", "obin", "bm", "bmin", "str", "strin"}
+
+
+def _names_given(row: dict) -> bool:
+    """Whether the text as printed names a given name: the extractor writes the value of 'Oberbürgermeister
+    Böttcher' out as the full name another mention of the document has ('Henrik Böttcher', a Beigeordneter);
+    such a mention is a surname alone here, so that its role and gender are checked against the candidates."""
+    text = row.get("text")
+    if not text:
+        return True
+    role = {fold(w) for w in (row.get("role") or "").split()}
+    words = [w for w in re.findall(r"[\w'-]+\.?", text)
+             if not w.endswith(".") and fold(w) not in _NOT_NAMES and fold(w) not in role]
+    return len(words) >= 2
+
+
 def _mention(row: dict, doc: dict, pages, genders) -> Optional[Mention]:
     value = (row.get("value") or "").strip()
     parts = [p for p in value.split() if p]
     if not parts:
         return None
     surname = fold(parts[-1])
-    given = " ".join(fold(p) for p in parts[:-1])
-    gender = _gender_cue(row, pages) or (None if _abbreviated_role(row, pages) else role_gender(row.get("role"), genders))
+    given = " ".join(fold(p) for p in parts[:-1]) if _names_given(row) else ""
+    role = row.get("role") or _role_below(row, pages, genders)
+    gender = _gender_cue(row, pages) or (None if _abbreviated_role(row, pages) else role_gender(role, genders))
     return Mention(row=row, city=doc.get("city"), date=doc.get("doc_date"), given=given, surname=surname,
-                   role=role_base(row.get("role")), gender=gender, doc_id=row["doc_id"])
+                   role=role_base(role), gender=gender, doc_id=row["doc_id"])
+
+
+def _role_below(row: dict, pages: dict[tuple[str, int], str], genders: dict[str, str]) -> Optional[str]:
+    """A signature: the name alone on its line, the next line a role and nothing else ('Oberbürgermeister')."""
+    text = pages.get((row["doc_id"], int(row.get("page") or 0)), "")
+    start, end = int(row.get("start") or 0), int(row.get("end") or 0)
+    if not text or end > len(text):
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0 or text[end:line_end].strip() or re.search(r"\w{3,}", text[line_start:start].replace("Dr.", "")
+                                                                  .replace("Prof.", "")):
+        return None
+    nxt = text[line_end + 1:].split("\n", 1)[0].strip()
+    return nxt if nxt in genders else None
 
 
 def _okey(s: str) -> str:
@@ -214,7 +249,7 @@ def link_people(entities: list[dict], documents: list[dict], pages: list[dict],
             continue
         if len(fitting) > 1:
             suggestions.append(Suggestion(m.row, fitting, f"'{m.row.get('text')}' could be any of "
-                                                          f"{len(fitting)} people this document names"))
+                                                          f"{len(fitting)} people this document names", m))
             continue
         city_wide = by_surname.get((m.city, _okey(m.surname)), [])
         fitting = [p for p in city_wide if p.fits(m)]
@@ -222,12 +257,23 @@ def link_people(entities: list[dict], documents: list[dict], pages: list[dict],
             fitting[0].mentions.append(m)
         elif fitting:
             suggestions.append(Suggestion(m.row, fitting, f"'{m.row.get('text')}' could be any of {len(fitting)} "
-                                                          f"people named {m.row.get('value')} in {m.city or 'this city'}"))
+                                                          f"people named {m.row.get('value')} in {m.city or 'this city'}", m))
         elif city_wide:
             suggestions.append(Suggestion(m.row, city_wide, f"'{m.row.get('text')}' ({m.row.get('role') or 'no role'}) "
                                                             "does not fit the role or gender of the person of that name"))
         else:
             pending[(m.city, _okey(m.surname))].append(m)
+    # 3b. an office one person holds at a time ('Oberbürgermeister Köhler' where Stefan and Jürgen Köhler fit):
+    # the one candidate already known in that office, from the links made so far
+    known_roles = {id(p): p.roles for p in people.values()}
+    for sg in list(suggestions):
+        m = sg.mention
+        if m is None or m.role not in SINGLE_OFFICES:
+            continue
+        holders = [p for p in sg.candidates if m.role in known_roles.get(id(p), set())]
+        if len(holders) == 1:
+            holders[0].mentions.append(m)
+            suggestions.remove(sg)
     # 4. surnames no full name explains: one person per compatible role
     for (city, sur), ms in pending.items():
         groups: list[Person] = []

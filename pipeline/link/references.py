@@ -29,12 +29,12 @@ from ..records import Page, Reference, union_bbox
 
 # the word in front of a number says what it is
 _CUES: list[tuple[str, str]] = [
-    (r"(?:Beschluss|Informations|Mitteilungs)?[Vv]orlagen?(?:-?(?:Nr\.?|[Nn]ummer))?(?:\s+Nr\.?)?", "vorlage"),
+    (r"(?:Beschluss|Informations|Mitteilungs|Sitzungs)?[Vv]orlagen?(?:-?(?:Nr\.?|[Nn]ummer))?(?:\s+Nr\.?)?", "vorlage"),
     (r"Drucksachen?(?:-?(?:Nr\.?|[Nn]ummer))?(?:\s+Nr\.?)?|Drs\.|DS", "drucksache"),
     (r"Antrag(?:s)?(?:-?(?:Nr\.?|[Nn]ummer)|\s+Nr\.?)|Anfrage(?:-?Nr\.?|\s+Nr\.?)", "antrag"),
     (r"Az\.?|Aktenzeichen|Gz\.?|Geschäftszeichen|(?:Unser|Ihr)\s+Zeichen|Zeichen", "aktenzeichen"),
     (r"Sitzungs(?:-?Nr\.?|nummer)|Sitzung\s+Nr\.?", "sitzung"),
-    (r"Beschluss(?:-?Nr\.?|nummer|\s+Nr\.?)", "beschluss"),
+    (r"Beschluss(?:-?Nr\.?|nummer|\s+Nr\.?)|Beschlusses", "beschluss"),  # 'Umsetzung des Beschlusses 35/876'
 ]
 CUE = re.compile("|".join(f"(?P<c{i}>(?<![\\w-])(?:{p}))" for i, (p, _) in enumerate(_CUES)))
 # between a cue and its number: a colon, spaces (aligned forms print many), at most one line break
@@ -185,7 +185,7 @@ def find_references(pages: list[Page], settings: Optional[Settings] = None) -> l
             cue = _cue_before(text, s)
             if m.group("tn") and cue is None:
                 continue  # '19/2024' alone is as likely a date or a count
-            if m.group("tn") and cue and cue[1] not in ("drucksache", "vorlage", "antrag"):
+            if m.group("tn") and cue and cue[1] not in ("drucksache", "vorlage", "antrag", "beschluss"):
                 continue
             out.append(_make(page, s, e, value, repairs, cue, settings))
             taken.append((s, e))
