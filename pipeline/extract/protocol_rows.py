@@ -111,6 +111,18 @@ def _debate_row(pages: list[Page], starts: list[int], text: str, d) -> Optional[
     return None
 
 
+def _session_line(text: str, proto) -> bool:
+    """Did the reader take the meeting date from the session's own line ('17. Juli 2018, 15:30 Uhr',
+    'Sitzung am 24. Juni 2024'), not from a stamp or a letter date?"""
+    m = proto.meeting_date
+    if m is None:
+        return False
+    a = text.rfind("\n", 0, m.start) + 1
+    b = text.find("\n", m.end)
+    line = text[a:b if b >= 0 else len(text)]
+    return bool(re.search(r"\bUhr\b|\bSitzung\b|\bTagung\b", line))
+
+
 def _point_of(label: Optional[str]) -> Optional[str]:
     """'Ziffer 2' / '2.' / 'b)' → the point number a part names ('Ziffer 1 a)' names no single row)."""
     f = (label or "").strip()
@@ -122,8 +134,12 @@ def _overlaps(a: Decision, b: Decision) -> bool:
     return a.page == b.page and a.start < max(b.end, b.start + 1) and b.start < max(a.end, a.start + 1)
 
 
-def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool) -> None:
+def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool, session_sure: bool = False,
+            text: str = "") -> None:
     """The protocol reader's result onto a point row (which keeps its item, kind and text)."""
+    # a row of another agenda item printed in the text ('TOP 11: …' where the reader took TOP 10) keeps its own
+    own_vorlage = bool(row.item and p.item and row.item != p.item and re.search(
+        r"(?m)^\s*(?:TOP|Tagesordnungspunkt|Punkt)\s*" + re.escape(row.item) + r"\b", text))
     if has_beschluss or stated or row.result is None:
         row.result, row.result_confidence = p.result, p.result_confidence
         if "no result printed" in (p.review_reason or "") and p.review_reason not in (row.review_reason or ""):
@@ -133,10 +149,12 @@ def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool) -> No
             setattr(row, k, getattr(p, k))
     row.votes = row.votes or p.votes
     # the agenda item's Vorlage is the one its Beschluss belongs to, not a number the text cites
-    row.reference = (p.reference or row.reference) if has_beschluss else (row.reference or p.reference)
+    row.reference = (p.reference or row.reference) if has_beschluss and not own_vorlage else \
+        (row.reference or p.reference)
     # a council decides in session: a point of the Beschluss block is dated by it, not by a date it names
     # ('nach Vorberatung im Ausschuss am 3. Juli')
-    row.decision_date = (p.decision_date or row.decision_date) if has_beschluss else \
+    # ('nach Vorberatung im Ausschuss am 3. Juli'), where the reader found the session's own line
+    row.decision_date = (p.decision_date or row.decision_date) if has_beschluss and session_sure else \
         (row.decision_date or p.decision_date)
     row.item = row.item or p.item
 
@@ -153,7 +171,9 @@ def merge(pages: list[Page], rows: list[Decision]) -> list[Decision]:
     if not names_protocol(pages):
         return rows
     texts, starts = _joined(pages)
-    decisions = parse_protocol(texts).decisions
+    proto = parse_protocol(texts)
+    decisions = proto.decisions
+    sure = _session_line(texts, proto)
     if not is_protocol(pages):  # minutes of the debate only: a row where a sentence of it states a result
         return sorted(rows + [r for r in (_debate_row(pages, starts, texts, d) for d in decisions) if r],
                       key=lambda d: (d.page, d.start))
@@ -177,7 +197,7 @@ def merge(pages: list[Page], rows: list[Decision]) -> list[Decision]:
             if cands:
                 for r in cands if d.text else cands[:1]:
                     used.add(id(r))
-                    _enrich(r, p, bool(d.text), stated)
+                    _enrich(r, p, bool(d.text), stated, sure, texts)
             else:
                 out.append(p)
                 used.add(id(p))
@@ -190,10 +210,10 @@ def merge(pages: list[Page], rows: list[Decision]) -> list[Decision]:
                     id(r) not in used][-1:]
         if len(own) == 1 and sum(_point_of(x.part) == point for x in decisions) == 1:
             used.add(id(own[0]))
-            _enrich(own[0], p, True, stated)
+            _enrich(own[0], p, True, stated, sure, texts)
         elif free:
             used.add(id(free[0]))
-            _enrich(free[0], p, bool(d.text), stated)
+            _enrich(free[0], p, bool(d.text), stated, sure, texts)
         elif d.result is not None and (overlapping or d.text):
             row = _part_row(pages, starts, d)
             out.append(row)
