@@ -1091,6 +1091,14 @@ class _Finder:
         if cur.quoted and not cur.closed:
             self._feed(lst, cur, para.start, para.end)
             return True, False
+        body = para.text.strip()
+        if lst.style == "none" and cur.quoted and cur.closed and body[:1] in '„"»' and \
+                self._point_evidence(lst, body, False):
+            pt = _Point(None, para.start + para.text.index(body[0]), quoted=True)  # the next quoted paragraph
+            lst.points.append(pt)
+            lst.target = None
+            self._feed(lst, pt, pt.start + 1, para.end)
+            return True, False
         if self._unnumbered_point(lst, para, cur, paras, k):
             pt = _Point(str(lst.next), para.start, quoted=para.text.lstrip()[:1] in _OPEN_Q + '"',
                         review="point number not printed (inferred from its neighbours)")
