@@ -135,3 +135,15 @@ def test_a_session_is_no_body():
     assert canonical_body("Stadtrat", orgs) == "Stadtrat Dresden"
     assert canonical_body("Stadtrat der Landeshauptstadt Dresden", orgs) == "Stadtrat Dresden"
     assert canonical_body("Stadtratssitzung", []) is None
+
+
+def test_saved_spacy_pipeline_gives_the_clauses_to_spacy_users():
+    """The extract stage skips `ratsakten_decisions` (it reads whole documents); spaCy users of models/spacy
+    still get the points of a page from it."""
+    from pipeline.extract import nlp as nlp_mod
+
+    nlp = nlp_mod.load(str(Path(__file__).resolve().parents[1] / "models"))
+    text = (FIXTURES / "ocr_lost_markers.txt").read_text(encoding="utf-8")
+    doc = nlp(text)
+    assert [c.item for c in doc._.decisions] == ["1", "2", "3", "4"]
+    assert [c.item for c in doc._.decisions] == [c.item for c in find_decisions_pages([text])[0]]

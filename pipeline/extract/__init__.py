@@ -75,7 +75,10 @@ def extract_document(pages: list[Page], nlp: Language, settings: Settings,
             d._.extra_ents = [(e.start_char, e.end_char, e.label_) for e in xd.ents
                               if e.label_ in ("PER", "LOC", "ORG")]
         made.append(d)
-    docs = list(nlp.pipe(made, batch_size=16))
+    # decisions are found once per document below (find_decisions_pages, points run across page breaks);
+    # the spaCy component's per-page clauses are for spaCy users of models/spacy, not read here
+    skip = [n for n in ("ratsakten_decisions",) if n in nlp.pipe_names]
+    docs = list(nlp.pipe(made, batch_size=16, disable=skip))
     cues: Cues = rules.cues
     for page, doc in zip(pages, docs):
         mentions = doc._.mentions if doc._.mentions is not None else [s._.mention for s in doc.spans[SPANS_KEY]]

@@ -3,7 +3,8 @@
 `ratsakten_rules` finds dates, cities, organisations and people with rules and gazetteers and
 merges the statistical `ner` component's entities into them; each result is a typed `Mention`
 on its span (`span._.mention`). `ratsakten_decisions` finds the decision clauses (`doc._.decisions`,
-typed `Clause` records). The rule component keeps its cue lists on the instance and saves them
+typed `Clause` records) for users of the saved spaCy pipeline; the extract stage disables it and finds
+decisions once per document (`find_decisions_pages`), so points run across page breaks. The rule component keeps its cue lists on the instance and saves them
 beside the pipeline (`cues.json`, written by scripts/build_models.py).
 """
 from __future__ import annotations
