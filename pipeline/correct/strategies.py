@@ -14,7 +14,7 @@ from types import MappingProxyType
 from ..records import Correction, Word
 from .candidates import Candidate, Candidates, make_plan
 from .index import CandidateIndex
-from .model import fold_accents, inflection_like, ocr_distance, ocr_key, ocr_score, real_edits
+from .model import inflection_like, ocr_distance, ocr_key, ocr_score, real_edits
 from .settings import CorrectionSettings
 from .state import DocumentState
 from .tokens import GERMAN, LETTERS, Token, match_case, read_digits, split_affixes, with_trailing_l
@@ -141,29 +141,28 @@ def surname_slot(t: Token, target: str, ctx: Context) -> bool:
 
 
 def name_guard(t: Token, fix: Fix, ctx: Context) -> Fix:
-    """An applied repair of a person's name becomes a suggestion unless the document supports it
-    (the target is spelled in it elsewhere, e.g. on a role line, or is the document's own spelling):
+    """An applied repair in a surname's place (after a given name, title, Herr/Frau or role)
+    becomes a suggestion unless the document supports it (spells the target elsewhere, e.g. on a
+    role line, or the target is the document's own spelling):
 
-    - in a surname's place, a repair into *another* listed name (more than the stray accents or
-      umlauts taken off: 'Espösito' -> 'Esposito' is the same name, 'Mëntrup' -> 'Martin' is not);
-    - any repair of a person's name (surname place, or a given-name target) that Tesseract read
-      with confidence of at least ``sure_read``.
+    - a repair into *another* listed name: one that needs a real edit, not only OCR confusions
+      undone ('Lenhärt' -> 'Lennart'; but 'Espösito' -> 'Esposito', 'V0gt' -> 'Vogt' stay repairs);
+    - any repair of a surname that Tesseract read with confidence of at least ``sure_read``
+      (a surname is an open class: a sure reading of an unlisted one is most likely right).
 
-    Cities, countries and words outside a person's place are not touched; nor reviewers' answers."""
+    Given names outside that place (a closed list: 'Plotr' is no name), cities, countries and
+    words are not touched; nor reviewers' answers."""
     if not fix.applied or fix.source not in _NAME_SOURCES or len(fix.words) != 1:
         return fix
     w, s = t.word, ctx.settings
     _p, target, _s = split_affixes(fix.words[0].text)
-    if not target or ctx.doc.spells(target):
+    if not target or ctx.doc.spells(target) or not surname_slot(t, target, ctx):
         return fix
-    in_slot = surname_slot(t, target, ctx)
-    sure = w.confidence >= s.sure_read
-    other = fold_accents(t.core).lower() != fold_accents(target).lower()
-    if in_slot and other:
+    if real_edits(read_digits(t.core), target)[0] or fix.score < s.correct_apply:
         why = f"'{t.core}' stands where a surname stands and '{target}' is another name the document does not give"
-    elif sure and (in_slot or fix.source == "given-names"):
-        why = f"OCR is sure of the name '{t.core}' (confidence {w.confidence:.2f}); the document does not give " \
-              f"'{target}'"
+    elif w.confidence >= s.sure_read and read_digits(t.core) == t.core:  # a digit in a name is no spelling
+        why = f"OCR is sure of the surname '{t.core}' (confidence {w.confidence:.2f}); the document does not " \
+              f"give '{target}'"
     else:
         return fix
     return Fix(fix.consumed, (w,), fix.original, fix.corrected, fix.score, fix.source, False,
