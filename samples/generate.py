@@ -156,6 +156,24 @@ PARTNERS = [
     Partner("Warschau", "PL", "Polen", "pl", "Stadtpräsident"),
 ]
 
+# how the Ukrainian and Russian names below are printed in Cyrillic (a partner city's official
+# sometimes signs or is quoted so; --foreign-script). The Latin forms are the German (Duden)
+# transcription, which is the truth `value` either way.
+CYRILLIC = {
+    "Oleksandr": "Олександр", "Wolodymyr": "Володимир", "Taras": "Тарас", "Mykola": "Микола", "Serhij": "Сергій",
+    "Andrij": "Андрій", "Bohdan": "Богдан", "Witalij": "Віталій", "Olena": "Олена", "Iryna": "Ірина",
+    "Natalija": "Наталія", "Oksana": "Оксана", "Switlana": "Світлана", "Halyna": "Галина", "Tetjana": "Тетяна",
+    "Kowaltschuk": "Ковальчук", "Melnyk": "Мельник", "Bondarenko": "Бондаренко", "Schewtschenko": "Шевченко",
+    "Tkatschenko": "Ткаченко", "Hryzenko": "Гриценко", "Symtschyschyn": "Симчишин", "Sadowyj": "Садовий",
+    "Kostenko": "Костенко", "Lytwynenko": "Литвиненко", "Pawlenko": "Павленко",
+    "Dmitri": "Дмитрий", "Sergej": "Сергей", "Alexej": "Алексей", "Wladimir": "Владимир", "Igor": "Игорь",
+    "Juri": "Юрий", "Jelena": "Елена", "Tatjana": "Татьяна", "Swetlana": "Светлана", "Olga": "Ольга",
+    "Marina": "Марина", "Sokolow": "Соколов", "Iwanow": "Иванов", "Kusnezow": "Кузнецов", "Morosow": "Морозов",
+    "Wolkow": "Волков", "Lebedew": "Лебедев", "Smirnow": "Смирнов", "Sokolowa": "Соколова", "Iwanowa": "Иванова",
+    "Kusnezowa": "Кузнецова", "Morosowa": "Морозова", "Wolkowa": "Волкова", "Lebedewa": "Лебедева",
+    "Smirnowa": "Смирнова",
+}
+
 # first names (f = female, m = male) and surnames per language
 NAMES: dict[str, dict[str, list[str]]] = {
     "de": {
@@ -382,10 +400,14 @@ class Memo:
 class Writer:
     """Holds the random source and the vocabulary for one document."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, foreign_script: float = 0.0, script_rng: random.Random | None = None):
         self.rng = rng
         self.used_names: set[str] = set()
         self.link: LinkPlan | None = None  # a linked set's shared facts (--preset linked)
+        # share of Ukrainian/Russian officials printed in Cyrillic; drawn from its own generator,
+        # so that the rest of a document is the same with and without
+        self.foreign_script = foreign_script
+        self.script_rng = script_rng or random.Random(0)
 
     # --- picking ---
     def pick(self, seq):
@@ -416,7 +438,11 @@ class Writer:
             title = self.pick(["Dr.", "Dr.", "Prof. Dr.", "Dipl.-Ing."])
         if role and g == "f":
             role = FEM.get(role, role)
-        surface = f"{title} {name}" if title else name
+        printed = name
+        if role and lang in ("uk", "ru") and self.foreign_script > 0 and \
+                self.script_rng.random() < self.foreign_script and first in CYRILLIC and last in CYRILLIC:
+            printed = f"{CYRILLIC[first]} {CYRILLIC[last]}"  # value: the German transcription
+        surface = f"{title} {printed}" if title else printed
         ent = Entity("PERSON", name, surface, role=role, title=title)
         ent.gender = g  # type: ignore[attr-defined]
         return ent
@@ -1786,11 +1812,12 @@ class Spec:
     image_format: str = "png"  # png | tiff (kind == image)
     link: "LinkPlan | None" = None   # --preset linked: the set this document belongs to
     link_role: str | None = None     # proposes | decides | reports
+    foreign_script: float = 0.0  # share of Ukrainian/Russian officials printed in Cyrillic
 
 
 def build_memo(spec: Spec) -> tuple[Memo, Layout, random.Random]:
     rng = random.Random(spec.seed)
-    w = Writer(rng)
+    w = Writer(rng, spec.foreign_script, random.Random(spec.seed * 7919 + 15))
     w.link = spec.link
     memo = (GENRES.get(spec.genre) or DECISION_GENRES[spec.genre])(w)
     if spec.genre != "webseite" and rng.random() < 0.6:
@@ -3001,6 +3028,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", type=int, nargs="*", help="only these document indexes")
     ap.add_argument("--damages", default=",".join(DEFAULT_DAMAGES),
                     help="comma-separated damage levels scans draw from (light, medium, hard, severe)")
+    ap.add_argument("--foreign-script", type=float, default=0.0,
+                    help="share of Ukrainian/Russian partner officials printed in Cyrillic (default 0)")
     args = ap.parse_args(argv)
     damages = tuple(d.strip() for d in args.damages.split(",") if d.strip())
     if set(damages) - set(DAMAGE):
@@ -3022,6 +3051,7 @@ def main(argv: list[str] | None = None) -> int:
         specs = [s for s in specs if s.index in set(args.only)]
     specs = fit_image_specs(specs)
     for s in specs:
+        s.foreign_script = args.foreign_script
         path = render(s, args.out)
         print(path)
     return 0

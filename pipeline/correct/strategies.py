@@ -17,7 +17,7 @@ from .index import CandidateIndex
 from .model import inflection_like, ocr_distance, ocr_key, ocr_score, real_edits
 from .settings import CorrectionSettings
 from .state import DocumentState
-from .tokens import GERMAN, LETTERS, Token, match_case, read_digits, with_trailing_l
+from .tokens import GERMAN, LETTERS, Token, match_case, read_digits, split_affixes, with_trailing_l
 
 NO_LEARNED: Mapping[str, str] = MappingProxyType({})
 LEARNED_SCORE = 100.0  # a reviewer's answer is certain
@@ -109,7 +109,64 @@ def judge_token(t: Token, ctx: Context) -> Fix | None:
         got = (keep_odd_shape(t, ctx) or dotless_i(t, ctx) or keep_foreign_letters(t, ctx)
                or digit_for_letter(t, ctx) or short_slip(t, ctx) or keep_known_name(t, ctx)
                or listed_word(t, ctx) or hyphenated_parts(t, ctx) or compound_slip(t, ctx) or decide(t, ctx))
-    return got if isinstance(got, Fix) else None
+    return name_guard(t, got, ctx) if isinstance(got, Fix) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# the guard for people's names: a repair that would put another name in a person's place
+
+
+_HONORIFICS = frozenset({"Herr", "Herrn", "Frau"})
+_NAME_SOURCES = frozenset({"cities", "given-names", "countries", "orgs"})  # listed names (not 'document')
+
+
+def person_cue(core: str | None, ctx: Context) -> bool:
+    """A word a person's name follows: a given name, a title, Herr/Frau, a role ('Oberbürgermeister')."""
+    if not core:
+        return False
+    g = ctx.index.gazetteer
+    return (core in _HONORIFICS or core in g.given_names or core in g.titles or core + "." in g.titles
+            or core in g.roles)
+
+
+def surname_slot(t: Token, target: str, ctx: Context) -> bool:
+    """The token stands where a surname stands: after a person cue ('Frank Mëntrup', 'Herr X'),
+    unless it is the given name itself between a cue and a surname ('Dr. Ulrlke Hahn')."""
+    if not person_cue(t.prev_core, ctx):
+        return False
+    nxt = t.next_core
+    given_here = target in ctx.index.gazetteer.given_names and nxt is not None and nxt[:1].isupper() and \
+        nxt.isalpha() and not nxt.isupper()  # a surname may be a word ('Hahn'), but no party ('SPD')
+    return not given_here
+
+
+def name_guard(t: Token, fix: Fix, ctx: Context) -> Fix:
+    """An applied repair in a surname's place (after a given name, title, Herr/Frau or role)
+    becomes a suggestion unless the document supports it (spells the target elsewhere, e.g. on a
+    role line, or the target is the document's own spelling):
+
+    - a repair into *another* listed name: one that needs a real edit, not only OCR confusions
+      undone ('Lenhärt' -> 'Lennart'; but 'Espösito' -> 'Esposito', 'V0gt' -> 'Vogt' stay repairs);
+    - any repair of a surname that Tesseract read with confidence of at least ``sure_read``
+      (a surname is an open class: a sure reading of an unlisted one is most likely right).
+
+    Given names outside that place (a closed list: 'Plotr' is no name), cities, countries and
+    words are not touched; nor reviewers' answers."""
+    if not fix.applied or fix.source not in _NAME_SOURCES or len(fix.words) != 1:
+        return fix
+    w, s = t.word, ctx.settings
+    _p, target, _s = split_affixes(fix.words[0].text)
+    if not target or ctx.doc.spells(target) or not surname_slot(t, target, ctx):
+        return fix
+    if real_edits(read_digits(t.core), target)[0] or fix.score < s.correct_apply:
+        why = f"'{t.core}' stands where a surname stands and '{target}' is another name the document does not give"
+    elif w.confidence >= s.sure_read and read_digits(t.core) == t.core:  # a digit in a name is no spelling
+        why = f"OCR is sure of the surname '{t.core}' (confidence {w.confidence:.2f}); the document does not " \
+              f"give '{target}'"
+    else:
+        return fix
+    return Fix(fix.consumed, (w,), fix.original, fix.corrected, fix.score, fix.source, False,
+               reason=f"{why} (score {fix.score:.0f})")
 
 
 # ---------------------------------------------------------------------------------------------

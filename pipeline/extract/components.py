@@ -22,6 +22,7 @@ from . import entities as E
 from .cues import Cues
 from .dates import find_dates
 from .decisions import find_decisions
+from .foreign_names import find_foreign_script_persons
 
 if not Span.has_extension("mention"):
     Span.set_extension("mention", default=None)
@@ -83,6 +84,9 @@ class RulesComponent:
         cities = [c for c in cities if not any(E.overlaps(c, d) for d in mentions)]
         orgs = E.find_orgs(text, toks, g, cities, cues)
         persons = E.find_persons(text, toks, g, lex, orgs + mentions, cues)
+        persons += find_foreign_script_persons(
+            text, toks, g, cues,
+            lambda ts, a, b: E._title_role(text, ts, a, b, g, dict(cues.titles, **g.titles), cues.honorific_set))
         # 'Prof. Dr. Haina Kowaltschuk': a name that is also a town is a name here
         cities = [c for c in cities if not any(E.overlaps(c, p) for p in persons)]
         orgs = E.speaker_parties(text, persons, orgs, g)
