@@ -1130,9 +1130,12 @@ class _Finder:
     def _point_evidence(self, lst: _List, text: str, quoted: bool) -> bool:
         """Does this paragraph read like the next point of the list: quoted as the others are, starting with
         the word the earlier points start with ('Der Stadtrat …'), or with a decision verb?"""
-        firsts = {_first_word(self.span_text(*p.spans[0])) for p in lst.points if p.spans}
         return (quoted and (not lst.points or any(p.quoted for p in lst.points))) or \
-            (_first_word(text) in firsts - {""}) or bool(DECISION_CUE.search(_cue(_flat(text[:300]))))
+            (_first_word(text) in self._point_starts(lst)) or bool(DECISION_CUE.search(_cue(_flat(text[:300]))))
+
+    def _point_starts(self, lst: _List) -> set[str]:
+        """The first words the list's points start with ('Der' of 'Der Stadtrat …')."""
+        return {_first_word(self.span_text(*p.spans[0])) for p in lst.points if p.spans} - {""}
 
     def _loose_marker(self, lst: _List, para: _Para, cur: Optional[_Point]) -> tuple[Optional[_Marker], str]:
         """A point number OCR damaged beyond `_marker`, read only inside a numbered list (or the list an
@@ -1162,8 +1165,7 @@ class _Finder:
         quoted = para.text.lstrip()[:1] in _OPEN_Q + '"'
         if lst.followup and not quoted:
             return False  # a report paragraph, not a point
-        firsts = {_first_word(self.span_text(*p.spans[0])) for p in lst.points if p.spans}
-        if _first_word(para.text) not in firsts - {""}:
+        if _first_word(para.text) not in self._point_starts(lst):
             return False
         for j in range(k, min(len(paras), k + 3)):
             nxt = paras[j].lines[0].text

@@ -75,11 +75,14 @@ def _row(pages: list[Page], starts: list[int], d, s_abs: int, e_abs: int, text: 
         reference=d.reference, mention=False)
 
 
+def _rows_of(pages: list[Page], starts: list[int], decisions: list) -> list[Decision]:
+    return [_row(pages, starts, d, d.start, d.end, d.text or (d.result.text if d.result else "")) for d in decisions]
+
+
 def protocol_decisions(pages: list[Page]) -> list[Decision]:
     """The protocol's decisions as contract rows, on the page each starts on (page-local offsets)."""
     text, starts = _joined(pages)
-    return [_row(pages, starts, d, d.start, d.end, d.text or (d.result.text if d.result else ""))
-            for d in parse_protocol(text).decisions]
+    return _rows_of(pages, starts, parse_protocol(text).decisions)
 
 
 def _part_row(pages: list[Page], starts: list[int], d) -> Decision:
@@ -177,8 +180,7 @@ def merge(pages: list[Page], rows: list[Decision]) -> list[Decision]:
     if not is_protocol(pages):  # minutes of the debate only: a row where a sentence of it states a result
         return sorted(rows + [r for r in (_debate_row(pages, starts, texts, d) for d in decisions) if r],
                       key=lambda d: (d.page, d.start))
-    mapped = [_row(pages, starts, d, d.start, d.end, d.text or (d.result.text if d.result else ""))
-              for d in decisions]
+    mapped = _rows_of(pages, starts, decisions)
     out = list(rows)
     used: set[int] = set()
     # the agenda item's own result (the reader's primary one), else its first decision; a sub-item's
