@@ -404,7 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
     ap.add_argument("--no-prior", action="store_true", help="no value prior (how often a value was wrong in training)")
     ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
+    ap.add_argument("--target", type=float, default=None, help="share of dev's wrong values below the threshold")
     args = ap.parse_args(argv)
+    global TARGET
+    TARGET = args.target if args.target is not None else TARGET
     settings = Settings(models_dir=MODELS)
     train_keys: list = []
     dev_keys: list = []
