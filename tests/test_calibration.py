@@ -243,13 +243,3 @@ def test_result_signals_tell_a_printed_result_from_an_inferred_one():
     assert not inferred.result_printed and inferred.result_by_model
     assert not no_vote.result_printed  # a statement that names no result and gives no vote
 
-
-def test_saved_result_model_trusts_a_printed_result_more_than_an_inferred_one():
-    from pipeline.signals import result_signals
-
-    cal = calibrate.load(str(MODELS))
-    if cal is None or "result" not in cal.models:
-        pytest.skip("no 'result' calibrator saved")
-    printed = cal.probability(result_signals(_decision("Einstimmige Zustimmung (40 Ja)", 40), None))
-    inferred = cal.probability(result_signals(_decision(None), None))
-    assert printed > inferred
