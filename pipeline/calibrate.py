@@ -1,6 +1,6 @@
 """Calibrated confidence: the probability that a value is right, per kind of value.
 
-One model per kind (PERSON, CITY, ORG, DATE, DISTRICT, decision, doc_date, correction; kinds with
+One model per kind (PERSON, CITY, ORG, DATE, DISTRICT, decision, result, doc_date, correction; kinds with
 too little training data use the pooled `entity` model): a logistic regression over the value's
 `Signals` (standardised), with isotonic scaling on top where it lowered the calibration error on
 dev. The fitted numbers are stored as JSON (`models/calibration/calibration.json`, no pickles), with
@@ -109,7 +109,7 @@ class Calibrator:
     def model_for(self, kind: str) -> Optional[KindModel]:
         if kind in self.models:
             return self.models[kind]
-        if kind in ENTITY_KINDS or kind not in ("decision", "doc_date", "correction"):
+        if kind in ENTITY_KINDS or kind not in ("decision", "result", "doc_date", "correction"):
             return self.models.get("entity")
         return None
 

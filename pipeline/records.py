@@ -181,6 +181,7 @@ class Decision:
     reference: Optional[str] = None  # the Vorlage/Drucksache the decision belongs to
     mention: bool = False  # a narrative report of an earlier decision, not a decision made here
     signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
+    result_signals: Optional["Signals"] = None  # evidence for the recorded `result` (kind 'result'), set by review
 
 
 @dataclass

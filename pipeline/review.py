@@ -34,6 +34,8 @@ def explain(s: Signals, p: Optional[float], extractor_reason: str = "") -> str:
     parts: list[str] = []
     if s.kind == "doc_date" and not s.has_date and not extractor_reason.startswith("no issue date"):
         parts.append("no issue date found")
+    if s.kind == "doc_date" and s.date_label_unreadable:
+        parts.append("the 'Datum:' field could not be read; the date was taken from elsewhere")
     if s.stamp and s.page_ocr and s.ocr_min < 0.9:
         parts.append("date read from a damaged stamp")
     if s.low_words:
@@ -110,7 +112,16 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
         if flag:
             d.review_reason = explain(d.signals, p, d.review_reason) if cal is not None else (
                 d.review_reason or f"low confidence {d.confidence:.2f}")
-        if d.result_confidence is not None and d.result_confidence < settings.review_threshold:
+        rp = cal.probability(d.result_signals) if cal is not None and d.result_signals is not None else None
+        if rp is not None:  # kind 'result': the calibrated probability that the recorded result is right
+            d.result_confidence = round(rp, 3)
+            if rp < cal.threshold("result", settings.review_threshold):
+                d.needs_review = True
+                why = (f"result '{d.result}' " + ("as printed" if d.result_signals.result_rule_agrees else
+                       "inferred, no result statement printed" if not d.result_signals.result_printed else
+                       "read by the results model from the statement") + f"; estimated {rp:.0%} likely right")
+                d.review_reason = f"{d.review_reason}; {why}" if d.review_reason else why
+        elif d.result_confidence is not None and d.result_confidence < settings.review_threshold:
             d.needs_review = True  # the recorded result is a guess (results model unsure)
             why = f"result '{d.result}' uncertain ({d.result_confidence:.2f})"
             d.review_reason = f"{d.review_reason}; {why}" if d.review_reason else why

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .records import DocumentResult, Page, Word
+from .records import Decision, DocumentResult, Page, Word
 
 LOW_WORD = 0.6  # an OCR word below this is one the reviewer is told about ("OCR unsure of 2 letters")
 DOC_TYPES = ("Hausmitteilung", "Brief", "Niederschrift", "Beschlussvorlage", "Pressemitteilung", "Webseite",
@@ -31,7 +31,7 @@ _STAMP_MONTH = re.compile(r"\b(?:JAN|FEB|MRZ|MÄR|APR|MAI|JUN|JUL|AUG|SEP|OKT|NO
 class Signals:
     """One value's evidence. Fields are plain numbers and flags so the calibrator can read them."""
 
-    kind: str  # PERSON | CITY | ORG | DATE | DISTRICT | decision | doc_date | correction
+    kind: str  # PERSON | CITY | ORG | DATE | DISTRICT | decision | result | doc_date | correction
     rule_confidence: float  # the confidence the extracting rule gave (before calibration)
     surface: str = ""
     ocr_min: float = 1.0  # lowest OCR word confidence in the span (1.0 on a text layer)
@@ -78,6 +78,16 @@ class Signals:
     has_date: bool = True
     has_body: bool = True
     has_votes: bool = False
+    # decision results (kind 'result'): is a result statement printed, does its wording alone say the
+    # recorded result (else the results model inferred it from the Beschluss text or the debate)
+    result_printed: bool = False
+    result_rule_agrees: bool = False
+    result_by_model: bool = False
+    has_reference: bool = False
+    mention: bool = False
+    # doc_date: a 'Datum:' label carries a value that did not become the issue date (unreadable or
+    # unparsed: '30.5.21'), so the date came from elsewhere in the document
+    date_label_unreadable: bool = False
     # corrections
     applied: bool = True
     reviewer_learned: bool = False
@@ -105,6 +115,9 @@ class Signals:
             "prev_damaged": float(self.prev_damaged), "next_damaged": float(self.next_damaged),
             "prev_low": self.prev_low, "next_low": self.next_low,
             "prior_seen": math.log1p(self.prior_seen), "prior_wrong": self.prior_wrong,
+            "result_printed": float(self.result_printed), "result_rule_agrees": float(self.result_rule_agrees),
+            "result_by_model": float(self.result_by_model), "has_reference": float(self.has_reference),
+            "mention": float(self.mention), "date_label_unreadable": float(self.date_label_unreadable),
         }
         for t in DOC_TYPES:
             v["type_" + t] = float(self.doc_type == t)
@@ -247,7 +260,13 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
             s.position = d.start / max(1, len(page.text))
         s.has_date, s.has_body, s.has_votes = d.decision_date is not None, d.body is not None, d.votes is not None
         s.extractor_doubt = bool(d.review_reason)
+        s.has_reference, s.mention = bool(d.reference), bool(d.mention)
         d.signals = s
+    for d in doc.decisions:
+        if d.result_signals is not None or d.result is None:
+            continue
+        page = pages.get(d.page)
+        d.result_signals = result_signals(d, page, doc_type, mixed)
     f = doc.fields
     if f.doc_date_signals is None:
         s = Signals(kind="doc_date", rule_confidence=float(f.doc_date_confidence if f.doc_date else 0.0),
@@ -268,6 +287,7 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
                 s.page_confidence = page.confidence if page.confidence is not None else 0.0
                 s.page_low_share = sum(w.confidence < LOW_WORD for w in page.words) / len(page.words)
         s.extractor_doubt = "; " in (f.doc_date_reason or "")
+        s.date_label_unreadable = date_label_unreadable(doc.pages, f.doc_date_text)
         f.doc_date_signals = s
     for c in doc.corrections:
         if c.signals is not None:
@@ -289,6 +309,41 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
         s.by_gazetteer = "gazetteer" in (c.source or "")
         s.by_rule = "lexicon" in (c.source or "")
         c.signals = s
+
+
+_DATE_LABEL = re.compile(r"^[ \t]*(?:Datum|Date)[ \t]*:[ \t]*(\S[^\n]*)$", re.M | re.I)
+
+
+def date_label_unreadable(pages: list[Page], doc_date_text: Optional[str]) -> bool:
+    """A 'Datum:' label with a value on its line that is not where the issue date was read
+    ('Datum: 30.5.21' left unparsed, the date then taken from a 'vom …' in the text)."""
+    values = [m.group(1) for p in pages for m in _DATE_LABEL.finditer(p.text or "")]
+    if not values:
+        return False
+    return not (doc_date_text and any(doc_date_text.strip() in v for v in values))
+
+
+def result_signals(d: Decision, page: Optional[Page], doc_type: str = "", mixed: bool = False) -> Signals:
+    """Evidence for a decision's recorded result: printed or inferred, and the results model's own
+    probability (`result_confidence`)."""
+    from .extract.results import rule_category
+
+    s = Signals(kind="result", rule_confidence=float(d.result_confidence if d.result_confidence is not None else 0.0),
+                doc_type=doc_type, mixed_source=mixed, surface=d.votes or "")
+    statement = (d.votes or "").strip()
+    _fill_span(s, page, _span_words(page, d.start, d.end))
+    s.n_chars = len(statement)
+    stated = rule_category(statement) if statement else None
+    s.has_votes = d.votes_yes is not None or bool(d.unanimous)
+    # printed: the statement names a result or gives the vote ('Keine Abstimmung' alone does neither)
+    s.result_printed = stated is not None or s.has_votes
+    s.result_rule_agrees = stated is not None and stated == d.result
+    s.result_by_model = not s.result_rule_agrees
+    s.has_date, s.has_body = d.decision_date is not None, d.body is not None
+    s.has_reference, s.mention = bool(d.reference), bool(d.mention)
+    if page is not None and page.text and d.start >= 0:
+        s.position = d.start / max(1, len(page.text))
+    return s
 
 
 def page_signals(page: Page) -> tuple[float, float, int]:

@@ -231,7 +231,8 @@ def karlsruhe_docs(split: str) -> list[tuple[str, dict]]:
 
 def label_karlsruhe(docs: list[tuple[str, dict]], settings: Settings,
                     decide: bool = False) -> tuple[dict[str, list[Example]], list]:
-    """The issue date of real minutes against the meeting date the city recorded (doc_date)."""
+    """The issue date of real minutes against the meeting date the city recorded (doc_date), and the
+    recorded result of the excerpt's decision row against the gold category (result)."""
     from pipeline.extract import extract_document
     from pipeline.extract import nlp as nlp_mod
 
@@ -255,7 +256,20 @@ def label_karlsruhe(docs: list[tuple[str, dict]], settings: Settings,
             out["doc_date"].append((r.fields.doc_date_signals, right))
             if decide:
                 rows.append(("doc_date", r.fields.doc_date_confidence, bool(r.fields.doc_date_needs_review), right))
+        d = karlsruhe_row(r.decisions)
+        if d is not None and d.result_signals is not None:
+            right = (d.result or "").upper() == g["category"]
+            out["result"].append((d.result_signals, right))
+            if decide:
+                rows.append(("result", d.result_confidence, bool(d.needs_review), right))
     return out, rows
+
+
+def karlsruhe_row(decisions: list) -> object:
+    """The decision row a Karlsruhe excerpt's gold result belongs to, chosen without gold as
+    evaluation/karlsruhe_pipeline.choose_row does: the first non-mention row with a result."""
+    own = sorted((d for d in decisions if not d.mention), key=lambda d: (d.page, d.start))
+    return next((d for d in own if d.result is not None), None)
 
 
 def _merge(*sets: dict[str, list[Example]]) -> dict[str, list[Example]]:
@@ -297,7 +311,7 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
     report: dict[str, dict] = {}
     pooled_train = [x for k in calibrate.ENTITY_KINDS for x in train.get(k, [])]
     kinds = {"entity": (pooled_train, [x for k in calibrate.ENTITY_KINDS for x in dev.get(k, [])])}
-    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction", "page"):
+    for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction", "page"):
         tr_k, dv_k = train.get(k, []), dev.get(k, [])
         wrong = sum(not y for _, y in tr_k)
         if len(tr_k) >= MIN_KIND and wrong >= MIN_WRONG or (k not in calibrate.ENTITY_KINDS and tr_k):
@@ -348,7 +362,7 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
     # probabilities the queue's goal (≥ 95 % of all wrong values) is reached with the fewest flags by
     # flagging the least probable values first, whatever their kind
     pooled: list[tuple[float, bool]] = []
-    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction"):
+    for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction"):
         m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
         if m is not None:
             pooled += [(m.probability(s), y) for s, y in dev.get(k, [])]
@@ -359,7 +373,7 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
                 m.threshold = t
                 report[k]["threshold"] = t
     allp = []
-    for k in (*calibrate.ENTITY_KINDS, "decision", "doc_date", "correction"):
+    for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction"):
         m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
         if m is not None:
             allp += [(m.probability(s) < m.threshold, y) for s, y in dev.get(k, [])]
@@ -390,7 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
     ap.add_argument("--no-prior", action="store_true", help="no value prior (how often a value was wrong in training)")
     ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
+    ap.add_argument("--target", type=float, default=None, help="share of dev's wrong values below the threshold")
     args = ap.parse_args(argv)
+    global TARGET
+    TARGET = args.target if args.target is not None else TARGET
     settings = Settings(models_dir=MODELS)
     train_keys: list = []
     dev_keys: list = []
@@ -422,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         ka_dev, _ = label_karlsruhe(karlsruhe_docs("dev"), settings)
     real_weighted = {k: v * REAL_WEIGHT for k, v in real_fit.items()}
     models, report = train(_merge(gen_train, real_weighted, ka_train, answers), _merge(gen_dev, real_dev, ka_dev))
-    for name, part in (("generated dev", gen_dev), ("real dev", real_dev), ("Karlsruhe dev (doc_date)", ka_dev)):
+    for name, part in (("generated dev", gen_dev), ("real dev", real_dev), ("Karlsruhe dev (doc_date, result)", ka_dev)):
         rows = []
         for k, ex in part.items():
             m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
@@ -438,13 +455,13 @@ def main(argv: list[str] | None = None) -> int:
                                     "documents": sum(len(load_truth(t)) for t in args.train_truth),
                                     "command": GENERATED["train"]},
                       "real_gold": "tests/real_gold tune half, even positions (split.json)" if real_fit else None,
-                      "karlsruhe": "karlsruhe-protocols train split, doc_date vs meeting_date" if ka_train else None,
+                      "karlsruhe": "karlsruhe-protocols train split, doc_date vs meeting_date, result vs category" if ka_train else None,
                       "answers": [str(p) for p in args.answers]},
             "dev": {"generated": {"folders": [str(t) for t in args.dev_truth],
                                   "documents": sum(len(load_truth(t)) for t in args.dev_truth),
                                   "command": GENERATED["dev"]},
                     "real_gold": "tests/real_gold tune half, odd positions" if real_dev else None,
-                    "karlsruhe": "karlsruhe-protocols dev split, doc_date vs meeting_date" if ka_dev else None},
+                    "karlsruhe": "karlsruhe-protocols dev split, doc_date vs meeting_date, result vs category" if ka_dev else None},
             "target_wrong_flagged_on_dev": TARGET, "poor_page_cer": POOR_CER, "per_kind": report}
     calibrate.Calibrator(models, prov).save(args.out)
     calibrate.save_prior(args.out.parent / calibrate.PRIOR.name, prior)

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import calibrate, review
 from pipeline.config import Settings
-from pipeline.records import DocumentResult, Entity, Page, Word, number_rows
+from pipeline.records import Decision, DocumentResult, Entity, Page, Word, number_rows
 from pipeline.signals import Signals, collect
 
 FIX = Path(__file__).parent / "fixtures" / "calibration"
@@ -46,7 +46,7 @@ def test_saved_calibrator_is_bounded_and_monotone_in_ocr_confidence():
     cal = calibrate.load(str(MODELS))
     assert cal is not None, "models/calibration/calibration.json missing: run scripts/train_calibration.py"
     rng = random.Random(16)
-    for kind in ("PERSON", "CITY", "ORG", "DATE", "decision", "doc_date", "correction", "page"):
+    for kind in ("PERSON", "CITY", "ORG", "DATE", "decision", "result", "doc_date", "correction", "page"):
         for _ in range(20):
             base = dict(rule_confidence=rng.random(), page_ocr=True, page_confidence=rng.random(),
                         lexicon_zipf=rng.random() * 6, n_chars=rng.randint(2, 30), n_words=rng.randint(1, 4),
@@ -201,3 +201,45 @@ def test_reviewers_answers_export_as_training_rows(tmp_path):
     got = {s.surface: (kind, right) for kind, s, right in rows}
     assert got == {"Mitte": ("CITY", False), "Bonn": ("CITY", True)}  # the later answer superseded
     assert all(s.rule_confidence == 0.9 for _, s, _ in rows)
+
+
+def _text_page(text: str) -> Page:
+    ws, pos = [], 0
+    for n, line in enumerate(text.split("\n")):
+        for tok in line.split():
+            i = text.index(tok, pos)
+            ws.append(Word(tok, None, 1.0, "text", start=i, end=i + len(tok), line=n, block=0))
+            pos = i + len(tok)
+    p = Page(1, ws, "text")
+    p.text = text
+    return p
+
+
+def test_an_unreadable_datum_field_is_a_signal():
+    from pipeline.signals import date_label_unreadable
+
+    page = _text_page("Hausmitteilung\nDatum: 30.53.21\nBetreff: Sitzung vom 21.11.2020")
+    assert date_label_unreadable([page], "21.11.2020")  # the date came from elsewhere
+    assert not date_label_unreadable([page], "30.53.21")  # it is the labelled value
+    assert not date_label_unreadable([_text_page("Betreff: Sitzung vom 21.11.2020")], "21.11.2020")  # no label
+
+
+def _decision(votes: str | None, yes: int | None = None) -> Decision:
+
+    return Decision(page=1, item="3", body="Gemeinderat", decision_date="2024-03-19", kind="beschluss",
+                    text="Der Gemeinderat beschließt die Vorlage.", outcome=None, confidence=0.9, start=0, end=40,
+                    votes=votes, result="zustimmung", votes_yes=yes, result_confidence=0.95)
+
+
+def test_result_signals_tell_a_printed_result_from_an_inferred_one():
+    from pipeline.signals import result_signals
+
+    printed = result_signals(_decision("Einstimmige Zustimmung (40 Ja)", 40), None)
+    counted = result_signals(_decision("35 Ja, 12 Nein", 35), None)
+    inferred = result_signals(_decision(None), None)
+    no_vote = result_signals(_decision("Keine Abstimmung"), None)
+    assert printed.result_printed and printed.result_rule_agrees and not printed.result_by_model
+    assert counted.result_printed and counted.result_by_model
+    assert not inferred.result_printed and inferred.result_by_model
+    assert not no_vote.result_printed  # a statement that names no result and gives no vote
+
