@@ -265,6 +265,8 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
     for d in doc.decisions:
         if d.result_signals is not None or d.result is None:
             continue
+        if doc_type != "Niederschrift" and not (d.votes or "").strip():
+            continue  # the result model knows minutes' result sections; a memo's resolution keeps the old rule
         page = pages.get(d.page)
         d.result_signals = result_signals(d, page, doc_type, mixed)
     f = doc.fields

@@ -243,3 +243,21 @@ def test_result_signals_tell_a_printed_result_from_an_inferred_one():
     assert not inferred.result_printed and inferred.result_by_model
     assert not no_vote.result_printed  # a statement that names no result and gives no vote
 
+
+
+def test_the_result_model_judges_minutes_results_not_a_memos_resolution():
+    """The `result` calibrator was fitted on protocols' result sections: a memo's resolution point
+    without a result statement keeps the old rule; minutes, or a printed result statement, get it."""
+    from pipeline.records import DocFields
+
+    def doc_with(doc_type: str, votes: str | None) -> DocumentResult:
+        d = _doc(_text_page("Der Gemeinderat beschließt die Vorlage."), [])
+        d.decisions = [_decision(votes)]
+        d.fields = DocFields(doc_type=doc_type)
+        collect(d, {}, {})
+        return d
+
+    assert doc_with("Hausmitteilung", None).decisions[0].result_signals is None
+    assert doc_with("Hausmitteilung", "einstimmig beschlossen").decisions[0].result_signals is not None
+    assert doc_with("Niederschrift", None).decisions[0].result_signals is not None
+    assert doc_with("Niederschrift", None).decisions[0].signals is not None  # the decision itself is judged
