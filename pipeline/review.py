@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from . import calibrate
+from .extract.protocol_rows import UNPRINTED_RESULT_CONFIDENCE
 from .config import Settings
 from .lexicon import load_lexicon
 from .records import Correction, DocumentResult, Entity, Page, ReviewItem, union_bbox
@@ -114,6 +115,8 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
                 d.review_reason or f"low confidence {d.confidence:.2f}")
         rp = cal.probability(d.result_signals) if cal is not None and d.result_signals is not None else None
         if rp is not None:  # kind 'result': the calibrated probability that the recorded result is right
+            if not (d.votes or "").strip():  # no result statement at all: a guess, as the extractor capped it
+                rp = min(rp, UNPRINTED_RESULT_CONFIDENCE)
             d.result_confidence = round(rp, 3)
             if rp < cal.threshold("result", settings.review_threshold):
                 d.needs_review = True
