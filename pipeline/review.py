@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Optional
 
 from . import calibrate
-from .extract.protocol_rows import UNPRINTED_RESULT_CONFIDENCE
 from .config import Settings
+from .extract.protocol_rows import UNPRINTED_RESULT_CONFIDENCE
 from .lexicon import load_lexicon
 from .records import Correction, DocumentResult, Entity, Page, ReviewItem, union_bbox
 from .signals import Signals, collect, page_signals
