@@ -33,6 +33,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("numeric", re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})(?![\d])")),
     ("named", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.?\s*{M}\s*(?P<y>\d{{4}})\b", re.I)),
+    # OCR read a date's point as ':' or ',' ('04.04:2016', '03:10.2020', '14, März 1974', 'Mai:2022'):
+    # one point must be left, the year has four digits
+    ("ocr_numeric", re.compile(r"(?<![\d.:,])(?P<d>\d{1,2})(?P<s1>[.:,])\s?(?P<m>\d{1,2})(?P<s2>[.:,])\s?"
+                               r"(?P<y>(?:19|20)\d{2})(?![\d])")),
+    ("ocr_named", re.compile(rf"(?<![\d.:,])(?P<d>\d{{1,2}})(?P<s1>[.:,]?)\s*{M}(?P<s2>\s*[:,]?\s*)(?P<y>(?:19|20)\d{{2}})\b",
+                             re.I)),
     # rubber stamps as OCR reads them: '2 I MÜZ. 2024', '21.MRZ.2024', '2l. APR 2024'
     ("stamp", re.compile(r"(?<![\w.])(?P<d>[0-3OIl|]?\s?[0-9OIl|])\s?\.?\s*(?P<mon>[A-ZÄÖÜ]{3,4})\.?\s*(?P<y>(?:19|20)\d{2})\b")),
     ("named_noyear", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.\s*{M}(?!\s*\d)", re.I)),
@@ -132,6 +138,18 @@ def find_dates(text: str) -> list[DateMatch]:
                     continue
                 conf = 0.95 if len(g["y"]) == 4 else 0.85
                 found = [DateMatch(s, e, v, conf)]
+            elif kind in ("ocr_numeric", "ocr_named"):
+                seps = (g["s1"], g["s2"].strip())
+                if kind == "ocr_numeric" and ("." not in seps or seps == (".", ".")):
+                    continue
+                if kind == "ocr_named" and not ({":", ","} & set(seps)):
+                    continue
+                month = int(g["m"]) if kind == "ocr_numeric" else _month(g["mon"])[0]
+                y = _year(g["y"])
+                v = _iso(y, month, int(g["d"])) if month and y else None
+                if not v:
+                    continue
+                found = [DateMatch(s, e, v, 0.7, f"date '{m.group(0)}' read with a point OCR took for ':' or ','")]
             elif kind == "named":
                 month, repaired = _month(g["mon"])
                 y = _year(g["y"])
