@@ -57,6 +57,12 @@ def test_dehyphenation(lines, want, unwanted):
     ("Am 03:10.2020 unterzeichnet", ["2020-10-03"]),
     ("am 31. Mai:2022 wurde", ["2022-05-31"]),
     ("am 14, März 1974 im Rathaus", ["1974-03-14"]),
+    ("am 17..Mai 2019 hatte", ["2019-05-17"]),
+    ("tagte am 13. August'2019 eine", ["2019-08-13"]),
+    ("bestehen seit Oktober.2003. Bei", ["2003-10"]),
+    ("Seit.1991 finden", ["1991"]),
+    ("das Ende. 2013 begann", []),
+    ("ab Sep. 2015 und Nov. 2020", ["2015-09", "2020-11"]),
     ("um 14:30 Uhr, 2020", []),
     ("Punkte 1, 2, 3, 2020 und 12:10:2020", []),
 ])

@@ -37,8 +37,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # one point must be left, the year has four digits
     ("ocr_numeric", re.compile(r"(?<![\d.:,])(?P<d>\d{1,2})(?P<s1>[.:,])\s?(?P<m>\d{1,2})(?P<s2>[.:,])\s?"
                                r"(?P<y>(?:19|20)\d{2})(?![\d])")),
-    ("ocr_named", re.compile(rf"(?<![\d.:,])(?P<d>\d{{1,2}})(?P<s1>[.:,]?)\s*{M}(?P<s2>\s*[:,]?\s*)(?P<y>(?:19|20)\d{{2}})\b",
-                             re.I)),
+    ("ocr_named", re.compile(rf"(?<![\d.:,])(?P<d>\d{{1,2}})(?P<s1>\.\.|[.:,]?)\s*{M}(?P<s2>\s*[:,'’]?\s*)"
+                             rf"(?P<y>(?:19|20)\d{{2}})\b", re.I)),
+    ("ocr_month_year", re.compile(rf"\b(?P<mon>{_MONTH_ALT})(?:[:'’]\s*|\.(?=\d))(?P<y>(?:19|20)\d{{2}})\b(?![/.,]\d)", re.I)),
     # rubber stamps as OCR reads them: '2 I MÜZ. 2024', '21.MRZ.2024', '2l. APR 2024'
     ("stamp", re.compile(r"(?<![\w.])(?P<d>[0-3OIl|]?\s?[0-9OIl|])\s?\.?\s*(?P<mon>[A-ZÄÖÜ]{3,4})\.?\s*(?P<y>(?:19|20)\d{2})\b")),
     ("named_noyear", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.\s*{M}(?!\s*\d)", re.I)),
@@ -46,7 +47,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
     ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
     ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|Haushaltsjahr(?:es)?|Kalenderjahr|für|ab|bis|Ende|Anfang|Mitte|"
-                        r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel))\s+(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)")),
+                        r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel))(?:\s+|(?P<glued>\.|:\s*))(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)")),
 ]
 
 
@@ -142,7 +143,7 @@ def find_dates(text: str) -> list[DateMatch]:
                 seps = (g["s1"], g["s2"].strip())
                 if kind == "ocr_numeric" and ("." not in seps or seps == (".", ".")):
                     continue
-                if kind == "ocr_named" and not ({":", ","} & set(seps)):
+                if kind == "ocr_named" and not ({":", ",", "..", "'", "’"} & set(seps)):
                     continue
                 month = int(g["m"]) if kind == "ocr_numeric" else _month(g["mon"])[0]
                 y = _year(g["y"])
@@ -150,6 +151,12 @@ def find_dates(text: str) -> list[DateMatch]:
                 if not v:
                     continue
                 found = [DateMatch(s, e, v, 0.7, f"date '{m.group(0)}' read with a point OCR took for ':' or ','")]
+            elif kind == "ocr_month_year":
+                month, y = _month(g["mon"])[0], _year(g["y"])
+                if not month or y is None or g["mon"].isupper():
+                    continue
+                found = [DateMatch(s, e, f"{y:04d}-{month:02d}", 0.7,
+                                   f"date '{m.group(0)}' read with a point OCR took for ':' or ','")]
             elif kind == "named":
                 month, repaired = _month(g["mon"])
                 y = _year(g["y"])
@@ -190,7 +197,8 @@ def find_dates(text: str) -> list[DateMatch]:
                 if y is None:
                     continue
                 ys, ye = m.span("y")
-                found = [DateMatch(ys, ye, f"{y:04d}", 0.8)]
+                found = [DateMatch(ys, ye, f"{y:04d}", 0.7 if g.get("glued") else 0.8,
+                                   f"year after '{m.group(0)[:ys - s]}' (OCR noise between)" if g.get("glued") else "")]
             if found and claim(s, e):
                 out.extend(found)
     out.sort(key=lambda d: d.start)
