@@ -63,6 +63,8 @@ def test_dehyphenation(lines, want, unwanted):
     ("Seit.1991 finden", ["1991"]),
     ("das Ende. 2013 begann", []),
     ("ab Sep. 2015 und Nov. 2020", ["2015-09", "2020-11"]),
+    ("am 23. Oktöber 2022 zugestimmt", ["2022-10-23"]),
+    ("zum 3. Malen 2020 und am 5. Junii 2020", []),  # short months are not guessed
     ("um 14:30 Uhr, 2020", []),
     ("Punkte 1, 2, 3, 2020 und 12:10:2020", []),
 ])

@@ -39,6 +39,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                                r"(?P<y>(?:19|20)\d{2})(?![\d])")),
     ("ocr_named", re.compile(rf"(?<![\d.:,])(?P<d>\d{{1,2}})(?P<s1>\.\.|[.:,]?)\s*{M}(?P<s2>\s*[:,'’]?\s*)"
                              rf"(?P<y>(?:19|20)\d{{2}})\b", re.I)),
+    # a month name with one letter misread ('Oktöber', 'Dezemiber'): day before, year after
+    ("ocr_month", re.compile(r"(?<![\d.:,])(?P<d>\d{1,2})\.\s*(?P<mon>[A-ZÄÖÜ][a-zäöüß]{4,9})\s+(?P<y>(?:19|20)\d{2})\b")),
     ("ocr_month_year", re.compile(rf"\b(?P<mon>{_MONTH_ALT})(?:[:'’]\s*|\.(?=\d))(?P<y>(?:19|20)\d{{2}})\b(?![/.,]\d)", re.I)),
     # rubber stamps as OCR reads them: '2 I MÜZ. 2024', '21.MRZ.2024', '2l. APR 2024'
     ("stamp", re.compile(r"(?<![\w.])(?P<d>[0-3OIl|]?\s?[0-9OIl|])\s?\.?\s*(?P<mon>[A-ZÄÖÜ]{3,4})\.?\s*(?P<y>(?:19|20)\d{2})\b")),
@@ -99,6 +101,19 @@ def _month(token: str) -> tuple[Optional[int], bool]:
     return None, False
 
 
+_LONG_MONTHS = {name: n for name, n in MONTHS.items() if len(name) >= 5}
+
+
+def _damaged_month(word: str) -> Optional[int]:
+    """A written-out month name with one letter misread, added or lost ('Oktöber', 'Dezemiber'), when
+    exactly one month is that close; None for a month spelled right (the other patterns read it)."""
+    w = word.lower()
+    if w in MONTHS:
+        return None
+    near = {n for name, n in _LONG_MONTHS.items() if Levenshtein.distance(w, name) == 1}
+    return near.pop() if len(near) == 1 else None
+
+
 def _stamp_day(raw: str) -> Optional[int]:
     digits = raw.replace(" ", "").translate(str.maketrans({"O": "0", "I": "1", "l": "1", "|": "1"}))
     return int(digits) if digits.isdigit() and 1 <= int(digits) <= 31 else None
@@ -151,6 +166,12 @@ def find_dates(text: str) -> list[DateMatch]:
                 if not v:
                     continue
                 found = [DateMatch(s, e, v, 0.7, f"date '{m.group(0)}' read with a point OCR took for ':' or ','")]
+            elif kind == "ocr_month":
+                month, y = _damaged_month(g["mon"]), _year(g["y"])
+                v = _iso(y, month, int(g["d"])) if month and y else None
+                if not v:
+                    continue
+                found = [DateMatch(s, e, v, 0.6, f"month '{g['mon']}' read as an OCR-damaged month name")]
             elif kind == "ocr_month_year":
                 month, y = _month(g["mon"])[0], _year(g["y"])
                 if not month or y is None or g["mon"].isupper():
