@@ -21,16 +21,20 @@ from .dates import find_dates
 
 # --------------------------------------------------------------------------------------------- patterns
 
+# within a decision sentence: any character but a full stop, or a stray point OCR put before a lower-case
+# word ('Der Gemeinderat bekundet. seinen Willen', 'stimmt. dem Abschluss … zu')
+_IN = r"(?:[^.]|\.(?=\s?[a-zäöü]))"
+
 KINDS: list[tuple[str, re.Pattern]] = [
     ("verurteilung", re.compile(r"\bverurteil(?:t|en|te)\b", re.I)),
-    ("willensbekundung", re.compile(r"\bbekunde(?:t|n|te)\b[^.]{0,80}\bWillen|\bWillen\b[^.]{0,60}\bbekundet\b|"
+    ("willensbekundung", re.compile(rf"\bbekunde(?:t|n|te)\b{_IN}{{0,80}}\bWillen|\bWillen\b[^.]{{0,60}}\bbekundet\b|"
                                     r"\bWillensbekundung|\bbekräftig(?:t|en|te)\b", re.I)),
     ("aufforderung", re.compile(r"\bf[oö]rder(?:t|n|te)\b[^.]{0,200}\bauf\b|\baufgefordert\b|\bappelliert\b", re.I)),
     ("auftrag", re.compile(r"\bbeauftrag(?:t|en|te)\b|\bAuftrag\b", re.I)),
     ("ablehnung", re.compile(r"\blehn(?:t|en|te)\b[^.]{0,150}\bab\b|\babgelehnt\b")),
     ("vertagung", re.compile(r"\bvertag(?:t|en|te)\b", re.I)),
     ("verweisung", re.compile(r"\bverweis(?:t|en)\b(?![^.]{0,40}\bauf\b)|\bverwiesen\b|\bÜberweisung\b", re.I)),
-    ("zustimmung", re.compile(r"\bstimm(?:t|en|te)\b[^.]{0,150}\bzu\b|\bzugestimmt\b|\bZustimmung\b|"
+    ("zustimmung", re.compile(rf"\bstimm(?:t|en|te)\b{_IN}{{0,150}}\b(?:zu|ZU)\b|\bzugestimmt\b|\bZustimmung\b|"
                               r"\bEinverstanden\b|\bangenommen\b")),
     ("kenntnisnahme", re.compile(r"\bKenntnisnahme\b|\bKenntnis genommen\b|\bnimmt\b[^.]{0,80}\bzur Kenntnis\b",
                                  re.I)),
@@ -561,7 +565,26 @@ def _paragraphs(lines: list[_Line]) -> list[_Para]:
         prev = ln
     if cur:
         paras.append(_Para(cur))
-    return paras
+    return _glue_fragments(paras)
+
+
+# a sentence's last word or quote that OCR set apart by a blank line ('… mit Krakau' / '“' / 'ZU.')
+_FRAGMENT = re.compile(r"[“”\"'‚‘’„»«]*(?:[a-zäöüß][\w-]{1,7}|(?i:zu|ab|auf|an|vor|fest|bei|ein))?[.!?,;]?[“”\"'‚‘’»«]*[a-z]?")
+
+
+def _glue_fragments(paras: list[_Para]) -> list[_Para]:
+    """A paragraph that is only such a fragment continues the paragraph before it when that one's sentence
+    has not ended."""
+    out: list[_Para] = []
+    for para in paras:
+        t = para.text.strip()
+        if out and len(para.lines) == 1 and len(t) <= 10 and _FRAGMENT.fullmatch(t) and \
+                not re.search(r"[.!?:;]$", out[-1].text.strip().strip("“”\"'‚‘’„»« ")) and \
+                out[-1].lines[-1].page == para.lines[0].page:
+            out[-1] = _Para(out[-1].lines + para.lines)
+            continue
+        out.append(para)
+    return out
 
 
 # --------------------------------------------------------------------------------------------- the finder
@@ -1205,6 +1228,12 @@ class _Finder:
                     pt.closed, pt.depth = True, 0
                     rest = self.doc[i + 1:b]
                     lead = len(rest) - len(rest.lstrip())
+                    frag = rest.strip()
+                    if frag and len(frag.split()) <= 2 and len("".join(frag.split())) <= 10 and \
+                            all(_FRAGMENT.fullmatch(t) for t in frag.split()) and \
+                            not re.search(r"[.!?:;]\s*$", self.doc[a:i]):
+                        pt.spans.append((i + 1 + lead, i + 1 + lead + len(frag)))  # '… mit Krakau“ ZU.'
+                        return
                     if rest.strip() and (lst.followup or OUTCOME_HEAD.match(rest[lead:])):
                         pt.out_spans.append((i + 1 + lead, b))  # '„…“ Stand: …' on the same line
                         lst.target, lst.followup = pt, True
