@@ -15,8 +15,8 @@ stages all play their part. Scored from the `decisions` and `documents` tables a
 * `category`: that row's `result` == gold category (README of the data set: ZUSTIMMUNG, ...).
 * `decision_dated`: its `decision_date` == the meeting date.
 * `reference`: its `reference` == gold Vorlage (where gold has one).
-* `agenda_item`: its `item` == gold agenda number.
-* `item_row`: some non-mention row has `item` == the gold agenda number and the gold category (a lenient
+* `agenda_item`: its `agenda_item` (the TOP) == gold agenda number.
+* `item_row`: some non-mention row has `agenda_item` == the gold agenda number and the gold category (a lenient
   figure: gold picks the row).
 * `doc_type`: documents.doc_type is a protocol; `doc_date`: documents.doc_date == the meeting date (the
   date a Niederschrift is dated by; informational, the signing date may be printed too).
@@ -187,6 +187,9 @@ def choose_row(rows: pd.DataFrame) -> Optional[pd.Series]:
     return own.iloc[0] if len(own) else None
 
 
+_TOP = "agenda_item"  # decisions.agenda_item: the TOP of a protocol row (`item` is the point within it)
+
+
 def score_document(out: Outcome, fid: str, gold: dict, rows: pd.DataFrame, doc: Optional[pd.Series],
                    votes: list[dict], parsed: Optional[tuple] = None) -> None:
     out.docs += 1
@@ -201,10 +204,10 @@ def score_document(out: Outcome, fid: str, gold: dict, rows: pd.DataFrame, doc: 
     if gold.get("reference"):
         ref = _clean(row["reference"]) if row is not None else None
         out.add("reference", ref == gold["reference"], fid, gold["reference"], ref)
-    item = _clean(row["item"]) if row is not None else None
+    item = _clean(row[_TOP]) if row is not None else None
     out.add("agenda_item", item == str(gold["agenda_number"]), fid, str(gold["agenda_number"]), item)
     own = rows[~rows["mention"].fillna(False).astype(bool)] if len(rows) else rows
-    hit = own[(own["item"] == str(gold["agenda_number"])) & (own["result"].str.upper() == gold["category"])] \
+    hit = own[(own[_TOP] == str(gold["agenda_number"])) & (own["result"].str.upper() == gold["category"])] \
         if len(own) else own
     out.add("item_row", len(hit) > 0, fid, f"{gold['agenda_number']} {gold['category']}", len(hit))
     dt = _clean(doc["doc_type"]) if doc is not None else None

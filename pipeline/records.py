@@ -180,6 +180,8 @@ class Decision:
     result_confidence: Optional[float] = None  # of `result`; review.decide queues it below the threshold
     reference: Optional[str] = None  # the Vorlage/Drucksache the decision belongs to
     mention: bool = False  # a narrative report of an earlier decision, not a decision made here
+    # the TOP (Tagesordnungspunkt) of a protocol row; `item` stays the point number within its Beschluss
+    agenda_item: Optional[str] = None
     signals: Optional["Signals"] = None  # evidence for the calibrator (pipeline/signals.py), set by review
     result_signals: Optional["Signals"] = None  # evidence for the recorded `result` (kind 'result'), set by review
 

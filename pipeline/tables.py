@@ -71,6 +71,8 @@ SCHEMAS.update(LINK_SCHEMAS)  # references, register, people (issue 19)
 for _name, _cols in LINK_COLUMNS.items():  # entities.org_id, decisions.body_org_id (issue 19)
     for _col, _type in _cols:
         SCHEMAS[_name] = SCHEMAS[_name].append(pa.field(_col, _type))
+# issue 14: decisions.agenda_item, the TOP a protocol row belongs to (`item` is the point within it)
+SCHEMAS["decisions"] = SCHEMAS["decisions"].append(pa.field("agenda_item", S))
 TABLES = list(SCHEMAS)
 
 
@@ -111,7 +113,7 @@ def rows(results: Iterable[DocumentResult], links: bool = True) -> dict[str, lis
                 votes=d.votes, start=d.start, end=d.end, result=d.result, votes_yes=d.votes_yes,
                 votes_no=d.votes_no, votes_abstain=d.votes_abstain, unanimous=d.unanimous,
                 referred_to=d.referred_to, result_confidence=d.result_confidence, reference=d.reference,
-                mention=d.mention))
+                mention=d.mention, agenda_item=d.agenda_item))
         for c in r.corrections:
             out["corrections"].append(dict(
                 doc_id=r.doc_id, correction_id=c.correction_id, page=c.page, start=c.start, end=c.end,

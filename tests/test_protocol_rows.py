@@ -107,3 +107,23 @@ def test_end_to_end_through_the_pipeline(tmp_path):
                 if isinstance(v, int) and not isinstance(v, bool) and got is not None:
                     got = int(got)
                 assert got == v, (name, k, got, v)
+
+
+POINTS = Path(__file__).parent / "fixtures" / "protocol_points"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in POINTS.glob("*.txt")))
+def test_point_rows_carry_their_agenda_item(name):
+    """`item` is the point within a Beschluss, `agenda_item` the TOP it belongs to (the issue asks for the TOP:
+    both are kept, so that neither the point nor the agenda item is lost)."""
+    from pipeline.extract.decisions import find_decisions
+
+    text = (POINTS / f"{name}.txt").read_text(encoding="utf-8")
+    rows = [Decision(1, c.item, c.body, None, c.kind, c.text, None, 0.9, c.start, c.end, reference=c.reference)
+            for c in find_decisions(text)]
+    got = [r for r in protocol_rows.merge([_page(text)], rows) if not r.mention]
+    exp = json.loads((POINTS / f"{name}.expected.json").read_text(encoding="utf-8"))["decisions"]
+    assert [r.item for r in got] == [e["item"] for e in exp]
+    for e, r in zip(exp, got):
+        for k, v in e.items():
+            assert getattr(r, k) == v, (name, r.item, k, getattr(r, k), v)

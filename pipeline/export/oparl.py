@@ -304,7 +304,7 @@ def _build(tree: _Tree, docs: list[dict], pages: list[dict], entities: list[dict
             result = "; ".join(x for x in (_result_text(d), d.get("outcome")) if x) or None
             apath = f"agendaitem/{d['decision_id']}"
             cpath = f"consultation/{d['decision_id']}"
-            item = tree.new("AgendaItem", f"{apath}.json", meeting=murl, number=d.get("item"), order=order,
+            item = tree.new("AgendaItem", f"{apath}.json", meeting=murl, number=d.get("agenda_item") or d.get("item"), order=order,
                             name=_short(d["text"]), consultation=tree.url(f"{cpath}.json"), result=result,
                             resolutionText=d["text"], keyword=[d["kind"]] if d.get("kind") else None)
             consultation = tree.new("Consultation", f"{cpath}.json",

@@ -72,7 +72,7 @@ def _row(pages: list[Page], starts: list[int], d, s_abs: int, e_abs: int, text: 
         votes_yes=r.votes_yes if r else None, votes_no=r.votes_no if r else None,
         votes_abstain=r.votes_abstain if r else None, unanimous=r.unanimous if r else None,
         referred_to=r.referred_to if r else None, result_confidence=r_conf,
-        reference=d.reference, mention=False)
+        reference=d.reference, mention=False, agenda_item=d.item)
 
 
 def _rows_of(pages: list[Page], starts: list[int], decisions: list) -> list[Decision]:
@@ -142,7 +142,8 @@ def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool, sessi
     """The protocol reader's result onto a point row (which keeps its item, kind and text)."""
     # a row of another agenda item printed in the text ('TOP 11: …' where the reader took TOP 10) keeps its own
     own_vorlage = bool(row.item and p.item and row.item != p.item and re.search(
-        r"(?m)^\s*(?:TOP|Tagesordnungspunkt|Punkt)\s*" + re.escape(row.item) + r"\b", text))
+        r"(?m)^\s*(?:(?:TOP|Tagesordnungspunkt)\s*" + re.escape(row.item) + r"\b|Punkt\s*" + re.escape(row.item) +
+        r"\s+der\s+Tagesordnung)", text))  # 'Punkt 1: einstimmig zugestimmt' labels a result, not a TOP
     if has_beschluss or stated or row.result is None:
         row.result, row.result_confidence = p.result, p.result_confidence
         if "no result printed" in (p.review_reason or "") and p.review_reason not in (row.review_reason or ""):
@@ -160,6 +161,8 @@ def _enrich(row: Decision, p: Decision, has_beschluss: bool, stated: bool, sessi
     row.decision_date = (p.decision_date or row.decision_date) if has_beschluss and session_sure else \
         (row.decision_date or p.decision_date)
     row.item = row.item or p.item
+    # the TOP: the reader's, unless the row is another agenda item's printed in the text
+    row.agenda_item = row.item if own_vorlage else (p.agenda_item or row.agenda_item)
 
 
 def merge(pages: list[Page], rows: list[Decision]) -> list[Decision]:
