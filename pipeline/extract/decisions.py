@@ -367,6 +367,17 @@ def _flat(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+# what OCR leaves after a line's last word on a scan (speckle read as ': Ri', '; \\', '! : i i'): one to
+# three tokens of punctuation or of one or two letters; never a point marker ('1.', 'a)')
+_OCR_TAIL = re.compile(r"(?:\s+(?:[^\w\s]{1,3}|[A-Za-zÄÖÜäöü][a-zäöü]?))+$")
+
+
+def _ends_colon(text: str) -> bool:
+    """Does the text end with ':' (an introduction), also where OCR left a speckle tail after it?"""
+    f = _flat(text)
+    return f.endswith(":") or (":" in f[-12:] and _OCR_TAIL.sub("", f).endswith(":"))
+
+
 def _roman_value(s: str) -> Optional[int]:
     return ROMAN.index(s) + 1 if s in ROMAN else None
 
@@ -438,8 +449,9 @@ def _ocr_marker(line: str) -> Optional[_Marker]:
 
 # Inside an open numbered list OCR damages a point's number further ('{.', '[36]', 'ws .„Der', '2: ‚Der', '5..,Der');
 # such a prefix is a marker only there, and only with evidence that a point starts (see _Finder._loose_marker)
-LOOSE_MARKER = re.compile(r"^[\s'‘’.,:;|>=_~•·-]{0,3}(?P<tok>[^\s„\"»‚]{1,4}?)\s?(?P<p>[.,:;\]]{1,3})\s*['‘’,.]*\s*"
-                          r"(?P<q>[„\"»‚]\s*)?(?=(?P<w>[A-ZÄÖÜ][\wäöüß]*))")
+LOOSE_MARKER = re.compile(r"^[\s'‘’.,:;|>=_~•·-]{0,3}(?P<tok>[^\s„\"»‚]{1,4}?)\s?(?P<p>[.,:;\]]{1,3}|(?<=\d)(?=\s*[„»‚]))"
+                          r"\s*['‘’,.]*\s*(?P<q>[„\"»‚]{1,2}\s*)?(?=(?P<w>[A-ZÄÖÜ][\wäöüß]*))")
+# ('[37 „Die …': a number whose point OCR lost, before the point's opening quote; its last character a digit)
 _LOOSE_DIGIT = str.maketrans({"I": "1", "l": "1", "ı": "1", "i": "1", "|": "1", "{": "1", "[": "1", "!": "1",
                               "A": "4", "S": "5", "Z": "2", "z": "2", "O": "0", "o": "0", "B": "8", "G": "6"})
 
@@ -684,7 +696,7 @@ class _Finder:
     def _head_paras(self) -> list[_Para]:
         out = []
         for p in self.paras[:30]:
-            if _flat(p.text).endswith(":") and INTRO_CUE.search(p.text):
+            if _ends_colon(p.text) and INTRO_CUE.search(p.text):
                 break
             out.append(p)
         return out
@@ -936,7 +948,7 @@ class _Finder:
                     lst = self._close(lst)
             flat = _flat(text)
             mk = _marker(first)
-            intro = flat.endswith(":") and bool(INTRO_CUE.search(flat)) and not mk
+            intro = _ends_colon(flat) and bool(INTRO_CUE.search(flat)) and not mk
             # -- 'Beschluss:' then a list, or the clause itself
             if pending_head:
                 if _looks_like_heading(para) and not mk:  # 'Beschluss:' / 'Antrag an den Gemeinderat' / list
@@ -1046,7 +1058,7 @@ class _Finder:
                 return True
             if TOP_LINE.match(t) or CLOSING.match(t) or BESCHLUSS_HEAD.match(t) or RESULT_HEAD.match(t):
                 return False
-            if not mk and _flat(paras[j].text).endswith(":") and INTRO_CUE.search(paras[j].text):
+            if not mk and _ends_colon(paras[j].text) and INTRO_CUE.search(paras[j].text):
                 return False
         return False
 
