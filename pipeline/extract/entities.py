@@ -596,7 +596,8 @@ def _name_runs_over_line(text: str, toks: list[Tok], j: int, g: Gazetteer, lexic
     w = nxt.text
     return (_is_cap(w) and bool(_NAME_PART.match(w)) and w not in g.given_names and w not in cues.not_surname_set
             and w not in cues.function_caps_set and w not in g.roles and not cues.role_word.search(w)
-            and w not in g.orgs and w not in g.cities and zipf(lexicon, w) < 3.0)
+            and w not in g.orgs and w not in g.cities and zipf(lexicon, w) < 3.0
+            and ("-" not in w or zipf(lexicon, w.rsplit("-", 1)[1]) < 3.0))  # not 'Erich\nKästner-Schule'
 
 
 # 'unterzeichnet von:' and the names under it (council motions and inquiries): one name a line or a
