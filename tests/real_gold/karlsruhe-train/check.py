@@ -1,4 +1,4 @@
-"""Verify the hand-made PERSON gold of karlsruhe-protocols train against the original texts (stdlib only).
+"""Verify the hand-made gold of karlsruhe-protocols train against the original texts (stdlib only).
 
 Why: offsets written by hand drift silently; this re-reads every original text and fails loudly on any
 mismatch, so the gold can be trusted when scoring the pipeline on it.
