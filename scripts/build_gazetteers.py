@@ -927,6 +927,7 @@ ROLES = [
     ("Stadtverordnetenvorsteher", "Stadtverordnetenvorsteherin", "council"),
     ("Bezirksverordneter", "Bezirksverordnete", "council"),
     ("Ortsbeirat", "Ortsbeirätin", "council"),
+    ("Ortschaftsrat", "Ortschaftsrätin", "council"),  # issue 15 train part: role words stay out of names
     ("Fraktionsvorsitzender", "Fraktionsvorsitzende", "council"),
     ("Ausschussvorsitzender", "Ausschussvorsitzende", "council"),
     ("Vorsitzender", "Vorsitzende", "council"),
@@ -971,9 +972,17 @@ ROLES = [
 ]
 
 
+# roles whose masculine form is mostly the council itself: only the feminine form is a role word
+BODY_FIRST = frozenset({"Ortschaftsrat"})
+
+
 def build_roles(out: Path, stats: dict) -> None:
     rows: set[tuple[str, str, str]] = set()
     for m, f, kind in ROLES:
+        if m in BODY_FIRST:  # the masculine form names the body far more often ('der Ortschaftsrat Kenntnis …')
+            rows.add((f, "f", kind))
+            rows.update((f"{f[:-2]}{sep}in", "x", kind) for sep in ("*", ":", "/", "_"))
+            continue
         if m == f:
             rows.add((m, "n", kind))
             continue

@@ -541,6 +541,9 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         while j + 1 < len(toks) and j + 1 - name_start < 4:
             nxt = toks[j + 1]
             between = text[toks[j].end:nxt.start]
+            if "\n" in between and j == name_start and _name_runs_over_line(text, toks, j, g, lexicon, cues):
+                end = j + 1  # 'Prof. Carl\nEngler': a given name ends its line, the surname opens the next
+                break
             if between.strip() or "\n" in between or toks[j].raw != toks[j].text:
                 break
             if not (_is_cap(nxt.text) or re.match(r"^(?:von|van|de|da|di|zu|ter|al)$", nxt.text)) or \
@@ -551,6 +554,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                 break
             end = j + 1
             j += 1
+        while end > name_start and toks[end].text in _PARTICLES:
+            end -= 1  # 'Herrn Max Rößler von der …': a particle ends no name
         s, e = toks[name_start].start, toks[end].end
         if end == name_start and toks[name_start].text in g.given_names and t not in honorifics \
                 and t not in titles:
@@ -570,6 +575,84 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             conf = 0.7  # 'Frau Weber': the surname alone
         out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
+    return out
+
+
+_PARTICLES = frozenset({"von", "van", "de", "da", "di", "zu", "ter", "al"})
+
+
+def _name_runs_over_line(text: str, toks: list[Tok], j: int, g: Gazetteer, lexicon: dict[str, float],
+                         cues: Cues) -> bool:
+    """'… von Karoline Radke, Prof. Carl\nEngler und …', 'Benjamin\nBauer': a known given name that
+    closes a line of running text (something stands before it on its line, so it is no list line of
+    its own such as a signature block) and a surname-shaped word that opens the next line."""
+    tok, nxt = toks[j], toks[j + 1]
+    between = text[tok.end:nxt.start]
+    if between.count("\n") != 1 or between.strip() or tok.raw != tok.text or tok.text not in g.given_names:
+        return False
+    line_start = text.rfind("\n", 0, tok.start) + 1
+    if not text[line_start:tok.start].strip():
+        return False
+    w = nxt.text
+    return (_is_cap(w) and bool(_NAME_PART.match(w)) and w not in g.given_names and w not in cues.not_surname_set
+            and w not in cues.function_caps_set and w not in g.roles and not cues.role_word.search(w)
+            and w not in g.orgs and w not in g.cities and zipf(lexicon, w) < 3.0
+            and ("-" not in w or zipf(lexicon, w.rsplit("-", 1)[1]) < 3.0))  # not 'Erich\nKästner-Schule'
+
+
+# 'unterzeichnet von:' and the names under it (council motions and inquiries): one name a line or a
+# comma-separated line, optionally titled ('Dr. Paul Schmidt, Oliver Schnell, Ellen Fenrich')
+_SIGNED = re.compile(r"(?im)^[ \t]*unterzeichnet von:[ \t]*")
+_SIG_NAME = re.compile(r"(?:(?:Prof\.|Dr\.)[ \t]+)*(?P<name>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+                       r"(?:[ \t]+(?:von|van|de|zu)){0,2}(?:[ \t]+[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?){1,2})")
+
+
+def signature_persons(text: str, taken: list[Mention], g: Gazetteer, cues: Cues) -> list[Mention]:
+    """The signatories after 'unterzeichnet von:': each item (a line, or a comma-separated part of
+    one) that is two or three capitalised name words is a person, whether or not the given-name list
+    knows the first name ('Tilman Pfannkuch'). The block ends at the first item that is not a name;
+    a role after a comma ('Peter Hepperle, Fraktionsvorsitzender') is the role and ends it."""
+    out: list[Mention] = []
+    for m in _SIGNED.finditer(text):
+        pos = m.end()
+        while pos < len(text):
+            eol = text.find("\n", pos)
+            eol = len(text) if eol < 0 else eol
+            line = text[pos:eol]
+            if not line.strip():
+                if out and out[-1].start >= m.end() or text[m.end():pos].strip():
+                    break  # a blank line after the names ends the block
+                pos = eol + 1  # blank lines straight after the cue
+                continue
+            items, stop, cursor = [], False, pos
+            for part in line.split(","):
+                a = cursor + len(part) - len(part.lstrip())
+                b = cursor + len(part.rstrip())
+                cursor += len(part) + 1
+                if a >= b:
+                    continue
+                q = _SIG_NAME.fullmatch(text, a, b)
+                word = text[a:b]
+                if q is None:
+                    if items and (word in g.roles or cues.role_word.search(word)):
+                        items[-1] = (items[-1][0], items[-1][1], word)
+                    stop = True
+                    break
+                words = q.group("name").split()
+                if any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set
+                       or w in cues.not_surname_set or w in g.orgs for w in words):
+                    stop = True
+                    break
+                titles = text[a:q.start("name")].split()
+                items.append((q, " ".join(titles) or None, None))
+            for q, title, role in items:
+                s, e = q.span("name")
+                if not any(t.start < e and s < t.end for t in taken + out):
+                    out.append(Mention("PERSON", s, e, " ".join(q.group("name").split()), 0.85, "rule",
+                                       title=title, role=role))
+            if stop or not items:
+                break
+            pos = eol + 1
     return out
 
 

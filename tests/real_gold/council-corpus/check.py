@@ -107,8 +107,13 @@ def check_doc(path: Path, root: Path, cache: dict) -> tuple[list[str], Counter]:
     """Problems of one gold file and its label counts."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     errors = []
-    if set(doc) != DOC_KEYS:
-        errors.append(f"document keys {sorted(set(doc) ^ DOC_KEYS)} differ from the schema")
+    if set(doc) - {"labels"} != DOC_KEYS:
+        errors.append(f"document keys {sorted((set(doc) - {'labels'}) ^ DOC_KEYS)} differ from the schema")
+    labels = doc.get("labels", sorted(EXTRA_KEYS))  # the train part (issue 15, person4) is PERSON only
+    if not (isinstance(labels, list) and labels and set(labels) <= set(EXTRA_KEYS)):
+        errors.append("labels must list the labels annotated")
+    elif {e.get("label") for e in doc["entities"]} - set(labels):
+        errors.append("entities of labels not listed in 'labels'")
     original, upstream = load_original(root, doc, cache)
     if hashlib.sha256(original.encode("utf-8")).hexdigest() != doc["sha256"]:
         errors.append("sha256 differs from the original text")
