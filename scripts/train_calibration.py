@@ -138,7 +138,7 @@ def text_page(text: str, number: int = 1) -> Page:
 
 
 def real_gold_docs(which: str) -> list[tuple[str, str, dict]]:
-    """(set, text, gold) for the real_gold documents of one half ('tune' or 'check')."""
+    """(set, text, gold) for the real_gold documents of one half ('tune', 'check') or of the train part."""
     split = json.loads((ROOT / "tests" / "real_gold" / "split.json").read_text(encoding="utf-8"))
     data = ROOT.parent / "shared" / "data"
     if not data.exists():
@@ -146,7 +146,7 @@ def real_gold_docs(which: str) -> list[tuple[str, str, dict]]:
     corpus = None
     out = []
     for setname, halves in split["sets"].items():
-        for name in halves[which]:
+        for name in halves.get(which, []):
             gold = json.loads((ROOT / "tests" / "real_gold" / setname / f"{name}.json").read_text(encoding="utf-8"))
             if gold.get("line") is not None:
                 if corpus is None:
@@ -184,6 +184,8 @@ def label_real(docs: list[tuple[str, str, dict]], settings: Settings,
 
             review.decide(r, settings)
         for lab in ("DATE", "PERSON", "CITY", "ORG", "DISTRICT"):
+            if lab not in gold.get("labels", [lab]):  # a file annotated for some labels only
+                continue
             idx = [i for i, e in enumerate(r.entities) if e.label == lab]
             matched, _ = match_values([(i, norm_value(r.entities[i].value)) for i in idx],
                                       [norm_value(e["value"]) for e in gold["entities"] if e["label"] == lab], lab)
@@ -421,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     real_dev: dict = {}
     if not args.no_real:
         tune = real_gold_docs("tune")
+        # not the train part (35 documents, issue 15): tried 2026-12-04, its 3 wrong CITY values (x REAL_WEIGHT,
+        # and in the value prior) flagged every real city of the tune half's odd positions (dev: 28.6 % -> 51.2 %
+        # of values flagged, ECE 0.056 -> 0.145), so it was not kept
         real_fit, _ = label_real(tune[0::2], settings)
         real_dev, _ = label_real(tune[1::2], settings)
     real_keys = [(None, value_key(s.kind, s.surface), s, y) for part in (real_fit, real_dev)
