@@ -20,6 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SET_NAME = "karlsruhe-protocols-dev"
+SPLIT, SEED = "dev", 15  # the selection rule of README.md (karlsruhe-train/check.py reuses this file with its own)
 TOP_KEYS = {"set", "source", "line", "upstream", "sha256", "chars", "entities"}
 BASE_KEYS = {"label", "start", "end", "text", "value"}
 EXTRA_KEYS = {  # label -> (required extra keys, optional extra keys)
@@ -40,10 +41,10 @@ def data_root() -> Path:
 def expected_ids(root: Path) -> list[str]:
     """The documents this folder must hold: the selection rule of README.md, re-run."""
     rows = [json.loads(line) for line in (root / "karlsruhe-protocols" / "gold.jsonl").open(encoding="utf-8")]
-    dev = [r for r in rows if r["split"] == "dev"]
-    short = sorted((r for r in dev if len((root / "karlsruhe-protocols" / r["file"]).read_text(encoding="utf-8")) <= 8000),
+    split = [r for r in rows if r["split"] == SPLIT]
+    short = sorted((r for r in split if len((root / "karlsruhe-protocols" / r["file"]).read_text(encoding="utf-8")) <= 8000),
                    key=lambda r: r["file"])
-    random.Random(15).shuffle(short)
+    random.Random(SEED).shuffle(short)
     return [Path(r["file"]).stem for r in short[:20]]
 
 
@@ -115,6 +116,12 @@ def check_doc(path: Path, root: Path, counts: Counter) -> list[str]:
     if doc.get("chars") != len(text):
         errs.append(f"{name}: chars {doc.get('chars')} != {len(text)}")
     ents = doc.get("entities", [])
+    if "labels" in TOP_KEYS:  # a set annotated label by label lists its labels
+        labels = doc.get("labels")
+        if not (isinstance(labels, list) and labels and set(labels) <= set(EXTRA_KEYS)):
+            errs.append(f"{name}: labels must list the labels annotated")
+        elif {e.get("label") for e in ents} - set(labels):
+            errs.append(f"{name}: entities of labels not listed in 'labels'")
     for i, e in enumerate(ents):
         errs += check_entity(e, text, f"{name}#{i}")
         counts[e.get("label")] += 1
