@@ -14,11 +14,11 @@ from typing import Callable, Optional
 
 from spacy.language import Language
 
+from . import startup_cache
 from .config import Settings
 from .correct import CandidateIndex, CorrectionSettings
 from .errors import EnvironmentProblem
-from .gazetteer import Gazetteer, load_gazetteer
-from .lexicon import load_lexicon
+from .gazetteer import Gazetteer
 from .ocr import OcrEngine, TesseractEngine, tesseract_available
 
 EngineFactory = Callable[[], OcrEngine]
@@ -45,12 +45,11 @@ class Resources:
 
         os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's own threads are 4-8x slower on few cores
         engine = engine_factory() if engine_factory else TesseractEngine(settings.lang, settings.psm)
-        gazetteer = load_gazetteer(str(settings.models_dir))
-        lexicon = load_lexicon(str(settings.models_dir))
         correction = settings.correction
+        gazetteer, lexicon, index = startup_cache.load(settings.models_dir, correction)
         res = cls(settings=settings, engine=engine, lexicon=lexicon, gazetteer=gazetteer,
                   nlp=nlp_mod.load(str(settings.models_dir)),
-                  correction_index=CandidateIndex.build(gazetteer, lexicon, correction),
+                  correction_index=index,
                   correction_settings=correction,
                   extra=nlp_mod.load_extra(settings.extra_spacy_model) if settings.extra_spacy_model else None,
                   learned=learned_for_run(settings))
