@@ -54,7 +54,24 @@ class Resources:
                   extra=nlp_mod.load_extra(settings.extra_spacy_model) if settings.extra_spacy_model else None,
                   learned=learned_for_run(settings))
         res.nlp("Der Stadtrat Dresden hat am 31. März 2022 beschlossen.")
+        _warm_lazy_tables(res)
         return res
+
+
+def _warm_lazy_tables(res: "Resources") -> None:
+    """Tables the stages load on first use, loaded here before the fork: otherwise every worker
+    reads them again in its first document (~0.5 s each: the word statistics of the rule component,
+    the review stage's calibration tables). All are read-only and memoised by their loaders."""
+    from . import calibrate
+
+    models = str(res.settings.models_dir)
+    rules = res.nlp.get_pipe("ratsakten_rules") if "ratsakten_rules" in res.nlp.pipe_names else None
+    if rules is not None and hasattr(rules, "words"):
+        rules.words  # noqa: B018 - the property loads and keeps them
+    calibrate.load(models)
+    calibrate.load_wordfreq(models)
+    calibrate.load_given_names(models)
+    calibrate.load_prior(models)
 
 
 def learned_for_run(settings: Settings) -> dict[str, str]:

@@ -56,8 +56,9 @@ def cache_path(models_dir: Path, settings: CorrectionSettings) -> Path:
 
 
 def _build(models_dir: str, settings: CorrectionSettings) -> tuple[Gazetteer, dict[str, float], CandidateIndex]:
-    g = gazetteer_mod.load_gazetteer(models_dir)
-    lex = lexicon_mod.load_lexicon(models_dir)
+    # from the files, past the loaders' own per-process memo (a changed file must be read again)
+    g = gazetteer_mod._load_gazetteer.__wrapped__(models_dir)
+    lex = lexicon_mod._load_lexicon.__wrapped__(models_dir)
     return g, lex, CandidateIndex.build(g, lex, settings)
 
 
