@@ -93,8 +93,25 @@ def load_learned(path: Path) -> dict[str, str]:
     return {norm(r.original): norm(r.corrected) for r in read_learned(path).repairs.values()}
 
 
-@lru_cache(maxsize=4)
+_PRELOADED: dict[str, Gazetteer] = {}
+
+
+def _models_key(models_dir: str) -> str:
+    return str(Path(models_dir).resolve())
+
+
+def preload(models_dir: str, gazetteer: Gazetteer) -> None:
+    """Make `load_gazetteer(models_dir)` return this object (startup_cache.py unpickled it)."""
+    _PRELOADED[_models_key(models_dir)] = gazetteer
+
+
 def load_gazetteer(models_dir: str) -> Gazetteer:
+    pre = _PRELOADED.get(_models_key(models_dir))
+    return pre if pre is not None else _load_gazetteer(str(models_dir))
+
+
+@lru_cache(maxsize=4)
+def _load_gazetteer(models_dir: str) -> Gazetteer:
     base = Path(models_dir) / "gazetteer"
     g = Gazetteer()
     for row in _rows(base / "cities.tsv"):

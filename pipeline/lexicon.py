@@ -15,8 +15,21 @@ def _open_text(path: Path):
     return path.open(encoding="utf-8")
 
 
-@lru_cache(maxsize=4)
+_PRELOADED: dict[str, dict[str, float]] = {}
+
+
+def preload(models_dir: str, lexicon: dict[str, float]) -> None:
+    """Make `load_lexicon(models_dir)` return this object (startup_cache.py unpickled it)."""
+    _PRELOADED[str(Path(models_dir).resolve())] = lexicon
+
+
 def load_lexicon(models_dir: str) -> dict[str, float]:
+    pre = _PRELOADED.get(str(Path(models_dir).resolve()))
+    return pre if pre is not None else _load_lexicon(str(models_dir))
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(models_dir: str) -> dict[str, float]:
     """German word -> zipf frequency (lowercase; wordfreq writes ß as ss, both forms are kept)."""
     base = Path(models_dir) / "gazetteer"
     for name in ("lexicon_de.tsv.gz", "lexicon_de.tsv"):

@@ -14,11 +14,11 @@ from typing import Callable, Optional
 
 from spacy.language import Language
 
+from . import startup_cache
 from .config import Settings
 from .correct import CandidateIndex, CorrectionSettings
 from .errors import EnvironmentProblem
-from .gazetteer import Gazetteer, load_gazetteer
-from .lexicon import load_lexicon
+from .gazetteer import Gazetteer
 from .ocr import OcrEngine, TesseractEngine, tesseract_available
 
 EngineFactory = Callable[[], OcrEngine]
@@ -45,17 +45,33 @@ class Resources:
 
         os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's own threads are 4-8x slower on few cores
         engine = engine_factory() if engine_factory else TesseractEngine(settings.lang, settings.psm)
-        gazetteer = load_gazetteer(str(settings.models_dir))
-        lexicon = load_lexicon(str(settings.models_dir))
         correction = settings.correction
+        gazetteer, lexicon, index = startup_cache.load(settings.models_dir, correction)
         res = cls(settings=settings, engine=engine, lexicon=lexicon, gazetteer=gazetteer,
                   nlp=nlp_mod.load(str(settings.models_dir)),
-                  correction_index=CandidateIndex.build(gazetteer, lexicon, correction),
+                  correction_index=index,
                   correction_settings=correction,
                   extra=nlp_mod.load_extra(settings.extra_spacy_model) if settings.extra_spacy_model else None,
                   learned=learned_for_run(settings))
         res.nlp("Der Stadtrat Dresden hat am 31. März 2022 beschlossen.")
+        _warm_lazy_tables(res)
         return res
+
+
+def _warm_lazy_tables(res: "Resources") -> None:
+    """Tables the stages load on first use, loaded here before the fork: otherwise every worker
+    reads them again in its first document (~0.5 s each: the word statistics of the rule component,
+    the review stage's calibration tables). All are read-only and memoised by their loaders."""
+    from . import calibrate
+
+    models = str(res.settings.models_dir)
+    rules = res.nlp.get_pipe("ratsakten_rules") if "ratsakten_rules" in res.nlp.pipe_names else None
+    if rules is not None and hasattr(rules, "words"):
+        rules.words  # noqa: B018 - the property loads and keeps them
+    calibrate.load(models)
+    calibrate.load_wordfreq(models)
+    calibrate.load_given_names(models)
+    calibrate.load_prior(models)
 
 
 def learned_for_run(settings: Settings) -> dict[str, str]:

@@ -34,6 +34,12 @@ def _same(a, b) -> bool:
     return a == b
 
 
+def _key_value(v):
+    """NaN is not equal to itself: as part of a row's key it would match nothing (a table without id
+    columns is keyed by all of them)."""
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
 def compare(before: Path, after: Path, ignore: set[str], show: int) -> int:
     differences = 0
     tables = sorted({p.stem for p in before.glob("*.parquet")} | {p.stem for p in after.glob("*.parquet")})
@@ -49,8 +55,8 @@ def compare(before: Path, after: Path, ignore: set[str], show: int) -> int:
             print(f"{name}: columns only before {sorted(cols_a - cols_b)}, only after {sorted(cols_b - cols_a)}")
         cols = sorted(cols_a & cols_b)
         keys = [k for k in KEYS.get(name, cols) if k in cols]
-        ra = {tuple(r[k] for k in keys): r for r in a[cols].to_dict("records")}
-        rb = {tuple(r[k] for k in keys): r for r in b[cols].to_dict("records")}
+        ra = {tuple(_key_value(r[k]) for k in keys): r for r in a[cols].to_dict("records")}
+        rb = {tuple(_key_value(r[k]) for k in keys): r for r in b[cols].to_dict("records")}
         gone, new = sorted(set(ra) - set(rb), key=str), sorted(set(rb) - set(ra), key=str)
         changed = []
         for k in sorted(set(ra) & set(rb), key=str):
