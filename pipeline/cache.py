@@ -26,7 +26,9 @@ def cache_key(settings: Settings) -> str:
     h = hashlib.sha256(__version__.encode())
     base = settings.models_dir
     for p in sorted(base.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.relative_to(base) != LEARNED_IN_MODELS:
+        # models/.cache holds the start-up cache (pipeline/startup_cache.py): derived from the other files
+        if p.is_file() and "__pycache__" not in p.parts and ".cache" not in p.relative_to(base).parts \
+                and p.relative_to(base) != LEARNED_IN_MODELS:
             st = p.stat()
             h.update(f"{p.relative_to(base)}:{st.st_size}:{int(st.st_mtime)}".encode())
     h.update(settings.result_fingerprint().encode())

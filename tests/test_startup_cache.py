@@ -94,3 +94,18 @@ def test_a_read_only_models_folder_runs_without_the_cache(models: Path, monkeypa
     monkeypatch.setattr(startup_cache, "_write", refuse)
     g, _, _ = startup_cache.load(models)
     assert "Ettlingen" in g.cities and _files(models) == []
+
+
+def test_writing_the_start_up_cache_keeps_the_result_cache_key(models: Path):
+    """The result cache (pipeline/cache.py) keys on the files under models/; the start-up cache is derived from
+    them, so writing it must not make the next run miss every cached document."""
+    from pipeline.cache import cache_key
+    from pipeline.config import Settings
+
+    settings = Settings(models_dir=models)
+    before = cache_key(settings)
+    startup_cache.load(models, CorrectionSettings())
+    assert _files(models)
+    assert cache_key(settings) == before
+    (models / "gazetteer" / "given_names.txt").write_text("Johannes\nMonika\nPetra\n", encoding="utf-8")
+    assert cache_key(settings) != before  # a real input still changes it
