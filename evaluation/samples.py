@@ -515,6 +515,22 @@ def _near(positions: list[int], centre: float, radius: float) -> bool:
     return any(abs(p - centre) <= radius for p in positions)
 
 
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def _changed_core(orig: str, corr: str) -> tuple[str, str]:
+    """A repair is judged on the word it changed: punctuation it left as it was at either end (a speck
+    read as `‚` before the word, the comma after it) is not part of its verdict, since the repair never
+    touched it (`‚Kinderhiifswerk` -> `‚Kinderhilfswerk` is right where the page reads `Kinderhilfswerk`).
+    Punctuation the repair changed stays in (`von.Pilsen` -> `von. Pilsen`)."""
+    lead_o, lead_c = re.match(r"^\W*", orig).group(0), re.match(r"^\W*", corr).group(0)
+    tail_o, tail_c = re.search(r"\W*$", orig).group(0), re.search(r"\W*$", corr).group(0)
+    core_o, core_c = orig[len(lead_o):len(orig) - len(tail_o)], corr[len(lead_c):len(corr) - len(tail_c)]
+    if lead_o != lead_c or tail_o != tail_c or not core_o or not core_c:
+        return orig, corr
+    return core_o, core_c
+
+
 def score_corrections(corrs: list[dict], tr: dict, pages: dict[int, dict]) -> dict:
     out = {"applied": 0, "right": 0, "false": 0, "considered": len(corrs), "names_fixed": 0,
            "names_broken": 0, "names_total": 0, "verdicts": {}}
@@ -526,6 +542,7 @@ def score_corrections(corrs: list[dict], tr: dict, pages: dict[int, dict]) -> di
         orig, corr = norm_ws(c.get("original")), norm_ws(c.get("corrected"))
         if orig == corr:
             continue
+        orig, corr = _changed_core(orig, corr)
         out["applied"] += 1
         pg = int(c.get("page") or 0)
         tp = true_pages.get(pg)

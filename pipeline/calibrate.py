@@ -281,3 +281,58 @@ def choose_threshold(probs: list[float], right: list[bool], wrong_share: float =
         return min(probs) if probs else 0.0
     k = math.ceil(wrong_share * len(wrong)) - 1
     return float(wrong[k]) + 1e-6
+
+
+def allocate_thresholds(per_kind: dict[str, list[tuple[float, bool]]], wrong_share: float = 0.95) -> dict[str, float]:
+    """One threshold per kind, chosen together so that at least `wrong_share` of ALL the wrong values
+    fall below their kind's threshold with the fewest values flagged in all.
+
+    One threshold for every kind is the best queue when every kind's probabilities are equally well
+    calibrated. They are not: a kind whose values are nearly all right (decision rows) piles up just
+    under a pooled threshold, and flagging them buys few wrong values per flag. Here each kind's
+    choices (flag its k least probable values, k = 0 … n) form a curve of (flags, wrong caught); the
+    steps of every kind's upper convex hull are taken in order of wrong values caught per flag,
+    steepest first, until the share is reached. Ties in probability move together (a threshold
+    cannot split them)."""
+    steps: list[tuple[float, int, str, int, int]] = []  # (-slope, order, kind, flags after, caught after)
+    total_wrong = sum(not r for vals in per_kind.values() for _, r in vals)
+    if total_wrong == 0:
+        return {k: 0.0 for k in per_kind}
+    cuts: dict[str, list[float]] = {}
+    order = 0
+    for kind, vals in per_kind.items():
+        vals = sorted(vals, key=lambda v: v[0])
+        # points after each group of equal probability: (flags, caught, threshold that flags exactly them)
+        pts = [(0, 0, 0.0)]
+        i = 0
+        while i < len(vals):
+            j = i
+            while j < len(vals) and vals[j][0] == vals[i][0]:
+                j += 1
+            caught = pts[-1][1] + sum(not r for _, r in vals[i:j])
+            nxt = vals[j][0] if j < len(vals) else vals[j - 1][0] + 1e-6
+            pts.append((j, caught, (vals[j - 1][0] + nxt) / 2 if j < len(vals) else nxt))
+            i = j
+        hull = [pts[0]]  # upper concave hull of the curve, from (0, 0)
+        for p in pts[1:]:
+            while len(hull) >= 2 and (hull[-1][1] - hull[-2][1]) * (p[0] - hull[-2][0]) <= (p[1] - hull[-2][1]) * (hull[-1][0] - hull[-2][0]):
+                hull.pop()
+            hull.append(p)
+        cuts[kind] = [0.0]
+        for a, b in zip(hull, hull[1:]):
+            if b[1] == a[1]:
+                break  # the rest of the curve catches nothing more
+            cuts[kind].append(b[2])
+            steps.append((-(b[1] - a[1]) / (b[0] - a[0]), order, kind, b[0], b[1]))
+            order += 1
+    need = math.ceil(wrong_share * total_wrong)
+    taken: dict[str, int] = {k: 0 for k in per_kind}
+    caught = 0
+    last_caught: dict[str, int] = {k: 0 for k in per_kind}
+    for _, _, kind, _, c in sorted(steps):
+        if caught >= need:
+            break
+        caught += c - last_caught[kind]
+        last_caught[kind] = c
+        taken[kind] += 1
+    return {k: cuts[k][taken[k]] for k in per_kind}

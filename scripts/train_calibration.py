@@ -13,8 +13,10 @@ Training data with truth that is not the test:
 Per kind a logistic regression, or gradient-boosted trees where they rank dev better, is fitted on
 train; isotonic scaling is added where it lowers the calibration error on dev (two-fold on dev);
 a value prior (how often the same label and value was wrong in the *other* training documents) is
-one of the signals. One threshold for all kinds is chosen on dev: the lowest under which ≥ 97 % of
-dev's wrong values fall (a margin over the 95 % goal). Output: ``models/calibration/calibration.json``
+one of the signals. The review thresholds are chosen on dev, one per kind and all together
+(``calibrate.allocate_thresholds``): ≥ 97 % of all dev's wrong values fall below their kind's threshold
+(a margin over the 95 % goal) with the fewest values flagged; ``--thresholds pooled`` gives the older
+single threshold, and ``--thresholds-only`` re-chooses the thresholds of the saved models on dev alone. Output: ``models/calibration/calibration.json``
 (with provenance and dev figures) and ``value_prior.tsv``.
 
     python scripts/train_calibration.py --train-out /tmp/cal/out_train /tmp/cal/out_train2 \
@@ -55,8 +57,8 @@ MODELS = ROOT / "models"
 MIN_KIND = 60  # values (and 8 wrong ones) a kind needs for a model of its own; else the pooled one
 MIN_WRONG = 8
 TARGET = 0.97
-PER_KIND = False
-REAL_WEIGHT = 10  # each real tune example counts this many times (they are few, and unlike the generated)  # one threshold for all kinds (see train); True: each kind's own
+THRESHOLDS = "allocate"  # per model, chosen together on dev (set_thresholds); "pooled": one for all
+REAL_WEIGHT = 10  # each real tune example counts this many times (they are few, and unlike the generated)
 POOR_CER = 0.10  # a page worse than this is "poor text"
 
 Example = tuple[Signals, bool]
@@ -308,6 +310,32 @@ def _flag_rate_at(m: calibrate.KindModel, dev: list[Example]) -> float:
     return sum(p < t for p in probs) / len(probs)
 
 
+def set_thresholds(models: dict[str, calibrate.KindModel], dev: dict[str, list[Example]], report: dict) -> None:
+    """The review thresholds, chosen on dev (every kind except `page`, whose threshold is 0.5).
+
+    THRESHOLDS = "allocate": one threshold per model, chosen together so that TARGET of all dev's wrong
+    values are flagged with the fewest flags (calibrate.allocate_thresholds); "pooled": one threshold
+    for every kind, the lowest under which TARGET of all dev's wrong values fall."""
+    by_model: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction"):
+        key = k if k in models else ("entity" if k in calibrate.ENTITY_KINDS else None)
+        if key is not None:
+            by_model[key] += [(models[key].probability(s), y) for s, y in dev.get(k, [])]
+    if not by_model:
+        return
+    if THRESHOLDS == "allocate":
+        chosen = calibrate.allocate_thresholds(dict(by_model), TARGET)
+    else:
+        pooled = [v for vals in by_model.values() for v in vals]
+        t = calibrate.choose_threshold([p for p, _ in pooled], [y for _, y in pooled], TARGET)
+        chosen = {k: t for k in by_model}
+    for k, m in models.items():
+        if k == "page":
+            continue
+        m.threshold = round(chosen.get(k, chosen.get("entity", m.threshold)), 6)
+        report.setdefault(k, {})["threshold"] = m.threshold
+
+
 def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tuple[dict, dict]:
     models: dict[str, calibrate.KindModel] = {}
     report: dict[str, dict] = {}
@@ -360,20 +388,7 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
         if m.threshold < 0:
             m.threshold = models["entity"].threshold if k in calibrate.ENTITY_KINDS else 0.6
             report[k]["threshold"] = m.threshold
-    # one threshold for every kind of value, chosen on all of dev at once: with calibrated
-    # probabilities the queue's goal (≥ 95 % of all wrong values) is reached with the fewest flags by
-    # flagging the least probable values first, whatever their kind
-    pooled: list[tuple[float, bool]] = []
-    for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction"):
-        m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
-        if m is not None:
-            pooled += [(m.probability(s), y) for s, y in dev.get(k, [])]
-    if PER_KIND is False and pooled:
-        t = round(calibrate.choose_threshold([p for p, _ in pooled], [y for _, y in pooled], TARGET), 4)
-        for k, m in models.items():
-            if k != "page":
-                m.threshold = t
-                report[k]["threshold"] = t
+    set_thresholds(models, dev, report)
     allp = []
     for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction"):
         m = models.get(k) or (models["entity"] if k in calibrate.ENTITY_KINDS else None)
@@ -395,10 +410,38 @@ def train(train: dict[str, list[Example]], dev: dict[str, list[Example]]) -> tup
     return models, report
 
 
+def rechoose_thresholds(path: Path, dev: dict[str, list[Example]], args: argparse.Namespace) -> int:
+    """--thresholds-only: the saved models keep their fits; only their thresholds are chosen again on dev
+    (recorded in the provenance with the dev sets used)."""
+    cal = calibrate.Calibrator.load(path)
+    before = {k: m.threshold for k, m in cal.models.items()}
+    report: dict = {}
+    set_thresholds(cal.models, dev, report)
+    rows = [(cal.models[k if k in cal.models else "entity"].probability(s), y, k) for k in dev if k != "page"
+            for s, y in dev[k] if (k in cal.models or k in calibrate.ENTITY_KINDS)]
+    print(f"{'kind':<11}{'before':>9}{'after':>9}{'dev':>7}{'wrong':>7}{'flag':>7}{'wr.fl':>7}")
+    for k, m in sorted(cal.models.items()):
+        mine = [(p, y) for p, y, kk in rows if (kk if kk in cal.models else "entity") == k]
+        wrong = [p for p, y in mine if not y]
+        print(f"{k:<11}{before[k]:>9.4f}{m.threshold:>9.4f}{len(mine):>7}{len(wrong):>7}"
+              f"{sum(p < m.threshold for p, _ in mine) / max(1, len(mine)):>7.3f}"
+              f"{sum(p < m.threshold for p in wrong) / max(1, len(wrong)):>7.3f}")
+    flagged = [p < cal.models[k if k in cal.models else "entity"].threshold for p, _, k in rows]
+    wrong_fl = [f for f, (_, y, _) in zip(flagged, rows) if not y]
+    print(f"all dev: {len(rows)} values, {len(wrong_fl)} wrong, flagged {sum(flagged) / max(1, len(rows)):.3f}, "
+          f"wrong flagged {sum(wrong_fl) / max(1, len(wrong_fl)):.3f}")
+    cal.provenance["thresholds"] = {"chosen": dt.date.today().isoformat(), "how": THRESHOLDS, "target": TARGET,
+                                    "dev": [str(t) for t in args.dev_truth] + (["real_gold tune odd positions",
+                                            "karlsruhe dev"] if not args.no_real else [])}
+    cal.save(path)
+    print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train-out", type=Path, nargs="+", required=True, help="pipeline output folders (train)")
-    ap.add_argument("--train-truth", type=Path, nargs="+", required=True, help="their inputs with truth, same order")
+    ap.add_argument("--train-out", type=Path, nargs="+", default=[], help="pipeline output folders (train)")
+    ap.add_argument("--train-truth", type=Path, nargs="+", default=[], help="their inputs with truth, same order")
     ap.add_argument("--dev-out", type=Path, nargs="+", required=True)
     ap.add_argument("--dev-truth", type=Path, nargs="+", required=True)
     ap.add_argument("--answers", type=Path, nargs="*", default=[],
@@ -407,9 +450,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-prior", action="store_true", help="no value prior (how often a value was wrong in training)")
     ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
     ap.add_argument("--target", type=float, default=None, help="share of dev's wrong values below the threshold")
+    ap.add_argument("--thresholds", choices=("allocate", "pooled"), default="allocate",
+                    help="allocate: one threshold per kind, chosen together (default); pooled: one for all kinds")
+    ap.add_argument("--thresholds-only", action="store_true",
+                    help="keep the saved models (--out), choose only their thresholds on dev (no train sets needed)")
     args = ap.parse_args(argv)
-    global TARGET
+    global TARGET, THRESHOLDS
     TARGET = args.target if args.target is not None else TARGET
+    THRESHOLDS = args.thresholds
+    if not args.thresholds_only and not args.train_out:
+        ap.error("--train-out and --train-truth are needed unless --thresholds-only")
     settings = Settings(models_dir=MODELS)
     train_keys: list = []
     dev_keys: list = []
@@ -430,7 +480,13 @@ def main(argv: list[str] | None = None) -> int:
         real_dev, _ = label_real(tune[1::2], settings)
     real_keys = [(None, value_key(s.kind, s.surface), s, y) for part in (real_fit, real_dev)
                  for k, ex in part.items() for s, y in ex if k in calibrate.ENTITY_KINDS]
-    prior = build_prior(train_keys, dev_keys + real_keys) if not args.no_prior else {}
+    if args.thresholds_only:  # the saved models' value prior, as their dev values saw it when they were fitted
+        saved = calibrate.load_prior(str(args.out.parent.parent)) if not args.no_prior else {}  # PRIOR is models-relative
+        for _, key, s, _ in dev_keys + real_keys:
+            set_prior(s, *saved.get(key, (0, 0)))
+        prior = saved
+    else:
+        prior = build_prior(train_keys, dev_keys + real_keys) if not args.no_prior else {}
     answers: dict[str, list[Example]] = defaultdict(list)
     for path in args.answers:
         from export_answers import read_examples
@@ -440,9 +496,12 @@ def main(argv: list[str] | None = None) -> int:
     ka_train: dict = {}
     ka_dev: dict = {}
     if not args.no_real:
-        ka_train, _ = label_karlsruhe(karlsruhe_docs("train"), settings)
+        if not args.thresholds_only:
+            ka_train, _ = label_karlsruhe(karlsruhe_docs("train"), settings)
         ka_dev, _ = label_karlsruhe(karlsruhe_docs("dev"), settings)
     real_weighted = {k: v * REAL_WEIGHT for k, v in real_fit.items()}
+    if args.thresholds_only:
+        return rechoose_thresholds(args.out, _merge(gen_dev, real_dev, ka_dev), args)
     models, report = train(_merge(gen_train, real_weighted, ka_train, answers), _merge(gen_dev, real_dev, ka_dev))
     for name, part in (("generated dev", gen_dev), ("real dev", real_dev), ("Karlsruhe dev (doc_date, result)", ka_dev)):
         rows = []
