@@ -394,16 +394,67 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
                            kind=kind, council=value in cues.council_set))
         i = end_i + 1
     busy = [(m.start, m.end) for m in out]
-    for pat, kind in ((_FRAKTION, "body"), (cues.office, "authority")):
+    for pat, kind in ((_FRAKTION, "body"), (cues.office, "authority"), (_DEZERNAT, "authority")):
         for m in pat.finditer(text):
             s, e = m.span()
             if "\n" in text[s:e]:
                 e = s + text[s:e].index("\n")
             if not any(a < e and s < b for a, b in busy):
-                out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", kind=kind))
+                value = text[s:e].rstrip(".,")
+                if m.lastgroup == "infl":  # 'des Gartenbauamtes' -> 'Gartenbauamt'
+                    value = text[s:m.start("infl")]
+                out.append(Mention("ORG", s, e, value, 0.85, "rule", kind=kind))
                 busy.append((s, e))
     out.extend(_company_and_heads(text, toks, out, cues, companies=False))
+    _office_tails(text, out, cities)
     return out
+
+
+# 'Verantwortlich: Dez. 6', 'Dezernat 3': a numbered Dezernat is a named office
+_DEZERNAT = re.compile(r"(?<![\w-])(?:Dezernat|Dez\.)[ \t]\d{1,2}(?![\d,.]\d)(?!\w)")
+# 'Hauptamt - Ratsangelegenheiten –' at a line's end: the office and its division (a footer)
+_DIVISION = re.compile(r"[ \t]+[-–][ \t]+[A-ZÄÖÜ][a-zäöüß]{3,}(?=[ \t]*(?:[-–][ \t]*)?(?:\n|$))")
+
+
+def _office_tails(text: str, orgs: list[Mention], places: list[Mention]) -> None:
+    """An office or body found by its ending takes what names it further: the first parts of a
+    coordination before it ('Friedhofs- und Bestattungsamt'), its division after a dash at the end of a
+    line ('Hauptamt - Ratsangelegenheiten'), or its city or district straight after it ('Stadtamt
+    Durlach', 'Schulbeirat der Stadt Karlsruhe'); 'Ortsverwaltung' with a district after it is one too."""
+    at = {p.start: p for p in places}
+
+    def free(a: int, b: int, me: Optional[Mention] = None) -> bool:
+        return not any(o is not me and o.start < b and a < o.end for o in orgs)
+
+    for m in orgs:
+        if m.kind != "authority":
+            continue
+        c = _COORDINATED.search(text, max(0, m.start - 80), m.start)
+        if c is not None and free(c.start(), m.start, m):
+            m.value = re.sub(r"\s+", " ", text[c.start():m.start]) + m.value
+            m.start = c.start()
+        d = _DIVISION.match(text, m.end)
+        if d is not None:
+            m.end = d.end()
+            m.value = re.sub(r"\s+", " ", text[m.start:m.end])
+            continue
+        if m.value[-1:].isdigit():
+            continue
+        q = _OF_CITY.match(text, m.end)
+        p = at.get(q.end()) if q is not None else at.get(m.end + 1) if text[m.end:m.end + 1] == " " else None
+        if p is not None and free(m.end, p.end, m):
+            m.value = m.value + re.sub(r"\s+", " ", text[m.end:p.start]) + p.value
+            m.end = p.end
+    for q in re.finditer(r"(?<![\w-])Ortsverwaltung[ \t]+", text):
+        p = at.get(q.end())
+        if p is not None and p.label == "DISTRICT" and free(q.start(), p.end):
+            orgs.append(Mention("ORG", q.start(), p.end, f"Ortsverwaltung {p.value}", 0.85, "rule", kind="authority"))
+
+
+# 'Friedhofs- und ' before 'Bestattungsamt', 'Ordnungs- und ' before 'Bürgeramt'
+_COORDINATED = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][a-zäöüß]+-,?[ \t]+)+(?:und|oder|sowie)[ \t]+$")
+# 'Schulbeirat der Stadt Karlsruhe'
+_OF_CITY = re.compile(r"[ \t]+der[ \t\n]+(?:Stadt|Gemeinde)[ \t\n]+")
 
 
 def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[int, str]:
@@ -413,17 +464,31 @@ def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[
     while j < len(toks) and j - end_i <= 7:
         t = toks[j]
         between = text[toks[j - 1].end:t.start]
-        if "\n" in between or any(c in between for c in ".;:()[]"):
+        # 'Ausschuss für Umwelt und\nGesundheit': a name goes on over a line break after 'und' only
+        if "\n" in between and (between.count("\n") > 1 or toks[j - 1].text != "und" or not _is_cap(t.text)) \
+                or any(c in between for c in ".;:()[]"):
             break
         if _is_cap(t.text) or t.text in ("und", "&") and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
             if _is_cap(t.text):
                 last = j
             j += 1
             continue
+        # 'Ausschuss für öffentliche Einrichtungen': an adjective before a noun of the name
+        if _adjective_in_name(text, toks, j):
+            j += 1
+            continue
         break
     if last > end_i:
         value = value + " " + text[toks[end_i + 1].start:toks[last].end]
     return last, re.sub(r"\s+", " ", value)
+
+
+def _adjective_in_name(text: str, toks: list[Tok], j: int) -> bool:
+    """'Ausschuss für öffentliche Einrichtungen': after 'für'/'und', an inflected adjective and then a
+    capitalised noun on the same line belong to the name."""
+    return (j > 0 and toks[j - 1].text in ("für", "und") and j + 1 < len(toks)
+            and re.fullmatch(r"[a-zäöü]{3,}(?:e|en|er|es)", toks[j].text) is not None
+            and text[toks[j].end:toks[j + 1].start] == " " and _is_cap(toks[j + 1].text))
 
 
 def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: Cues, heads: bool = True,
@@ -465,12 +530,16 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
             j = k
             while j < len(toks) and j - k < 6:
                 between = text[toks[j - 1].end:toks[j].start] if j > 0 else " "
-                if "\n" in between or any(c in between for c in ".;:,()[]"):
+                if "\n" in between and (between.count("\n") > 1 or j == k or toks[j - 1].text != "und"
+                                        or not _is_cap(toks[j].text)) or any(c in between for c in ".;:,()[]"):
                     break
                 t = toks[j].text
                 if _is_cap(t) or t in ("der", "des", "für", "und", "&") or t.isupper():
                     if _is_cap(t) or t.isupper():
                         last = j
+                    j += 1
+                    continue
+                if _adjective_in_name(text, toks, j):
                     j += 1
                     continue
                 break
