@@ -382,7 +382,7 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
             end_i = next(k for k in range(j, len(toks)) if toks[k].end >= c.end)
             value, named = f"{value} {c.value}", True
         if " für" in f" {value}" or value in ("Ausschuss", "Amt", "Büro", "Referat", "Dezernat", "Fachbereich"):
-            end_i, value = _extend_phrase(text, toks, end_i, value)
+            end_i, value = _extend_phrase(text, toks, end_i, value, cues)
         if words[0] in cues.descriptive_org_set or (value in cues.generic_org_set and not named):
             i = end_i + 1
             continue
@@ -457,12 +457,20 @@ _COORDINATED = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][a-zäöüß]+-,?[ \t]+)+(?:
 _OF_CITY = re.compile(r"[ \t]+der[ \t\n]+(?:Stadt|Gemeinde)[ \t\n]+")
 
 
-def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[int, str]:
+def _ends_org_name(word: str, cues: Cues) -> bool:
+    """'Beirat für Menschen mit Behinderungen Herr Arno Rügamer', 'Ausschuss für Wirtschafts- Stadträtin
+    Ute …': an honorific, a title or a role word starts a person, not more of the body's name."""
+    return word in cues.honorific_set or word in cues.titles or bool(cues.role_word.search(word))
+
+
+def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str, cues: Cues) -> tuple[int, str]:
     """'Ausschuss für' + 'Wirtschaft, Kultur und Tourismus' up to the phrase's end."""
     j = end_i + 1
     last = end_i
     while j < len(toks) and j - end_i <= 7:
         t = toks[j]
+        if _ends_org_name(t.text, cues):
+            break
         between = text[toks[j - 1].end:t.start]
         # 'Ausschuss für Umwelt und\nGesundheit': a name goes on over a line break after 'und' only
         if "\n" in between and (between.count("\n") > 1 or toks[j - 1].text != "und" or not _is_cap(t.text)) \
@@ -504,7 +512,9 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
         first = None
         while j >= 0 and k - j <= 6 and "\n" not in text[toks[j].start:m.start()]:
             word = toks[j].text
-            if word in cues.function_caps_set:
+            # 'Herrn Dr. Gerhard Keysberg, FIDUCIA IT AG': a comma, an honorific or a role ends the name
+            if word in cues.function_caps_set or _ends_org_name(word, cues) \
+                    or "," in text[toks[j].end:toks[j + 1].start if j + 1 < k else m.start()]:
                 break
             if _is_cap(word) or word.isupper():
                 first = j
@@ -534,6 +544,8 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
                                         or not _is_cap(toks[j].text)) or any(c in between for c in ".;:,()[]"):
                     break
                 t = toks[j].text
+                if _ends_org_name(t, cues):
+                    break
                 if _is_cap(t) or t in ("der", "des", "für", "und", "&") or t.isupper():
                     if _is_cap(t) or t.isupper():
                         last = j
@@ -759,13 +771,17 @@ def _party_after(text: str, end: int) -> bool:
     return _PARTY.match(text, end) is not None
 
 
+# between a council word used as a role and the name: blanks and academic titles ('Stadtrat Dr. Schmidt')
+_ROLE_GAP = re.compile(r"[ \t]*(?:(?:Prof\.|Dr\.|Dr\.-Ing\.|Dipl\.-Ing\.)[ \t]*)*")
+
+
 def speaker_parties(text: str, persons: list[Mention], orgs: list[Mention], g: Gazetteer) -> list[Mention]:
     """Protocol speaker lines, 'Stadtrat Pfannkuch (CDU)': the party in brackets after a person is an
     ORG (value as written), and the role word before the name ('Stadtrat', read as the council
     named without its city) is no ORG."""
     out = [o for o in orgs
            if not (o.council and text[o.start:o.end] in g.roles
-                   and any(p.start > o.end and not text[o.end:p.start].strip(" ") for p in persons))]
+                   and any(p.start > o.end and _ROLE_GAP.fullmatch(text, o.end, p.start) for p in persons))]
     for p in persons:
         q = _PARTY.match(text, p.end)
         if q is None:
