@@ -60,7 +60,9 @@ CUES = Cues(
                   "Gymnasium", "Hochschule", "Jobcenter", "Kammer", "Landtag", "Lenkungsgruppe", "Ministerium",
                   "Partnerschaftsverein", "Partnerstadt", "Polizei", "Rathaus", "Schule", "Sparkasse",
                   "Stadtbibliothek", "Stadtverwaltung", "Stadtwerke", "Stiftung", "Städtepartnerschaftsverein",
-                  "Universität", "Verband", "Verein", "Verwaltung", "Volkshochschule", "Wirtschaftsförderung"],
+                  "Universität", "Verband", "Verein", "Verwaltung", "Volkshochschule", "Wirtschaftsförderung",
+                  # words on an office or body ending that name no particular one (issue 15, person5)
+                  "Ehrenamt", "Elternbeirat", "Fachamt", "Fachausschuss", "Sanierungsbeirat"],
     descriptive_orgs=["Freundeskreis", "Förderverein", "Partnerschaftsverein", "Stadtverwaltung",
                       "Städtepartnerschaftsverein", "Verwaltung"],
     org_heads=["Universität", "Hochschule", "Technische Universität", "Fachhochschule", "Ministerium", "Landratsamt",

@@ -308,7 +308,24 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
     for _, m in pending:
         if any(_listed(text, c, m) for c in sure):
             out.append(m)
+    out.extend(_caps_letterhead(text, g, cues, out))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+def _caps_letterhead(text: str, g: Gazetteer, cues: Cues, taken: list[Mention]) -> list[Mention]:
+    """'STADT KARLSRUHE': a place noun in capitals and a city's name in capitals after it (letterheads
+    of council papers); the gazetteer is written in mixed case, so the name is looked up title-cased."""
+    nouns = "|".join(re.escape(n.upper()) for n in cues.place_nouns) or r"(?!)"
+    out: list[Mention] = []
+    for m in re.finditer(rf"(?<![\w-])(?:{nouns})[ \t]+([A-ZÄÖÜ]{{3,}}(?:-[A-ZÄÖÜ]{{2,}})*)(?![\w-])", text):
+        s, e = m.span(1)
+        name = norm("-".join(p.capitalize() for p in m.group(1).split("-")))
+        if name not in g.cities or any(t.start < e and s < t.end for t in taken):
+            continue
+        city = g.best_city(name)
+        out.append(Mention("CITY", s, e, city.canonical, 0.9, "gazetteer", country=city.country,
+                           geonames_id=city.geonames_id))
     return out
 
 
@@ -327,8 +344,13 @@ def _org_patterns(g: Gazetteer, cues: Cues) -> dict[str, list[tuple[list[str], s
     return by_first
 
 
-_FRAKTION = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\wÄÖÜäöü./]*-Fraktion|Fraktion\s+(?:[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+"
-                       r"(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*|Die Linke|DIE LINKE))")
+# 'SPD-Fraktion', 'CDU-Gemeinderatsfraktion', 'CDU-OR-Fraktion', 'Fraktion KAL / Die PARTEI', 'Fraktion DIE LINKE.'
+_FRAKTION = re.compile(r"(?<![\w-])(?:(?:DIE[ \t]+(?=LINKE)|Alternative[ \t]+für[ \t]+|B\W{0,3}90/DIE[ \t]+)?"
+                       r"[A-ZÄÖÜ][\wÄÖÜäöü./|]*(?:-[A-ZÄÖÜ][\wÄÖÜ./]*)*"
+                       r"-(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?[Ff]raktion(?![\w-])"
+                       r"|(?:[A-ZÄÖÜ]{2,}|AfD)[ \t]+(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?[Ff]raktion(?![\w-])"
+                       r"|Fraktion[ \t]+(?:KAL[ \t]*/[ \t]*Die[ \t]+PARTEI|DIE[ \t]+LINKE\.?|Die[ \t]+Linke"
+                       r"|[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*))")
 
 
 def _inflected(word: str, pattern_word: str) -> bool:
@@ -339,6 +361,12 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
     """Bodies and organisations; the value is the name as written, without case endings
     ('des Stadtrates' -> 'Stadtrat'), with the city where the text names it."""
     out: list[Mention] = _company_and_heads(text, toks, [], cues, heads=False)
+    for m in _FRAKTION.finditer(text):  # before the gazetteer: 'Fraktion DIE LINKE' is one name, not 'DIE LINKE'
+        s, e = m.span()
+        if "\n" in text[s:e]:
+            e = s + text[s:e].index("\n")
+        if not any(o.start < e and s < o.end for o in out):
+            out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", kind="body"))
     by_first = _org_patterns(g, cues)
     city_at = {c.start: c for c in cities}
     i = 0
@@ -394,7 +422,7 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
                            kind=kind, council=value in cues.council_set))
         i = end_i + 1
     busy = [(m.start, m.end) for m in out]
-    for pat, kind in ((_FRAKTION, "body"), (cues.office, "authority"), (_DEZERNAT, "authority")):
+    for pat, kind in ((cues.office, "authority"), (_DEZERNAT, "authority")):
         for m in pat.finditer(text):
             s, e = m.span()
             if "\n" in text[s:e]:
@@ -403,6 +431,8 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
                 value = text[s:e].rstrip(".,")
                 if m.lastgroup == "infl":  # 'des Gartenbauamtes' -> 'Gartenbauamt'
                     value = text[s:m.start("infl")]
+                if value in cues.generic_org_set:  # 'Ehrenamt', 'Fachausschuss': no particular body
+                    continue
                 out.append(Mention("ORG", s, e, value, 0.85, "rule", kind=kind))
                 busy.append((s, e))
     out.extend(_company_and_heads(text, toks, out, cues, companies=False))
@@ -434,7 +464,7 @@ def _office_tails(text: str, orgs: list[Mention], places: list[Mention]) -> None
             m.value = re.sub(r"\s+", " ", text[c.start():m.start]) + m.value
             m.start = c.start()
         d = _DIVISION.match(text, m.end)
-        if d is not None:
+        if d is not None and not text[text.rfind("\n", 0, m.start) + 1:m.start].strip():
             m.end = d.end()
             m.value = re.sub(r"\s+", " ", text[m.start:m.end])
             continue
@@ -457,10 +487,11 @@ _COORDINATED = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][a-zäöüß]+-,?[ \t]+)+(?:
 _OF_CITY = re.compile(r"[ \t]+der[ \t\n]+(?:Stadt|Gemeinde)[ \t\n]+")
 
 
-def _ends_org_name(word: str, cues: Cues) -> bool:
+def _ends_org_name(word: str, cues: Cues, titles: bool = True) -> bool:
     """'Beirat für Menschen mit Behinderungen Herr Arno Rügamer', 'Ausschuss für Wirtschafts- Stadträtin
-    Ute …': an honorific, a title or a role word starts a person, not more of the body's name."""
-    return word in cues.honorific_set or word in cues.titles or bool(cues.role_word.search(word))
+    Ute …': an honorific, a title or a role word starts a person, not more of the body's name (a company
+    keeps a title inside it: 'Akademie Dr. Obladen GmbH')."""
+    return word in cues.honorific_set or (titles and word in cues.titles) or bool(cues.role_word.search(word))
 
 
 def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str, cues: Cues) -> tuple[int, str]:
@@ -476,6 +507,8 @@ def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str, cues: Cue
         if "\n" in between and (between.count("\n") > 1 or toks[j - 1].text != "und" or not _is_cap(t.text)) \
                 or any(c in between for c in ".;:()[]"):
             break
+        if t.text in ("und", "&") and j + 1 < len(toks) and cues.office.fullmatch(toks[j + 1].text):
+            break  # 'Ausschuss für öffentliche Einrichtungen und Hauptausschuss': two bodies
         if _is_cap(t.text) or t.text in ("und", "&") and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
             if _is_cap(t.text):
                 last = j
@@ -513,7 +546,7 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
         while j >= 0 and k - j <= 6 and "\n" not in text[toks[j].start:m.start()]:
             word = toks[j].text
             # 'Herrn Dr. Gerhard Keysberg, FIDUCIA IT AG': a comma, an honorific or a role ends the name
-            if word in cues.function_caps_set or _ends_org_name(word, cues) \
+            if word in cues.function_caps_set or _ends_org_name(word, cues, titles=False) \
                     or "," in text[toks[j].end:toks[j + 1].start if j + 1 < k else m.start()]:
                 break
             if _is_cap(word) or word.isupper():
@@ -544,7 +577,8 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
                                         or not _is_cap(toks[j].text)) or any(c in between for c in ".;:,()[]"):
                     break
                 t = toks[j].text
-                if _ends_org_name(t, cues):
+                if _ends_org_name(t, cues) or t in ("und", "&") and j + 1 < len(toks) \
+                        and cues.office.fullmatch(toks[j + 1].text):
                     break
                 if _is_cap(t) or t in ("der", "des", "für", "und", "&") or t.isupper():
                     if _is_cap(t) or t.isupper():
