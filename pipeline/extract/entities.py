@@ -309,7 +309,44 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
         if any(_listed(text, c, m) for c in sure):
             out.append(m)
     out.extend(_caps_letterhead(text, g, cues, out))
+    out.extend(_hyphenated_places(text, g, lexicon, words, context, out))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+# 'Stadt Karls-\nruhe', 'Stadtamt Dur-\nlach', 'Karls-\nruhe-Durlach': a name hyphenated over a line break
+_BROKEN = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+)-[ \t]*\n[ \t]*([a-zäöüß]{2,})(?:-([A-ZÄÖÜ][a-zäöüß]+))?(?![\w-])")
+
+
+def _hyphenated_places(text: str, g: Gazetteer, lexicon: dict[str, float], words: Optional[WordStats],
+                       context: frozenset[str], taken: list[Mention]) -> list[Mention]:
+    """A city or district whose name a line-break hyphen splits: the joined word must be a place and no
+    ordinary word ('Stel-\nle', 'Ba-\nden' stay words: council usage, and for a district zipf < 3 and its
+    city named in the document; for a city the test of the main pass, is_common), and a city must be
+    large (100,000+) or written whole elsewhere in the text. The span keeps the hyphen
+    and the line break; the value is the place's name."""
+    out: list[Mention] = []
+    for m in _BROKEN.finditer(text):
+        joined = norm(m.group(1) + m.group(2))
+        if (words is not None and words.ordinary(joined) is True) \
+                or any(t.start < m.end(2) and m.start() < t.end for t in taken):
+            continue
+        d = _district_at(joined, g, context, False)
+        if d is not None and d.city in context and zipf(lexicon, joined) < 3.0:
+            out.append(Mention("DISTRICT", m.start(), m.end(2), d.name, 0.85, "gazetteer", country=d.country,
+                               district_of=d.city))
+        elif joined in g.cities:
+            city = g.best_city(joined)
+            if is_common(joined, city, lexicon, words)[0] or city.population < 100_000 \
+                    and not re.search(rf"(?<![\w-]){re.escape(joined)}(?![\w])", text):
+                continue
+            out.append(Mention("CITY", m.start(), m.end(2), city.canonical, 0.85, "gazetteer",
+                               country=city.country, geonames_id=city.geonames_id))
+            tail = m.group(3)
+            dt = _district_at(norm(tail), g, context | {city.canonical}, True) if tail else None
+            if dt is not None and dt.city == city.canonical:
+                out.append(Mention("DISTRICT", m.start(3), m.end(3), dt.name, 0.9, "gazetteer",
+                                   country=dt.country, district_of=dt.city))
     return out
 
 
