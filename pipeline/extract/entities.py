@@ -310,7 +310,32 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
             out.append(m)
     out.extend(_caps_letterhead(text, g, cues, out))
     out.extend(_hyphenated_places(text, g, lexicon, words, context, out))
+    out.extend(_compound_cities(text, g, lexicon, words, out))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+_COMPOUND = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,})-[ \t]*\n?[ \t]*([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w-])")
+
+
+def _compound_cities(text: str, g: Gazetteer, lexicon: dict[str, float], words: Optional[WordStats],
+                     taken: list[Mention]) -> list[Mention]:
+    """'Naturschutzzentrum Karlsruhe-Rappenwört', 'Ausbaustrecke Mannheim-Karlsruhe': a large city (100,000+,
+    no common word) as a part of a two-part hyphenated name is a city there, when nothing else (a district
+    pair 'Karlsruhe-Durlach', a city named so 'Baden-Baden') has taken the compound."""
+    out: list[Mention] = []
+    for m in _COMPOUND.finditer(text):
+        if any(t.start < m.end() and m.start() < t.end for t in taken):
+            continue
+        for k in (1, 2):
+            name = norm(m.group(k))
+            if name not in g.cities:
+                continue
+            city = g.best_city(name)
+            if city.population < 100_000 or is_common(name, city, lexicon, words)[0]:
+                continue
+            out.append(Mention("CITY", m.start(k), m.end(k), city.canonical, 0.85, "gazetteer",
+                               country=city.country, geonames_id=city.geonames_id))
     return out
 
 
