@@ -410,7 +410,8 @@ def _org_patterns(g: Gazetteer, cues: Cues) -> dict[str, list[tuple[list[str], s
 _FRAKTION = re.compile(r"(?<![\w-])(?:(?:DIE[ \t]+(?=LINKE)|Alternative[ \t]+für[ \t]+|B\W{0,3}90/DIE[ \t]+)?"
                        r"[A-ZÄÖÜ][\wÄÖÜäöü./|]*(?:-[A-ZÄÖÜ][\wÄÖÜ./]*)*"
                        r"-(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?[Ff]raktion(?![\w-])"
-                       r"|(?:[A-ZÄÖÜ]{2,}|AfD)[ \t]+(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?[Ff]raktion(?![\w-])"
+                       r"|(?:[A-ZÄÖÜ]{2,}|AfD)[ \t]+(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?"
+                       r"[Ff]raktion(?![\w-])"
                        r"|Fraktion[ \t]+(?:KAL[ \t]*/[ \t]*Die[ \t]+PARTEI|DIE[ \t]+LINKE\.?|Die[ \t]+Linke"
                        r"|[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*))")
 
