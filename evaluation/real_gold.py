@@ -1,6 +1,6 @@
 """Score the pipeline's entities against the hand-made real gold in tests/real_gold (issue 15).
 
-    python -m evaluation.real_gold [--split tune|check|train|all] [--json PATH] [--errors]
+    python -m evaluation.real_gold [--split tune|check|train|train2|trainall|all] [--json PATH] [--errors]
 
 The gold (tests/real_gold/<set>/<id>.json, see the READMEs there) gives PERSON, CITY, DISTRICT, ORG
 and DATE mentions with exact character offsets into real council texts (born-digital text layers
@@ -22,7 +22,9 @@ once per change. ``--errors`` lists misses and false hits, and only for ``tune``
 The ``train`` part (issue 15, session person4: 20 Karlsruhe *train* protocols and 15 more council
 documents, drawn with seed 20261204, key ``train`` in split.json) is for writing rules: its errors
 may be studied. A gold file may name the labels it was annotated for (``"labels"``); only those are
-scored (all five in the files committed so far).
+scored (all five in the files committed so far). ``train2`` (issue 15, session person5: 10 more Karlsruhe
+train protocols and 10 more council documents, the same seed's shuffles continued, key ``train2``) is a
+second part for rules; ``trainall`` is train + train2.
 """
 from __future__ import annotations
 
@@ -110,17 +112,23 @@ def _text_of(gold: dict) -> str:
     return (data_root() / gold["source"]).read_text(encoding="utf-8")
 
 
+_UNIONS = {"all": ("tune", "check"), "trainall": ("train", "train2")}
+SPLITS = ("tune", "check", "train", "train2", "trainall", "all")
+STUDY = ("tune", "train", "train2", "trainall")  # the parts whose errors may be listed
+
+
 def load_split(path: Path = GOLD / "split.json") -> dict[str, dict[str, list[str]]]:
     return json.loads(path.read_text(encoding="utf-8"))["sets"]
 
 
 def load_gold(split: str = "all", gold_dir: Path = GOLD) -> list[GoldDoc]:
-    """The gold documents of one part of the split (``tune``, ``check``, ``train``) or ``all`` (tune + check)."""
+    """The gold documents of one part of the split (``tune``, ``check``, ``train``, ``train2``), or a union:
+    ``all`` (tune + check), ``trainall`` (train + train2)."""
     halves = load_split(gold_dir / "split.json")
     docs = []
     for set_name in SETS:
         part = halves.get(set_name, {})
-        ids = part.get("tune", []) + part.get("check", []) if split == "all" else part.get(split, [])
+        ids = [i for name in _UNIONS.get(split, (split,)) for i in part.get(name, [])]
         for doc_id in ids:
             gold = json.loads((gold_dir / set_name / f"{doc_id}.json").read_text(encoding="utf-8"))
             docs.append(GoldDoc(set_name, doc_id, _text_of(gold), gold["entities"], tuple(gold.get("labels", LABELS))))
@@ -253,14 +261,14 @@ def format_errors(scores: list[DocScore], labels: Iterable[str] = LABELS) -> str
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("tune", "check", "train", "all"), default="tune")
+    ap.add_argument("--split", choices=SPLITS, default="tune")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     ap.add_argument("--models", type=Path, default=None)
-    ap.add_argument("--errors", action="store_true", help="list misses and false hits (tune/train only)")
+    ap.add_argument("--errors", action="store_true", help="list misses and false hits (tune/train parts only)")
     ap.add_argument("--labels", default=",".join(LABELS), help="labels for --errors")
     args = ap.parse_args(argv)
-    if args.errors and args.split not in ("tune", "train"):
-        ap.error("--errors is for the tune split only: check is reported, not studied")
+    if args.errors and args.split not in STUDY:
+        ap.error("--errors is for the tune and train parts only: check is reported, not studied")
     summary, scores = evaluate(args.split, args.models)
     print(format_report(summary))
     if args.errors:

@@ -45,7 +45,9 @@ CUES = Cues(
                  "Stadtrat", "Und", "Vom", "Zum", "Zur"],
     function_caps=["Am", "Auch", "Aus", "Bei", "Beim", "Das", "Dem", "Den", "Der", "Des", "Die", "Diese", "Dieser",
                    "Ein", "Eine", "Einer", "Für", "Im", "Mit", "Nach", "Und", "Unser", "Unsere", "Vom", "Von",
-                   "Zum", "Zur"],
+                   "Zum", "Zur",
+                   # greetings and thanks at a sentence start ('Vielen Dank', issue 15, person5)
+                   "Besten", "Guten", "Herzlichen", "Herzliche", "Liebe", "Lieber", "Schönen", "Vielen"],
     titles={"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.-Ing.": "Dipl.-Ing.", "Mag.": "Mag.",
             "Ing.": "Ing.", "Dr.med.": "Dr. med.", "h.c.": "h.c.", "PD": "PD", "Dres.": "Dres."},
     role_stems=["präsident", "meister", "direktor", "leiter", "vorsitzende", "sprecher", "konsul", "botschafter",
@@ -58,7 +60,9 @@ CUES = Cues(
                   "Gymnasium", "Hochschule", "Jobcenter", "Kammer", "Landtag", "Lenkungsgruppe", "Ministerium",
                   "Partnerschaftsverein", "Partnerstadt", "Polizei", "Rathaus", "Schule", "Sparkasse",
                   "Stadtbibliothek", "Stadtverwaltung", "Stadtwerke", "Stiftung", "Städtepartnerschaftsverein",
-                  "Universität", "Verband", "Verein", "Verwaltung", "Volkshochschule", "Wirtschaftsförderung"],
+                  "Universität", "Verband", "Verein", "Verwaltung", "Volkshochschule", "Wirtschaftsförderung",
+                  # words on an office or body ending that name no particular one (issue 15, person5)
+                  "Ehrenamt", "Elternbeirat", "Fachamt", "Fachausschuss", "Sanierungsbeirat"],
     descriptive_orgs=["Freundeskreis", "Förderverein", "Partnerschaftsverein", "Stadtverwaltung",
                       "Städtepartnerschaftsverein", "Verwaltung"],
     org_heads=["Universität", "Hochschule", "Technische Universität", "Fachhochschule", "Ministerium", "Landratsamt",
@@ -67,7 +71,8 @@ CUES = Cues(
     company_suffixes=["AG", r"GmbH(?:\s*&\s*Co\.\s*KG)?", r"e\.\s?V\.", "eG", "KG", "SE", "mbH", "gGmbH", "KGaA"],
     city_kinds=["Stadt", "Landeshauptstadt", "Hansestadt", "Gemeinde", "Bundesstadt", "Universitätsstadt",
                 "Kreisstadt", "Großen Kreisstadt"],
-    office_endings=["amt", "referat", "dezernat"],
+    # 'Planungsausschuss', 'Schulbeirat': a compound on a body word names one body (issue 15, person5)
+    office_endings=["amt", "referat", "dezernat", "ausschuss", "beirat"],
     body_words=[r"rat\b", r"Rat\b", "Ausschuss", "ausschuss", "Kreistag", "Versammlung", "versammlung",
                 "Bürgerschaft", "Magistrat", "beirat", "Beirat", "Stadtrat", "Gemeinderat"],
     letterhead_prefixes=["Landeshauptstadt", "Hansestadt", "Stadt", "Gemeinde", "Große Kreisstadt", "Bundesstadt",

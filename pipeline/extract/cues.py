@@ -127,7 +127,8 @@ class Cues:
     @cached_property
     def office(self) -> re.Pattern:
         ends = "|".join(self.office_endings) or r"(?!)"
-        return re.compile(rf"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{{2,}}(?:{ends})(?![\wäöü])")
+        # an inflected office ('des Gartenbauamtes') is found too; group 'infl' holds the ending
+        return re.compile(rf"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]{{2,}}(?:{ends})(?P<infl>e?s)?(?![\wäöü-])")
 
     @cached_property
     def body_word(self) -> re.Pattern:

@@ -308,7 +308,86 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
     for _, m in pending:
         if any(_listed(text, c, m) for c in sure):
             out.append(m)
+    out.extend(_caps_letterhead(text, g, cues, out))
+    out.extend(_hyphenated_places(text, g, lexicon, words, context, out))
+    out.extend(_compound_cities(text, g, lexicon, words, out))
     out.sort(key=lambda x: x.start)
+    return out
+
+
+_COMPOUND = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,})-[ \t]*\n?[ \t]*([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w-])")
+
+
+def _compound_cities(text: str, g: Gazetteer, lexicon: dict[str, float], words: Optional[WordStats],
+                     taken: list[Mention]) -> list[Mention]:
+    """'Naturschutzzentrum Karlsruhe-Rappenwört', 'Ausbaustrecke Mannheim-Karlsruhe': a large city (100,000+,
+    no common word) as a part of a two-part hyphenated name is a city there, when nothing else (a district
+    pair 'Karlsruhe-Durlach', a city named so 'Baden-Baden') has taken the compound."""
+    out: list[Mention] = []
+    for m in _COMPOUND.finditer(text):
+        if any(t.start < m.end() and m.start() < t.end for t in taken):
+            continue
+        for k in (1, 2):
+            name = norm(m.group(k))
+            if name not in g.cities:
+                continue
+            city = g.best_city(name)
+            if city.population < 100_000 or is_common(name, city, lexicon, words)[0]:
+                continue
+            out.append(Mention("CITY", m.start(k), m.end(k), city.canonical, 0.85, "gazetteer",
+                               country=city.country, geonames_id=city.geonames_id))
+    return out
+
+
+# 'Stadt Karls-\nruhe', 'Stadtamt Dur-\nlach', 'Karls-\nruhe-Durlach': a name hyphenated over a line break
+_BROKEN = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+)-[ \t]*\n[ \t]*([a-zäöüß]{2,})(?:-([A-ZÄÖÜ][a-zäöüß]+))?(?![\w-])")
+
+
+def _hyphenated_places(text: str, g: Gazetteer, lexicon: dict[str, float], words: Optional[WordStats],
+                       context: frozenset[str], taken: list[Mention]) -> list[Mention]:
+    """A city or district whose name a line-break hyphen splits: the joined word must be a place and no
+    ordinary word ('Stel-\nle', 'Ba-\nden' stay words: council usage, and for a district zipf < 3 and its
+    city named in the document; for a city the test of the main pass, is_common), and a city must be
+    large (100,000+) or written whole elsewhere in the text. The span keeps the hyphen
+    and the line break; the value is the place's name."""
+    out: list[Mention] = []
+    for m in _BROKEN.finditer(text):
+        joined = norm(m.group(1) + m.group(2))
+        if (words is not None and words.ordinary(joined) is True) \
+                or any(t.start < m.end(2) and m.start() < t.end for t in taken):
+            continue
+        d = _district_at(joined, g, context, False)
+        if d is not None and d.city in context and zipf(lexicon, joined) < 3.0:
+            out.append(Mention("DISTRICT", m.start(), m.end(2), d.name, 0.85, "gazetteer", country=d.country,
+                               district_of=d.city))
+        elif joined in g.cities:
+            city = g.best_city(joined)
+            if is_common(joined, city, lexicon, words)[0] or city.population < 100_000 \
+                    and not re.search(rf"(?<![\w-]){re.escape(joined)}(?![\w])", text):
+                continue
+            out.append(Mention("CITY", m.start(), m.end(2), city.canonical, 0.85, "gazetteer",
+                               country=city.country, geonames_id=city.geonames_id))
+            tail = m.group(3)
+            dt = _district_at(norm(tail), g, context | {city.canonical}, True) if tail else None
+            if dt is not None and dt.city == city.canonical:
+                out.append(Mention("DISTRICT", m.start(3), m.end(3), dt.name, 0.9, "gazetteer",
+                                   country=dt.country, district_of=dt.city))
+    return out
+
+
+def _caps_letterhead(text: str, g: Gazetteer, cues: Cues, taken: list[Mention]) -> list[Mention]:
+    """'STADT KARLSRUHE': a place noun in capitals and a city's name in capitals after it (letterheads
+    of council papers); the gazetteer is written in mixed case, so the name is looked up title-cased."""
+    nouns = "|".join(re.escape(n.upper()) for n in cues.place_nouns) or r"(?!)"
+    out: list[Mention] = []
+    for m in re.finditer(rf"(?<![\w-])(?:{nouns})[ \t]+([A-ZÄÖÜ]{{3,}}(?:-[A-ZÄÖÜ]{{2,}})*)(?![\w-])", text):
+        s, e = m.span(1)
+        name = norm("-".join(p.capitalize() for p in m.group(1).split("-")))
+        if name not in g.cities or any(t.start < e and s < t.end for t in taken):
+            continue
+        city = g.best_city(name)
+        out.append(Mention("CITY", s, e, city.canonical, 0.9, "gazetteer", country=city.country,
+                           geonames_id=city.geonames_id))
     return out
 
 
@@ -327,8 +406,14 @@ def _org_patterns(g: Gazetteer, cues: Cues) -> dict[str, list[tuple[list[str], s
     return by_first
 
 
-_FRAKTION = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\wÄÖÜäöü./]*-Fraktion|Fraktion\s+(?:[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+"
-                       r"(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*|Die Linke|DIE LINKE))")
+# 'SPD-Fraktion', 'CDU-Gemeinderatsfraktion', 'CDU-OR-Fraktion', 'Fraktion KAL / Die PARTEI', 'Fraktion DIE LINKE.'
+_FRAKTION = re.compile(r"(?<![\w-])(?:(?:DIE[ \t]+(?=LINKE)|Alternative[ \t]+für[ \t]+|B\W{0,3}90/DIE[ \t]+)?"
+                       r"[A-ZÄÖÜ][\wÄÖÜäöü./|]*(?:-[A-ZÄÖÜ][\wÄÖÜ./]*)*"
+                       r"-(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?[Ff]raktion(?![\w-])"
+                       r"|(?:[A-ZÄÖÜ]{2,}|AfD)[ \t]+(?:Gemeinderats|Ortschaftsrats|Stadtrats|Kreistags)?"
+                       r"[Ff]raktion(?![\w-])"
+                       r"|Fraktion[ \t]+(?:KAL[ \t]*/[ \t]*Die[ \t]+PARTEI|DIE[ \t]+LINKE\.?|Die[ \t]+Linke"
+                       r"|[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+(?:\s+[A-ZÄÖÜ0-9][A-ZÄÖÜ0-9/.-]+)*))")
 
 
 def _inflected(word: str, pattern_word: str) -> bool:
@@ -339,6 +424,12 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
     """Bodies and organisations; the value is the name as written, without case endings
     ('des Stadtrates' -> 'Stadtrat'), with the city where the text names it."""
     out: list[Mention] = _company_and_heads(text, toks, [], cues, heads=False)
+    for m in _FRAKTION.finditer(text):  # before the gazetteer: 'Fraktion DIE LINKE' is one name, not 'DIE LINKE'
+        s, e = m.span()
+        if "\n" in text[s:e]:
+            e = s + text[s:e].index("\n")
+        if not any(o.start < e and s < o.end for o in out):
+            out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", kind="body"))
     by_first = _org_patterns(g, cues)
     city_at = {c.start: c for c in cities}
     i = 0
@@ -382,7 +473,7 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
             end_i = next(k for k in range(j, len(toks)) if toks[k].end >= c.end)
             value, named = f"{value} {c.value}", True
         if " für" in f" {value}" or value in ("Ausschuss", "Amt", "Büro", "Referat", "Dezernat", "Fachbereich"):
-            end_i, value = _extend_phrase(text, toks, end_i, value)
+            end_i, value = _extend_phrase(text, toks, end_i, value, cues)
         if words[0] in cues.descriptive_org_set or (value in cues.generic_org_set and not named):
             i = end_i + 1
             continue
@@ -394,36 +485,114 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
                            kind=kind, council=value in cues.council_set))
         i = end_i + 1
     busy = [(m.start, m.end) for m in out]
-    for pat, kind in ((_FRAKTION, "body"), (cues.office, "authority")):
+    for pat, kind in ((cues.office, "authority"), (_DEZERNAT, "authority")):
         for m in pat.finditer(text):
             s, e = m.span()
             if "\n" in text[s:e]:
                 e = s + text[s:e].index("\n")
             if not any(a < e and s < b for a, b in busy):
-                out.append(Mention("ORG", s, e, text[s:e].rstrip(".,"), 0.85, "rule", kind=kind))
+                value = text[s:e].rstrip(".,")
+                if m.lastgroup == "infl":  # 'des Gartenbauamtes' -> 'Gartenbauamt'
+                    value = text[s:m.start("infl")]
+                if value in cues.generic_org_set:  # 'Ehrenamt', 'Fachausschuss': no particular body
+                    continue
+                out.append(Mention("ORG", s, e, value, 0.85, "rule", kind=kind))
                 busy.append((s, e))
     out.extend(_company_and_heads(text, toks, out, cues, companies=False))
+    _office_tails(text, out, cities)
     return out
 
 
-def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str) -> tuple[int, str]:
+# 'Verantwortlich: Dez. 6', 'Dezernat 3': a numbered Dezernat is a named office
+_DEZERNAT = re.compile(r"(?<![\w-])(?:Dezernat|Dez\.)[ \t]\d{1,2}(?![\d,.]\d)(?!\w)")
+# 'Hauptamt - Ratsangelegenheiten –' at a line's end: the office and its division (a footer)
+_DIVISION = re.compile(r"[ \t]+[-–][ \t]+[A-ZÄÖÜ][a-zäöüß]{3,}(?=[ \t]*(?:[-–][ \t]*)?(?:\n|$))")
+
+
+def _office_tails(text: str, orgs: list[Mention], places: list[Mention]) -> None:
+    """An office or body found by its ending takes what names it further: the first parts of a
+    coordination before it ('Friedhofs- und Bestattungsamt'), its division after a dash at the end of a
+    line ('Hauptamt - Ratsangelegenheiten'), or its city or district straight after it ('Stadtamt
+    Durlach', 'Schulbeirat der Stadt Karlsruhe'); 'Ortsverwaltung' with a district after it is one too."""
+    at = {p.start: p for p in places}
+
+    def free(a: int, b: int, me: Optional[Mention] = None) -> bool:
+        return not any(o is not me and o.start < b and a < o.end for o in orgs)
+
+    for m in orgs:
+        if m.kind != "authority":
+            continue
+        c = _COORDINATED.search(text, max(0, m.start - 80), m.start)
+        if c is not None and free(c.start(), m.start, m):
+            m.value = re.sub(r"\s+", " ", text[c.start():m.start]) + m.value
+            m.start = c.start()
+        d = _DIVISION.match(text, m.end)
+        if d is not None and not text[text.rfind("\n", 0, m.start) + 1:m.start].strip():
+            m.end = d.end()
+            m.value = re.sub(r"\s+", " ", text[m.start:m.end])
+            continue
+        if m.value[-1:].isdigit():
+            continue
+        q = _OF_CITY.match(text, m.end)
+        p = at.get(q.end()) if q is not None else at.get(m.end + 1) if text[m.end:m.end + 1] == " " else None
+        if p is not None and free(m.end, p.end, m):
+            m.value = m.value + re.sub(r"\s+", " ", text[m.end:p.start]) + p.value
+            m.end = p.end
+    for q in re.finditer(r"(?<![\w-])Ortsverwaltung[ \t]+", text):
+        p = at.get(q.end())
+        if p is not None and p.label == "DISTRICT" and free(q.start(), p.end):
+            orgs.append(Mention("ORG", q.start(), p.end, f"Ortsverwaltung {p.value}", 0.85, "rule", kind="authority"))
+
+
+# 'Friedhofs- und ' before 'Bestattungsamt', 'Ordnungs- und ' before 'Bürgeramt'
+_COORDINATED = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][a-zäöüß]+-,?[ \t]+)+(?:und|oder|sowie)[ \t]+$")
+# 'Schulbeirat der Stadt Karlsruhe'
+_OF_CITY = re.compile(r"[ \t]+der[ \t\n]+(?:Stadt|Gemeinde)[ \t\n]+")
+
+
+def _ends_org_name(word: str, cues: Cues, titles: bool = True) -> bool:
+    """'Beirat für Menschen mit Behinderungen Herr Arno Rügamer', 'Ausschuss für Wirtschafts- Stadträtin
+    Ute …': an honorific, a title or a role word starts a person, not more of the body's name (a company
+    keeps a title inside it: 'Akademie Dr. Obladen GmbH')."""
+    return word in cues.honorific_set or (titles and word in cues.titles) or bool(cues.role_word.search(word))
+
+
+def _extend_phrase(text: str, toks: list[Tok], end_i: int, value: str, cues: Cues) -> tuple[int, str]:
     """'Ausschuss für' + 'Wirtschaft, Kultur und Tourismus' up to the phrase's end."""
     j = end_i + 1
     last = end_i
     while j < len(toks) and j - end_i <= 7:
         t = toks[j]
-        between = text[toks[j - 1].end:t.start]
-        if "\n" in between or any(c in between for c in ".;:()[]"):
+        if _ends_org_name(t.text, cues):
             break
+        between = text[toks[j - 1].end:t.start]
+        # 'Ausschuss für Umwelt und\nGesundheit': a name goes on over a line break after 'und' only
+        if "\n" in between and (between.count("\n") > 1 or toks[j - 1].text != "und" or not _is_cap(t.text)) \
+                or any(c in between for c in ".;:()[]"):
+            break
+        if t.text in ("und", "&") and j + 1 < len(toks) and cues.office.fullmatch(toks[j + 1].text):
+            break  # 'Ausschuss für öffentliche Einrichtungen und Hauptausschuss': two bodies
         if _is_cap(t.text) or t.text in ("und", "&") and j + 1 < len(toks) and _is_cap(toks[j + 1].text):
             if _is_cap(t.text):
                 last = j
+            j += 1
+            continue
+        # 'Ausschuss für öffentliche Einrichtungen': an adjective before a noun of the name
+        if _adjective_in_name(text, toks, j):
             j += 1
             continue
         break
     if last > end_i:
         value = value + " " + text[toks[end_i + 1].start:toks[last].end]
     return last, re.sub(r"\s+", " ", value)
+
+
+def _adjective_in_name(text: str, toks: list[Tok], j: int) -> bool:
+    """'Ausschuss für öffentliche Einrichtungen': after 'für'/'und', an inflected adjective and then a
+    capitalised noun on the same line belong to the name."""
+    return (j > 0 and toks[j - 1].text in ("für", "und") and j + 1 < len(toks)
+            and re.fullmatch(r"[a-zäöü]{3,}(?:e|en|er|es)", toks[j].text) is not None
+            and text[toks[j].end:toks[j + 1].start] == " " and _is_cap(toks[j + 1].text))
 
 
 def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: Cues, heads: bool = True,
@@ -439,7 +608,9 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
         first = None
         while j >= 0 and k - j <= 6 and "\n" not in text[toks[j].start:m.start()]:
             word = toks[j].text
-            if word in cues.function_caps_set:
+            # 'Herrn Dr. Gerhard Keysberg, FIDUCIA IT AG': a comma, an honorific or a role ends the name
+            if word in cues.function_caps_set or _ends_org_name(word, cues, titles=False) \
+                    or "," in text[toks[j].end:toks[j + 1].start if j + 1 < k else m.start()]:
                 break
             if _is_cap(word) or word.isupper():
                 first = j
@@ -465,12 +636,19 @@ def _company_and_heads(text: str, toks: list[Tok], taken: list[Mention], cues: C
             j = k
             while j < len(toks) and j - k < 6:
                 between = text[toks[j - 1].end:toks[j].start] if j > 0 else " "
-                if "\n" in between or any(c in between for c in ".;:,()[]"):
+                if "\n" in between and (between.count("\n") > 1 or j == k or toks[j - 1].text != "und"
+                                        or not _is_cap(toks[j].text)) or any(c in between for c in ".;:,()[]"):
                     break
                 t = toks[j].text
+                if _ends_org_name(t, cues) or t in ("und", "&") and j + 1 < len(toks) \
+                        and cues.office.fullmatch(toks[j + 1].text):
+                    break
                 if _is_cap(t) or t in ("der", "des", "für", "und", "&") or t.isupper():
                     if _is_cap(t) or t.isupper():
                         last = j
+                    j += 1
+                    continue
+                if _adjective_in_name(text, toks, j):
                     j += 1
                     continue
                 break
@@ -690,13 +868,17 @@ def _party_after(text: str, end: int) -> bool:
     return _PARTY.match(text, end) is not None
 
 
+# between a council word used as a role and the name: blanks and academic titles ('Stadtrat Dr. Schmidt')
+_ROLE_GAP = re.compile(r"[ \t]*(?:(?:Prof\.|Dr\.|Dr\.-Ing\.|Dipl\.-Ing\.)[ \t]*)*")
+
+
 def speaker_parties(text: str, persons: list[Mention], orgs: list[Mention], g: Gazetteer) -> list[Mention]:
     """Protocol speaker lines, 'Stadtrat Pfannkuch (CDU)': the party in brackets after a person is an
     ORG (value as written), and the role word before the name ('Stadtrat', read as the council
     named without its city) is no ORG."""
     out = [o for o in orgs
            if not (o.council and text[o.start:o.end] in g.roles
-                   and any(p.start > o.end and not text[o.end:p.start].strip(" ") for p in persons))]
+                   and any(p.start > o.end and _ROLE_GAP.fullmatch(text, o.end, p.start) for p in persons))]
     for p in persons:
         q = _PARTY.match(text, p.end)
         if q is None:

@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SET_NAME = "karlsruhe-protocols-dev"
 SPLIT, SEED = "dev", 15  # the selection rule of README.md (karlsruhe-train/check.py reuses this file with its own)
+COUNT = 20  # how many of the shuffled candidates the folder holds (karlsruhe-train: 20 train + 10 train2)
 TOP_KEYS = {"set", "source", "line", "upstream", "sha256", "chars", "entities"}
 BASE_KEYS = {"label", "start", "end", "text", "value"}
 EXTRA_KEYS = {  # label -> (required extra keys, optional extra keys)
@@ -45,7 +46,7 @@ def expected_ids(root: Path) -> list[str]:
     short = sorted((r for r in split if len((root / "karlsruhe-protocols" / r["file"]).read_text(encoding="utf-8")) <= 8000),
                    key=lambda r: r["file"])
     random.Random(SEED).shuffle(short)
-    return [Path(r["file"]).stem for r in short[:20]]
+    return [Path(r["file"]).stem for r in short[:COUNT]]
 
 
 def valid_date(value: str) -> bool:
