@@ -25,6 +25,7 @@ def main() -> None:
     ap.add_argument("dir", type=Path)
     ap.add_argument("--n", type=int, default=0, help="first n documents (0: all)")
     ap.add_argument("--chunk-pages", type=int, default=64, help="pages per spaCy batch across documents (1: per document)")
+    ap.add_argument("--spacy-batch", type=int, default=16, help="pages per nlp.pipe batch")
     ap.add_argument("--profile", type=Path, default=None)
     args = ap.parse_args()
 
@@ -34,7 +35,8 @@ def main() -> None:
     from pipeline.inputs import collect
     from pipeline.resources import Resources
 
-    settings = Settings(jobs=1, write_crops=False, use_cache=False, chunk_pages=args.chunk_pages)
+    settings = Settings(jobs=1, write_crops=False, use_cache=False, chunk_pages=args.chunk_pages,
+                        spacy_batch=args.spacy_batch)
     t0 = time.perf_counter()
     res = Resources.load(settings)
     print(f"start-up (models, not counted below): {time.perf_counter() - t0:.2f} s")
@@ -95,6 +97,10 @@ def main() -> None:
     pages = sum(len(r.pages) for r in results)
     words = sum(len(p.words) for r in results for p in r.pages)
     spent["other"] = total - sum(v for k, v in spent.items() if k != "writing")
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"process: user {ru.ru_utime:.1f} s, sys {ru.ru_stime:.1f} s, peak RSS {ru.ru_maxrss / 1024:.0f} MiB")
     print(f"{len(results)} documents, {pages} pages, {words} words, {total:.2f} s "
           f"({pages / total:.1f} pages/s), failed {sum(r.status == 'failed' for r in results)}")
     print(f"{'stage':50s} {'s':>7s} {'share':>6s} {'pages/s':>9s} {'words/s':>10s}")

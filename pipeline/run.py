@@ -100,7 +100,7 @@ def _finish_group(group: list[_Prepared], res: Resources, out_dir: Optional[Path
         t = time.perf_counter()
         try:
             for p, d in zip(live, extract.spacy_docs([p.pages for p in live], res.nlp, res.extra,
-                                                     batch_size=res.settings.chunk_pages)):
+                                                     batch_size=res.settings.spacy_batch)):
                 docs[id(p)] = d
         except Exception as exc:  # one document breaks the shared pass: the others must not lose their rows
             log.debug("shared spaCy pass failed (%s: %s); one pass per document", type(exc).__name__, one_line(exc))
