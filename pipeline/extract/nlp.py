@@ -55,7 +55,7 @@ def save(models_dir: Path, cues: Cues) -> Path:
 
 def _numpy_gemm(nlp: Language) -> None:
     """The NER's matrix products through numpy's BLAS (OpenBLAS) instead of thinc's bundled BLIS:
-    3x the GFLOP/s of BLIS on this machine's AVX2 cores (bench/gemm_bench.py), and the NER's forward
+    3x the GFLOP/s of BLIS on AVX2 cores (docs/notes/issue-17-speed5.md), and the NER's forward
     pass is mostly these products. Set per layer, so nothing else that uses thinc is affected."""
     if os.environ.get("RATSAKTEN_BLIS"):  # the old path, for comparisons
         return
