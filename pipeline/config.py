@@ -49,6 +49,11 @@ class Settings:
     scheduler: str | None = None  # Dask scheduler address; None: a LocalCluster of dask_workers
     dask_workers: int = 0  # 0: as many as jobs
     page_threads: int = 0  # threads that OCR pages of one document; 0: the cores no document uses
+    # small PDFs go to a worker several at a time, so spaCy runs over the pages of many documents at once
+    chunk_pages: int = 64  # pages of one spaCy pass across documents (bounds a worker's memory); 1: per document
+    spacy_batch: int = 16  # pages per nlp.pipe batch inside that pass (larger: more memory, no faster)
+    chunk_docs: int = 16  # documents handed to a worker at once (at most)
+    chunk_file_mb: float = 2.0  # only PDFs up to this size are chunked (larger ones are likely scans)
     excel_csv: bool = False  # CSV in the German Excel dialect
     partitioned: bool = False  # also a Parquet dataset of parts under OUT/dataset/
     progress: bool = True  # a progress bar or one line per file on stderr
@@ -78,6 +83,8 @@ class Settings:
             raise ValueError("doc_timeout must be positive")
         if self.executor not in ("local", "dask"):
             raise ValueError(f"unknown executor '{self.executor}' (local or dask)")
+        if self.chunk_pages < 1 or self.chunk_docs < 1 or self.spacy_batch < 1 or self.chunk_file_mb < 0:
+            raise ValueError("chunk_pages, spacy_batch and chunk_docs must be at least 1, chunk_file_mb not negative")
         if self.dask_workers < 0 or self.page_threads < 0:
             raise ValueError("dask_workers and page_threads must not be negative")
         if self.max_memory_mb and self.max_memory_mb < 512:

@@ -3,6 +3,11 @@
 Every executor takes the documents to do and a `store` callback, calls `process(item)` (the
 stage order in run.py) for each somewhere, and hands every result to `store` as it arrives. A
 document that crashes, hangs or eats memory costs only its own row.
+
+The local executors hand small PDFs over several at a time (`next_chunk`): `process_many(items)`
+then runs spaCy over the pages of all of them at once and yields their results in order. A chunk
+whose worker dies or runs out of time is tried again one document at a time, so the document that
+caused it gets its own failed row and the others their rows.
 """
 from __future__ import annotations
 
@@ -13,10 +18,10 @@ import os
 import signal
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_any
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from .config import Settings
 from .errors import EnvironmentProblem
@@ -27,6 +32,7 @@ from .resources import EngineFactory, Resources
 log = logging.getLogger("ratsakten")
 
 Process = Callable[[InputFile, Resources, Optional[Path]], DocumentResult]
+ProcessMany = Callable[[list[InputFile], Resources, Optional[Path]], Iterable[DocumentResult]]
 Store = Callable[[InputFile, DocumentResult], None]
 
 
@@ -56,13 +62,42 @@ def limit_memory(max_mb: int) -> None:
         log.debug("no memory limit: %s", exc)
 
 
+# ---------------------------------------------------------------- chunks of small documents
+
+def chunkable(item: InputFile, settings: Settings) -> bool:
+    """A PDF small enough to be born-digital text (a scan is larger, and is best read alone)."""
+    if item.path.suffix.lower() != ".pdf":
+        return False
+    try:
+        return os.stat(item.path).st_size <= settings.chunk_file_mb * (1 << 20)
+    except OSError:  # unreadable: it fails on its own
+        return False
+
+
+def next_chunk(pending: deque, settings: Settings, jobs: int, alone: set) -> list[InputFile]:
+    """The next documents for one worker: a run of small PDFs (at most `chunk_docs`, fewer as the queue
+    empties, so that the workers finish together), else one document. Documents in `alone` (retried
+    after their chunk's worker died or timed out) always go alone."""
+    first = pending.popleft()
+    chunk = [first]
+    if id(first) in alone or not chunkable(first, settings):
+        return chunk
+    limit = max(1, min(settings.chunk_docs, (len(pending) + 1) // (2 * jobs)))
+    while pending and len(chunk) < limit and id(pending[0]) not in alone and chunkable(pending[0], settings):
+        chunk.append(pending.popleft())
+    return chunk
+
+
 # ---------------------------------------------------------------- in this process
 
-def run_in_process(todo: list[InputFile], res: Resources, process: Process, out_dir: Optional[Path],
+def run_in_process(todo: list[InputFile], res: Resources, process_many: ProcessMany, out_dir: Optional[Path],
                    store: Store) -> None:
-    """One at a time, without limits (debugging, tests that patch the stages)."""
-    for f in todo:
-        store(f, process(f, res, out_dir))
+    """In this process, without limits (debugging, tests that patch the stages)."""
+    pending = deque(todo)
+    while pending:
+        chunk = next_chunk(pending, res.settings, 1, set())
+        for item, result in zip(chunk, process_many(chunk, res, out_dir)):
+            store(item, result)
 
 
 # ---------------------------------------------------------------- forked worker processes
@@ -79,9 +114,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker_main(conn, res: Resources, process: Process, out_dir: Optional[Path], parent: int) -> None:
-    """One worker: limits, then documents one at a time until the pipe closes. `res` is the
-    parent's, inherited through fork."""
+def _worker_main(conn, res: Resources, process_many: ProcessMany, out_dir: Optional[Path], parent: int) -> None:
+    """One worker: limits, then chunks of documents until the pipe closes, each document's result sent
+    as soon as it is done. `res` is the parent's, inherited through fork."""
     try:
         os.setpgrp()  # its own process group: a kill reaches the Tesseract it started
     except OSError:
@@ -93,18 +128,18 @@ def _worker_main(conn, res: Resources, process: Process, out_dir: Optional[Path]
     conn.send(("ready", None))
     while True:
         try:
-            item = conn.recv()
+            chunk = conn.recv()
         except (EOFError, OSError):
             return
-        if item is None:
+        if chunk is None:
             return
-        result = process(item, res, out_dir)
-        try:
-            conn.send(("done", result))
-        except (BrokenPipeError, OSError):
-            return
-        except Exception as exc:  # a result that cannot be pickled
-            conn.send(("done", failed_result(item, f"internal error: result not transferable: {one_line(exc)}")))
+        for item, result in zip(chunk, process_many(chunk, res, out_dir)):
+            try:
+                conn.send(("done", result))
+            except (BrokenPipeError, OSError):
+                return
+            except Exception as exc:  # a result that cannot be pickled
+                conn.send(("done", failed_result(item, f"internal error: result not transferable: {one_line(exc)}")))
 
 
 @dataclass
@@ -112,27 +147,30 @@ class _Slot:
     proc: multiprocessing.process.BaseProcess
     conn: object
     ready: bool = False
-    item: Optional[InputFile] = None
+    items: deque = field(default_factory=deque)  # the documents handed over and not yet answered
     deadline: float = 0.0
 
 
-def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Process, out_dir: Optional[Path],
+def run_forked(todo: list[InputFile], jobs: int, res: Resources, process_many: ProcessMany, out_dir: Optional[Path],
                store: Store) -> None:
     """Documents in forked worker processes with a wall-clock and a memory limit each.
 
-    A worker that runs past `doc_timeout` is killed with its Tesseract and replaced; one that dies
-    (a crash in C code, the kernel's OOM killer) costs only the document it was reading. Either way
-    the document gets a failed row and the batch goes on.
+    A worker that runs past `doc_timeout` (counted from its last answer) is killed with its Tesseract
+    and replaced; one that dies (a crash in C code, the kernel's OOM killer) costs only the document it
+    was reading. Either way the document gets a failed row and the batch goes on. When more than one
+    document of a chunk was unanswered, they are queued again one by one (the culprit is not known).
     """
     settings = res.settings
     ctx = multiprocessing.get_context("fork")
     pending = deque(todo)
+    alone: set[int] = set()  # ids of documents that go alone from now on
     slots: list[_Slot] = []
     start_failures = 0
 
     def start() -> _Slot:
         parent_conn, child_conn = ctx.Pipe()
-        proc = ctx.Process(target=_worker_main, args=(child_conn, res, process, out_dir, os.getpid()), daemon=True)
+        proc = ctx.Process(target=_worker_main, args=(child_conn, res, process_many, out_dir, os.getpid()),
+                           daemon=True)
         proc.start()
         child_conn.close()
         # the models are inherited: a worker that does not report ready in time is an environment problem
@@ -149,8 +187,19 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Proces
 
     def replace(slot: _Slot) -> None:
         slots.remove(slot)
-        if pending or any(s.item for s in slots):
+        if pending or any(s.items for s in slots):
             slots.append(start())
+
+    def lost(slot: _Slot, why: str) -> None:
+        """The worker is gone with documents unanswered: one is the culprit; several go again alone."""
+        if len(slot.items) == 1:
+            item = slot.items.popleft()
+            store(item, failed_result(item, why))
+            return
+        for item in reversed(slot.items):
+            alone.add(id(item))
+            pending.appendleft(item)
+        slot.items.clear()
 
     # the models loaded so far move to a generation the collector never scans: a worker's collections
     # then do not write to (and so copy) the pages it shares with the parent
@@ -159,18 +208,19 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Proces
     for _ in range(jobs):
         slots.append(start())
     try:
-        while pending or any(s.item for s in slots):
+        while pending or any(s.items for s in slots):
             for slot in slots:  # hand out work to idle workers
-                if slot.ready and slot.item is None and pending:
-                    slot.item = pending.popleft()
+                if slot.ready and not slot.items and pending:
+                    chunk = next_chunk(pending, settings, jobs, alone)
+                    slot.items.extend(chunk)
                     slot.deadline = time.monotonic() + settings.doc_timeout
                     try:
-                        slot.conn.send(slot.item)
+                        slot.conn.send(chunk)
                     except OSError:  # the worker just died: its sentinel reports it below
                         pass
             if not slots:
                 slots.append(start())
-            busy = [s.deadline for s in slots if s.item is not None or not s.ready]
+            busy = [s.deadline for s in slots if s.items or not s.ready]
             timeout = max(0.0, min(busy) - time.monotonic()) if busy else None
             ready = set(wait_any([s.conn for s in slots] + [s.proc.sentinel for s in slots], timeout=timeout))
             now = time.monotonic()
@@ -187,17 +237,17 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Proces
                     if kind == "ready":
                         slot.ready = True
                         start_failures = 0
-                    elif kind == "done":
-                        item, slot.item = slot.item, None
+                    elif kind == "done" and slot.items:
+                        item = slot.items.popleft()
+                        slot.deadline = now + settings.doc_timeout  # the next document's time starts now
                         store(item, payload)
                     continue
                 if slot.proc.sentinel in ready and not slot.proc.is_alive():
                     code = slot.proc.exitcode
                     how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                    if slot.item is not None:
-                        store(slot.item, failed_result(slot.item, f"worker process died while reading this "
-                                                                  f"document ({how}: crashed, killed or out of memory)"))
-                        slot.item = None
+                    if slot.items:
+                        lost(slot, f"worker process died while reading this document ({how}: crashed, killed "
+                                   f"or out of memory)")
                     elif not slot.ready:
                         start_failures += 1
                         if start_failures >= 3:
@@ -207,11 +257,10 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process: Proces
                     continue
                 if not slot.ready and now >= slot.deadline:
                     raise EnvironmentProblem("worker processes did not start in time")
-                if slot.item is not None and now >= slot.deadline:
-                    item, slot.item = slot.item, None
+                if slot.items and now >= slot.deadline:
                     stop(slot)
-                    store(item, failed_result(item, f"took longer than the limit of {settings.doc_timeout:.0f} s "
-                                                    f"per document (worker stopped)"))
+                    lost(slot, f"took longer than the limit of {settings.doc_timeout:.0f} s per document "
+                               f"(worker stopped)")
                     replace(slot)
     finally:
         for slot in slots:

@@ -15,6 +15,8 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "
 
 
 def norm(s: str) -> str:
+    if s.isascii() and "`" not in s:  # the fast path (most tokens): no apostrophe to map, NFC is the identity
+        return s.strip()
     return unicodedata.normalize("NFC", s.translate(APOSTROPHES)).strip()
 
 

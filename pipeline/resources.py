@@ -44,6 +44,7 @@ class Resources:
         from .extract import nlp as nlp_mod
 
         os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract's own threads are 4-8x slower on few cores
+        _one_blas_thread()
         engine = engine_factory() if engine_factory else TesseractEngine(settings.lang, settings.psm)
         correction = settings.correction
         gazetteer, lexicon, index = startup_cache.load(settings.models_dir, correction)
@@ -56,6 +57,17 @@ class Resources:
         res.nlp("Der Stadtrat Dresden hat am 31. März 2022 beschlossen.")
         _warm_lazy_tables(res)
         return res
+
+
+def _one_blas_thread() -> None:
+    """The NER's matrix products run in numpy's BLAS (extract/nlp.py): one thread each, since the
+    cores belong to the worker processes (a BLAS thread pool per worker only fights over them and,
+    on the small matrices of a page, spends more time waking threads than multiplying)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # scikit-learn brings it; without it BLAS keeps its own default
+        return
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _warm_lazy_tables(res: "Resources") -> None:

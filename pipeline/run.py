@@ -2,7 +2,9 @@
 
     read -> ocr -> layout -> correct (renders the text) -> extract -> references -> review -> crops
                                                                           (process_document)
-    inputs -> cache -> executor(process_document) -> tables (+ links across documents)   (run)
+    several small documents: read/correct each -> one spaCy pass over all their pages -> the rest of
+    each document (extract, references, review, crops)                    (process_documents)
+    inputs -> cache -> executor(process_documents) -> tables (+ links across documents)   (run)
 
 Stages are modules that take and return records (pipeline/records.py); the models they read
 come in one `Resources` object, loaded once per worker (resources.py); where documents run is the
@@ -44,35 +46,86 @@ log = logging.getLogger("ratsakten")
 
 def process_document(item: InputFile, res: Resources, out_dir: Optional[Path] = None) -> DocumentResult:
     """All stages for one file; a failure becomes a failed result, never an exception."""
-    from .extract import extract_document
+    return next(iter(process_documents([item], res, out_dir)))
+
+
+def process_documents(items: list[InputFile], res: Resources,
+                      out_dir: Optional[Path] = None) -> Iterator[DocumentResult]:
+    """All stages for several files, their results in the order of `items`, each as soon as it is done.
+
+    Reading and correction run per document; the spaCy pass runs over the pages of several documents
+    at once (up to `settings.chunk_pages` pages, so memory stays bounded), then the per-document rest.
+    A document's rows are the same as it would get alone (process_document): every page's spaCy doc
+    carries its own document's context. A failure costs only its own document, in any phase."""
+    from . import extract
 
     settings = res.settings
-    t0 = time.perf_counter()
-    result = DocumentResult(doc_id=item.doc_id, source_file=item.source_file, path=str(item.path),
-                            sha256=item.sha256, also_seen_as=list(item.also))
+    group: list[_Prepared] = []
+    pages_held = 0
+    for item in items:
+        prepared = _Prepared(item, time.perf_counter())
+        with _document_errors(prepared.result):
+            prepared.pages = _read_and_correct(item, res, prepared.result)
+        prepared.seconds = time.perf_counter() - prepared.t0
+        group.append(prepared)
+        if prepared.result.status != "failed":
+            pages_held += len(prepared.pages)
+        if pages_held >= settings.chunk_pages:
+            yield from _finish_group(group, res, out_dir, extract)
+            group, pages_held = [], 0
+    yield from _finish_group(group, res, out_dir, extract)
+
+
+@dataclass
+class _Prepared:
+    """A document read and corrected, waiting for the spaCy pass of its group."""
+    item: InputFile
+    t0: float
+    pages: list[Page] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0
+    result: DocumentResult = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        item = self.item
+        self.result = DocumentResult(doc_id=item.doc_id, source_file=item.source_file, path=str(item.path),
+                                     sha256=item.sha256, also_seen_as=list(item.also))
+
+
+def _finish_group(group: list[_Prepared], res: Resources, out_dir: Optional[Path], extract) -> Iterator[DocumentResult]:
+    """One spaCy pass over the pages of the group's documents, then each document's rest, in order.
+    When the shared pass fails, each document gets its own pass, so only the one that breaks it fails."""
+    live = [p for p in group if p.result.status != "failed"]
+    docs: dict[int, list] = {}
+    if len(live) > 1:
+        t = time.perf_counter()
+        try:
+            for p, d in zip(live, extract.spacy_docs([p.pages for p in live], res.nlp, res.extra,
+                                                     batch_size=res.settings.spacy_batch)):
+                docs[id(p)] = d
+        except Exception as exc:  # one document breaks the shared pass: the others must not lose their rows
+            log.debug("shared spaCy pass failed (%s: %s); one pass per document", type(exc).__name__, one_line(exc))
+            docs = {}
+        share = (time.perf_counter() - t) / max(1, sum(len(p.pages) for p in live))
+        for p in live:
+            p.seconds += share * len(p.pages)
+    for p in group:
+        t = time.perf_counter()
+        result = p.result
+        if result.status != "failed":
+            with _document_errors(result):
+                _extract_and_review(p.item, res, out_dir, result, p.pages, docs.get(id(p)))
+        if result.status == "failed":
+            result.entities, result.decisions, result.corrections, result.review = [], [], [], []
+            result.references = []
+        result.seconds = p.seconds + time.perf_counter() - t
+        yield result
+
+
+@contextmanager
+def _document_errors(result: DocumentResult):
+    """A document's failure becomes its failed status and error, never an exception."""
     try:
-        spellings = DocumentState()  # the document's own spellings, across its pages
-        pages: list[Page] = []
-        for page in read_pages(item, res):
-            page, corrections = correct_page(layout.arrange(page), spellings, res.correction_index,
-                                             res.correction_settings, res.learned)
-            pages.append(page)
-            result.corrections.extend(corrections)
-        result.pages = pages
-        result.learned_used = relevant_learned(original_text(result), res.learned)
-        result.entities, result.decisions, result.fields = extract_document(pages, res.nlp, settings, res.extra)
-        result.references = find_references(pages, settings)
-        number_rows(result)
-        review.decide(result, settings)
-        result.review = review.build_review(result, settings)
-        if out_dir is not None and settings.write_crops:
-            try:
-                crops.write_crops(item.path, pages, result.review, out_dir)
-            except Exception as exc:  # crops only help reviewers: the document's tables stand without them
-                log.warning("no review crops for %s: %s: %s", item.source_file, type(exc).__name__, one_line(exc))
-        bad_pages = [p for p in pages if p.error]
-        if bad_pages and len(bad_pages) == len(pages):
-            raise DocumentError(f"no page could be read: {bad_pages[0].error}")
+        yield
     except DocumentError as exc:
         result.status, result.error = "failed", one_line(exc)
     except MemoryError:
@@ -82,12 +135,41 @@ def process_document(item: InputFile, res: Resources, out_dir: Optional[Path] = 
     except Exception as exc:  # an unexpected bug must not stop the batch
         msg = one_line(exc, 200)
         result.status, result.error = "failed", f"internal error: {type(exc).__name__}{': ' + msg if msg else ''}"
-        log.debug("internal error on %s", item.path, exc_info=True)
-    if result.status == "failed":
-        result.entities, result.decisions, result.corrections, result.review = [], [], [], []
-        result.references = []
-    result.seconds = time.perf_counter() - t0
-    return result
+        log.debug("internal error on %s", result.path, exc_info=True)
+
+
+def _read_and_correct(item: InputFile, res: Resources, result: DocumentResult) -> list[Page]:
+    spellings = DocumentState()  # the document's own spellings, across its pages
+    pages: list[Page] = []
+    for page in read_pages(item, res):
+        page, corrections = correct_page(layout.arrange(page), spellings, res.correction_index,
+                                         res.correction_settings, res.learned)
+        pages.append(page)
+        result.corrections.extend(corrections)
+    result.pages = pages
+    return pages
+
+
+def _extract_and_review(item: InputFile, res: Resources, out_dir: Optional[Path], result: DocumentResult,
+                        pages: list[Page], docs: Optional[list]) -> None:
+    from . import extract
+
+    settings = res.settings
+    result.learned_used = relevant_learned(original_text(result), res.learned)
+    result.entities, result.decisions, result.fields = extract.extract_document(pages, res.nlp, settings,
+                                                                                res.extra, docs=docs)
+    result.references = find_references(pages, settings)
+    number_rows(result)
+    review.decide(result, settings)
+    result.review = review.build_review(result, settings)
+    if out_dir is not None and settings.write_crops:
+        try:
+            crops.write_crops(item.path, pages, result.review, out_dir)
+        except Exception as exc:  # crops only help reviewers: the document's tables stand without them
+            log.warning("no review crops for %s: %s: %s", item.source_file, type(exc).__name__, one_line(exc))
+    bad_pages = [p for p in pages if p.error]
+    if bad_pages and len(bad_pages) == len(pages):
+        raise DocumentError(f"no page could be read: {bad_pages[0].error}")
 
 
 def _ocr(entry: ScanPage, res: Resources) -> Page:
@@ -210,9 +292,9 @@ def _execute(todo: list[InputFile], settings: Settings, engine_factory: Optional
     # fewer documents than cores (one 500-page scan): the spare cores OCR pages of the same document
     res.page_threads = settings.page_threads or max(1, settings.jobs // jobs)
     if settings.isolate:
-        run_forked(todo, jobs, res, process_document, out_dir, store)
+        run_forked(todo, jobs, res, process_documents, out_dir, store)
     else:
-        run_in_process(todo, res, process_document, out_dir, store)
+        run_in_process(todo, res, process_documents, out_dir, store)
 
 
 class _Signals:

@@ -160,16 +160,36 @@ def _fill_span(s: Signals, page: Optional[Page], words: list[Word]) -> None:
 _DAMAGED = re.compile(r"(?:\d[A-Za-zÄÖÜäöüß]|[A-Za-zÄÖÜäöüß]\d|[|!\\/{}<>~^_=]|^[IlOo][.,]$|^[IlOo]\d)")
 
 
-def _fill_context(s: Signals, page: Optional[Page], words: list[Word]) -> None:
+def _word_key(w: Word) -> tuple:
+    return (w.text, w.bbox, w.confidence, w.source, w.line, w.block, w.corrected_from, w.correction_score,
+            w.correction_source, w.start, w.end)
+
+
+def _first_index(ws: list[Word]) -> dict[tuple, int]:
+    """Each word's position as `ws.index(word)` gives it (the first equal word), in one pass over the
+    page instead of one scan per value."""
+    first: dict[tuple, int] = {}
+    for i, w in enumerate(ws):
+        first.setdefault(_word_key(w), i)
+    return first
+
+
+def _fill_context(s: Signals, page: Optional[Page], words: list[Word],
+                  index: Optional[dict[tuple, int]] = None) -> None:
     """The words just before and after the span: a misread neighbour often means a value cut short
     ('1O. Dezember 2018' read as 'Dezember 2018')."""
     if page is None or not words:
         return
     ws = page.words
     try:
-        i, j = ws.index(words[0]), ws.index(words[-1])
-    except ValueError:
-        return
+        if index is None:
+            i, j = ws.index(words[0]), ws.index(words[-1])
+        else:
+            i, j = index[_word_key(words[0])], index[_word_key(words[-1])]
+    except (ValueError, KeyError, TypeError):  # TypeError: a box that is not a tuple cannot be a key
+        if index is None:
+            return
+        return _fill_context(s, page, words)
     if i > 0 and ws[i - 1].line == words[0].line:
         s.prev_damaged = bool(_DAMAGED.search(ws[i - 1].text))
         s.prev_low = ws[i - 1].confidence if page.source == "ocr" else 1.0
@@ -222,6 +242,7 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
     doc_type = doc.fields.doc_type or ""
     mixed = doc.text_source == "mixed"
     values: dict[tuple[str, str], int] = {}
+    indexes: dict[int, Optional[dict[tuple, int]]] = {}  # page number -> _first_index of its words
     for e in doc.entities:
         values[(e.label, e.value)] = values.get((e.label, e.value), 0) + 1
     for e in doc.entities:
@@ -231,7 +252,12 @@ def collect(doc: DocumentResult, wordfreq: dict[str, int], lexicon: dict[str, fl
         s = Signals(kind=e.label, rule_confidence=float(e.confidence), doc_type=doc_type, mixed_source=mixed)
         words = _span_words(page, e.start, e.end)
         _fill_span(s, page, words)
-        _fill_context(s, page, words)
+        if page is not None and page.number not in indexes:
+            try:
+                indexes[page.number] = _first_index(page.words)
+            except TypeError:  # an unhashable field: the plain scan
+                indexes[page.number] = None
+        _fill_context(s, page, words, indexes.get(page.number) if page is not None else None)
         _fill_surface(s, e.text, wordfreq, lexicon)
         if page is not None and page.text:
             s.position = e.start / max(1, len(page.text))

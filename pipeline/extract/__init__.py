@@ -6,6 +6,7 @@ import unicodedata
 from typing import Optional
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..config import Settings
 from ..records import Decision, DocFields, Entity, Page, union_bbox
@@ -15,7 +16,7 @@ from .cues import Cues
 from .dates import is_yearless, resolve_year
 from .decisions import find_decisions_pages
 
-__all__ = ["extract_document"]
+__all__ = ["extract_document", "spacy_docs"]
 
 
 def _bare(token: str) -> str:
@@ -56,29 +57,49 @@ def _evidence(page: Page, start: int, end: int, base: float,
     return conf, corrected_from, reasons, union_bbox(words)
 
 
+def spacy_docs(documents: list[list[Page]], nlp: Language, extra: Optional[Language] = None,
+               batch_size: int = 64) -> list[list[Doc]]:
+    """The spaCy pass over the pages of several documents at once: one `nlp.pipe` over all their
+    pages, so the NER's batches are full even when each document has only a page or two. Each page's
+    doc carries its own document's place context, so a page's annotations do not depend on which
+    documents share its batch. Returns the docs of each document, in order."""
+    rules = nlp.get_pipe("ratsakten_rules")
+    made = []
+    for pages in documents:
+        texts = [p.text for p in pages]
+        # the cities the whole document names: a district on page 3 belongs to the city of the letterhead
+        context = rules.place_context("\n".join(texts)) if hasattr(rules, "place_context") else None
+        for t in texts:
+            d = nlp.make_doc(t)
+            d._.place_context = context
+            if extra is not None:
+                xd = extra(t)
+                d._.extra_ents = [(e.start_char, e.end_char, e.label_) for e in xd.ents
+                                  if e.label_ in ("PER", "LOC", "ORG")]
+            made.append(d)
+    # decisions are found once per document (find_decisions_pages, points run across page breaks);
+    # the spaCy component's per-page clauses are for spaCy users of models/spacy, not read here
+    skip = [n for n in ("ratsakten_decisions",) if n in nlp.pipe_names]
+    docs = list(nlp.pipe(made, batch_size=max(1, batch_size), disable=skip))
+    out, at = [], 0
+    for pages in documents:
+        out.append(docs[at:at + len(pages)])
+        at += len(pages)
+    return out
+
+
 def extract_document(pages: list[Page], nlp: Language, settings: Settings,
-                     extra: Optional[Language] = None) -> tuple[list[Entity], list[Decision], DocFields]:
+                     extra: Optional[Language] = None,
+                     docs: Optional[list[Doc]] = None) -> tuple[list[Entity], list[Decision], DocFields]:
+    """Entities, decisions and fields of one document. `docs` are its pages' spaCy docs when the
+    spaCy pass already ran (over several documents, `spacy_docs`); otherwise it runs here."""
     entities: list[Entity] = []
     councils: list[tuple[Entity, bool]] = []
     clauses = []
-    docs = []
     texts = [p.text for p in pages]
     rules = nlp.get_pipe("ratsakten_rules")
-    # the cities the whole document names: a district on page 3 belongs to the city of the letterhead
-    context = rules.place_context("\n".join(texts)) if hasattr(rules, "place_context") else None
-    made = []
-    for t in texts:
-        d = nlp.make_doc(t)
-        d._.place_context = context
-        if extra is not None:
-            xd = extra(t)
-            d._.extra_ents = [(e.start_char, e.end_char, e.label_) for e in xd.ents
-                              if e.label_ in ("PER", "LOC", "ORG")]
-        made.append(d)
-    # decisions are found once per document below (find_decisions_pages, points run across page breaks);
-    # the spaCy component's per-page clauses are for spaCy users of models/spacy, not read here
-    skip = [n for n in ("ratsakten_decisions",) if n in nlp.pipe_names]
-    docs = list(nlp.pipe(made, batch_size=16, disable=skip))
+    if docs is None:
+        docs = spacy_docs([pages], nlp, extra, batch_size=16)[0]
     cues: Cues = rules.cues
     for page, doc in zip(pages, docs):
         mentions = doc._.mentions if doc._.mentions is not None else [s._.mention for s in doc.spans[SPANS_KEY]]

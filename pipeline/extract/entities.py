@@ -257,7 +257,7 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
                 continue
             cand = norm(span)
             stem = cand
-            if cand not in g.cities and (words is None or words.ordinary(cand) is not True):
+            if cand not in g.cities and cand.endswith("s") and (words is None or words.ordinary(cand) is not True):
                 # genitive: Dresdens, Chmelnyzkyjs; not adjectives (Dresdner) — those name bodies;
                 # not a word of its own ('Basis' is no genitive of 'Basi')
                 for suf in ("s", "'s"):

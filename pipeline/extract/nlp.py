@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -52,6 +53,24 @@ def save(models_dir: Path, cues: Cues) -> Path:
     return out
 
 
+def _numpy_gemm(nlp: Language) -> None:
+    """The NER's matrix products through numpy's BLAS (OpenBLAS) instead of thinc's bundled BLIS:
+    3x the GFLOP/s of BLIS on AVX2 cores (docs/notes/issue-17-speed5.md), and the NER's forward
+    pass is mostly these products. Set per layer, so nothing else that uses thinc is affected."""
+    if os.environ.get("RATSAKTEN_BLIS"):  # the old path, for comparisons
+        return
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for name, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            if isinstance(node.ops, NumpyOps):
+                node.ops = ops
+
+
 @lru_cache(maxsize=2)
 def load(models_dir: str) -> Language:
     path = Path(models_dir) / "spacy"
@@ -60,6 +79,7 @@ def load(models_dir: str) -> Language:
                                  f"(or use a complete checkout)")
     nlp = spacy.load(path, config={"components": {"ratsakten_rules": {"models_dir": models_dir}}})
     _add_ner(nlp, Path(models_dir))
+    _numpy_gemm(nlp)
     return nlp
 
 
