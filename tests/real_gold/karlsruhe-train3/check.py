@@ -1,8 +1,8 @@
 """Verify the PERSON-only gold of the third train part (train3) against the original texts (stdlib only).
 
 The checks are those of ../karlsruhe-dev/check.py (loaded from there), with this folder's selection rule
-(README.md): karlsruhe-protocols train-split texts of <= 12,000 characters with >= 3 speaker lines, not in any
-other folder of tests/real_gold, sorted by file name, random.Random(20261205).shuffle, the first 12.
+(README.md): karlsruhe-protocols train-split texts of <= 12,000 characters with >= 3 speaker lines, not in the
+folders karlsruhe-dev, council-corpus, karlsruhe-train, sorted by file name, random.Random(20261205).shuffle, the first 12.
 
 Run: python tests/real_gold/karlsruhe-train3/check.py   (data from $RATSAKTEN_SHARED_DATA or <repo>/../shared/data)
 """
@@ -24,14 +24,15 @@ dev_check.SET_NAME = "karlsruhe-protocols-train3"
 dev_check.TOP_KEYS = dev_check.TOP_KEYS | {"labels"}
 
 SEED, COUNT, MAX_CHARS, MIN_SPEAKERS = 20261205, 12, 12000, 3
+DRAWN_AFTER = ("karlsruhe-dev", "council-corpus", "karlsruhe-train")
 SPEAKER = re.compile(r"^(Stadtrat|Stadträtin|Bürgermeister|Bürgermeisterin|Der Vorsitzende|Die Vorsitzende)\b.*:", re.M)
 
 
 def expected_ids(root: Path) -> list[str]:
     """Protocols with debate: the rule fixed before any of them was read (README.md), re-run."""
-    taken = set()
-    for path in HERE.parent.glob("*/*.json"):
-        if path.parent != HERE:
+    taken = set()  # the folders that existed when train3 was drawn (a later folder must not shift the draw)
+    for folder in DRAWN_AFTER:
+        for path in (HERE.parent / folder).glob("*.json"):
             taken.add(json.loads(path.read_text(encoding="utf-8")).get("source"))
     rows = [json.loads(line) for line in (root / "karlsruhe-protocols" / "gold.jsonl").open(encoding="utf-8")]
     cands = []
