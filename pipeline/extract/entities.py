@@ -868,36 +868,40 @@ def signature_persons(text: str, taken: list[Mention], g: Gazetteer, cues: Cues)
 
 
 # a protocol's speaker line or interjection: '(Stadtrat Ehlgötz/CDU: …)', 'Stadtrat Bernhard (AfD): …',
-# 'Bürgermeisterin Luczak-Schwarz: …' — at a line start (or after an opening bracket), a role, titles, one or two
-# name words, an optional party in brackets or after a slash, then the colon (issue 15, person6)
-_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüßéèáàçñøå'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñøå'’]+)?"
-_SPEAKER = re.compile(r"(?m)^[ \t]*\(?[ \t]*(?P<role>[A-ZÄÖÜ][a-zäöüß]+(?:[ \t][A-ZÄÖÜ][a-zäöüß]+)?)[ \t]+"
-                      r"(?P<titles>(?:(?:Prof\.|Dr\.)[ \t]*)*)"
-                      rf"(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)"
+# 'Bürgermeisterin Luczak-Schwarz: …' — at a line start (or after an opening bracket) words up to an optional
+# party in brackets or after a slash and the colon: a role, titles, one or two name words (issue 15, person6)
+_SPEAKER = re.compile(r"(?m)^[ \t]*\(?[ \t]*(?P<head>[A-ZÄÖÜ][^\n:()/]{0,80}?)"
                       r"(?=[ \t]*(?:\([^()\n]{1,30}\)|/[A-ZÄÖÜ][\w./|-]*)?[ \t]*:)")
+_SPEAKER_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüßéèáàçñøå'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñøå'’]+)?")
 
 
 def speaker_persons(text: str, taken: list[Mention], g: Gazetteer, cues: Cues) -> list[Mention]:
     """The speaker of a protocol line is a person whatever the name looks like: a surname that is also a given
     name ('Stadtrat Bernhard (AfD):'), a hyphenated one ('Bürgermeisterin Luczak-Schwarz:'), one joined to its
-    party by a slash in an interjection ('(Stadtrat Ehlgötz/CDU: …'). The role must be a known role word
-    ('Stadtrat', 'Erste Bürgermeisterin'); the name words no role, honorific or function word."""
+    party by a slash in an interjection ('(Stadtrat Ehlgötz/CDU: …'). The head must be a known role
+    ('Stadtrat', 'Erste Bürgermeisterin'), academic titles, then one or two name words that are no role,
+    honorific or function word."""
     out: list[Mention] = []
     for m in _SPEAKER.finditer(text):
-        role = m.group("role")
-        if role not in g.roles:
-            role = role.split()[-1] if role.split()[-1] in g.roles and " " in role else None
-            if role is None:
-                continue
-        words = m.group("name").split()
-        if any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set or w in cues.not_surname_set
-               or w in cues.honorific_set or w in g.orgs for w in words):
+        words = [(w.group(0), m.start("head") + w.start()) for w in re.finditer(r"\S+", m.group("head"))]
+        n = next((n for n in (3, 2, 1) if n < len(words) and " ".join(w for w, _ in words[:n]) in g.roles), 0)
+        if not n:
             continue
-        s, e = m.span("name")
+        k = n
+        while k < len(words) and words[k][0] in cues.titles:
+            k += 1
+        names = words[k:]
+        if not 1 <= len(names) <= 2 or not all(_SPEAKER_NAME.fullmatch(w) for w, _ in names):
+            continue
+        if any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set or w in cues.not_surname_set
+               or w in cues.honorific_set or w in g.orgs for w, _ in names):
+            continue
+        s, e = names[0][1], names[-1][1] + len(names[-1][0])
         if any(t.start < e and s < t.end for t in taken + out):
             continue
-        title = " ".join(m.group("titles").split()) or None
-        out.append(Mention("PERSON", s, e, " ".join(words), 0.8, "rule", title=title, role=m.group("role")))
+        title = " ".join(w for w, _ in words[n:k]) or None
+        out.append(Mention("PERSON", s, e, " ".join(w for w, _ in names), 0.8, "rule", title=title,
+                           role=" ".join(w for w, _ in words[:n])))
     return out
 
 

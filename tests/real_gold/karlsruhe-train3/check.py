@@ -1,8 +1,9 @@
 """Verify the PERSON-only gold of the third train part (train3) against the original texts (stdlib only).
 
 The checks are those of ../karlsruhe-dev/check.py (loaded from there), with this folder's selection rule
-(README.md): karlsruhe-protocols train-split texts of <= 12,000 characters with >= 3 speaker lines, not in the
-folders karlsruhe-dev, council-corpus, karlsruhe-train, sorted by file name, random.Random(20261205).shuffle, the first 12.
+(README.md): karlsruhe-protocols train-split texts of <= 12,000 characters with >= 3 speaker lines, not in
+the folders karlsruhe-dev, council-corpus, karlsruhe-train, sorted by file name, random.Random(20261205).shuffle,
+the first 12.
 
 Run: python tests/real_gold/karlsruhe-train3/check.py   (data from $RATSAKTEN_SHARED_DATA or <repo>/../shared/data)
 """
@@ -25,7 +26,8 @@ dev_check.TOP_KEYS = dev_check.TOP_KEYS | {"labels"}
 
 SEED, COUNT, MAX_CHARS, MIN_SPEAKERS = 20261205, 12, 12000, 3
 DRAWN_AFTER = ("karlsruhe-dev", "council-corpus", "karlsruhe-train")
-SPEAKER = re.compile(r"^(Stadtrat|Stadträtin|Bürgermeister|Bürgermeisterin|Der Vorsitzende|Die Vorsitzende)\b.*:", re.M)
+SPEAKER = re.compile(r"^(Stadtrat|Stadträtin|Bürgermeister|Bürgermeisterin|Der Vorsitzende|Die Vorsitzende)\b.*:",
+                     re.M)
 
 
 def expected_ids(root: Path) -> list[str]:
