@@ -39,15 +39,20 @@ CUES = Cues(
     place_qualifiers=["Baden", "Elbe", "Erzgebirge", "Hessen", "Holstein", "Lahn", "Main", "Mosel", "Oberpfalz", "Oder",
                       "Oldenburg", "Pfalz", "Rheinland", "Saale", "Sachsen", "Thüringen", "Westfalen", "Württemberg"],
     quarter_suffixes=["Mitte", "Nord", "Nordost", "Nordwest", "Ost", "Süd", "Südost", "Südwest", "West"],
-    honorifics=["Frau", "Frauen", "Herr", "Herren", "Herrn"],
+    honorifics=["Frau", "Frauen", "Herr", "Herren", "Herrn",
+                # 'der Kollege Kalmbach', 'Kollegin Schütz' (protocol debate; issue 15, person6)
+                "Kollege", "Kollegen", "Kollegin"],
     not_surname=["Am", "Bei", "Beschluss", "Bürgermeister", "Bürgermeisterin", "Das", "Der", "Die", "Für", "Im",
+                 "Erste", "Erster",  # 'Erste Bürgermeisterin' is a role (issue 15, person6)
                  "Landeshauptstadt", "Mit", "Oberbürgermeister", "Partnerstadt", "Rat", "Sehr", "Sitzung", "Stadt",
                  "Stadtrat", "Und", "Vom", "Zum", "Zur"],
     function_caps=["Am", "Auch", "Aus", "Bei", "Beim", "Das", "Dem", "Den", "Der", "Des", "Die", "Diese", "Dieser",
                    "Ein", "Eine", "Einer", "Für", "Im", "Mit", "Nach", "Und", "Unser", "Unsere", "Vom", "Von",
                    "Zum", "Zur",
                    # greetings and thanks at a sentence start ('Vielen Dank', issue 15, person5)
-                   "Besten", "Guten", "Herzlichen", "Herzliche", "Liebe", "Lieber", "Schönen", "Vielen"],
+                   "Besten", "Guten", "Herzlichen", "Herzliche", "Liebe", "Lieber", "Schönen", "Vielen",
+                   # the formal possessive after an address ('Herr Oberbürgermeister, Ihre Einlassungen'; person6)
+                   "Ihr", "Ihre", "Ihrem", "Ihren", "Ihrer", "Ihres"],
     titles={"Dr.": "Dr.", "Prof.": "Prof.", "Dr.-Ing.": "Dr.-Ing.", "Dipl.-Ing.": "Dipl.-Ing.", "Mag.": "Mag.",
             "Ing.": "Ing.", "Dr.med.": "Dr. med.", "h.c.": "h.c.", "PD": "PD", "Dres.": "Dres."},
     role_stems=["präsident", "meister", "direktor", "leiter", "vorsitzende", "sprecher", "konsul", "botschafter",

@@ -3,6 +3,7 @@
 
     python scripts/entity_dump.py dump OUT.jsonl [--limit N] [--max-chars 8000] [--every 4]   # one line per text
     python scripts/entity_dump.py diff A.jsonl B.jsonl [--label PERSON] [--sample 30] [--seed 15]
+    add --protocols to both: the Karlsruhe *train*-split protocols (debate, speaker lines) instead of the corpus
 
 Used to count what a rule changes on unlabelled council text (issue 15): dump before, change the code,
 dump after, diff. The diff lists every mention found only before (lost) or only after (gained), per
@@ -31,15 +32,33 @@ def _gold_lines() -> set[int]:
     return {int(p.stem) for p in (ROOT / "tests" / "real_gold" / "council-corpus").glob("*.json")}
 
 
-def dump(out: Path, limit: int | None, max_chars: int, every: int) -> None:
+def _protocols():
+    """(id, text) of the Karlsruhe train-split protocols outside every folder of tests/real_gold (issue 15,
+    person6: unlabelled debate text for people rules; dev/test protocols are never read)."""
+    root = data_root() / "karlsruhe-protocols"
+    taken = {json.loads(p.read_text(encoding="utf-8")).get("source")
+             for p in (ROOT / "tests" / "real_gold").glob("*/*.json") if p.name != "split.json"}
+    rows = [json.loads(raw) for raw in (root / "gold.jsonl").open(encoding="utf-8")]
+    for r in sorted((r for r in rows if r["split"] == "train"), key=lambda r: r["file"]):
+        if f"karlsruhe-protocols/{r['file']}" not in taken:
+            yield int(Path(r["file"]).stem), (root / r["file"]).read_text(encoding="utf-8")
+
+
+def _corpus():
     path = data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
     gold = _gold_lines()
-    with gzip.open(path, "rt", encoding="utf-8") as fh, out.open("w", encoding="utf-8") as w:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line, raw in enumerate(fh):
-            if limit is not None and line >= limit:
+            if line not in gold:
+                yield line, json.loads(raw)["text"]
+
+
+def dump(out: Path, limit: int | None, max_chars: int, every: int, protocols: bool = False) -> None:
+    with out.open("w", encoding="utf-8") as w:
+        for n, (line, text) in enumerate(_protocols() if protocols else _corpus()):
+            if limit is not None and n >= limit:
                 break
-            text = json.loads(raw)["text"]
-            if line % every or line in gold or len(text) > max_chars:
+            if (n if protocols else line) % every or len(text) > max_chars:
                 continue
             ents = [[e["label"], e["start"], e["end"], e["value"]] for e in predict(text)]
             w.write(json.dumps({"line": line, "entities": ents}, ensure_ascii=False) + "\n")
@@ -53,14 +72,9 @@ def _load(path: Path) -> dict[int, set[tuple]]:
     return out
 
 
-def diff(a: Path, b: Path, label: str | None, sample: int, seed: int) -> None:
+def diff(a: Path, b: Path, label: str | None, sample: int, seed: int, protocols: bool = False) -> None:
     before, after = _load(a), _load(b)
-    texts = {}
-    path = data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line, raw in enumerate(fh):
-            if line in before:
-                texts[line] = json.loads(raw)["text"]
+    texts = {line: text for line, text in (_protocols() if protocols else _corpus()) if line in before}
     changes = []
     for line in sorted(set(before) & set(after)):
         for kind, items in (("lost", before[line] - after[line]), ("gained", after[line] - before[line])):
@@ -95,11 +109,14 @@ def main() -> int:
     f.add_argument("--label", default=None)
     f.add_argument("--sample", type=int, default=0)
     f.add_argument("--seed", type=int, default=15)
+    for p in (d, f):
+        p.add_argument("--protocols", action="store_true",
+                       help="Karlsruhe train-split protocols outside tests/real_gold instead of the council corpus")
     args = ap.parse_args()
     if args.cmd == "dump":
-        dump(args.out, args.limit, args.max_chars, args.every)
+        dump(args.out, args.limit, args.max_chars, args.every, args.protocols)
     else:
-        diff(args.a, args.b, args.label, args.sample, args.seed)
+        diff(args.a, args.b, args.label, args.sample, args.seed, args.protocols)
     return 0
 
 

@@ -85,6 +85,7 @@ class RulesComponent:
         orgs = E.find_orgs(text, toks, g, cities, cues)
         persons = E.find_persons(text, toks, g, lex, orgs + mentions, cues)
         persons += E.signature_persons(text, orgs + mentions + persons, g, cues)
+        persons += E.speaker_persons(text, orgs + mentions + persons, g, cues)
         persons += find_foreign_script_persons(
             text, toks, g, cues,
             lambda ts, a, b: E._title_role(text, ts, a, b, g, dict(cues.titles, **g.titles), cues.honorific_set))

@@ -695,7 +695,7 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                 k += 1
             if k < len(toks) and _is_cap(toks[k].text) and toks[k].text not in not_surname \
                     and toks[k].text not in g.roles and not role_word.search(toks[k].text) \
-                    and "\n" not in text[toks[i].end:toks[k].start] and toks[i].raw == toks[i].text \
+                    and _same_line_or_after_title(text, toks, i, k) and toks[i].raw == toks[i].text \
                     and (t not in g.roles or (k + 1 < len(toks) and _is_cap(toks[k + 1].text)
                                               and text[toks[k].end:toks[k + 1].start] == " "
                                               and toks[k].text not in g.cities)
@@ -760,6 +760,15 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
     return out
+
+
+def _same_line_or_after_title(text: str, toks: list[Tok], i: int, k: int) -> bool:
+    """The name at k is on the cue's line, or it opens the next line straight after an academic title that
+    ends the cue's line ('Herr Dr. \nSchmidt, Sie haben Recht': issue 15, person6)."""
+    if "\n" not in text[toks[i].end:toks[k].start]:
+        return True
+    return k > i + 1 and "\n" not in text[toks[i].end:toks[k - 1].end] \
+        and text[toks[k - 1].end:toks[k].start].count("\n") == 1 and not text[toks[k - 1].end:toks[k].start].strip()
 
 
 _PARTICLES = frozenset({"von", "van", "de", "da", "di", "zu", "ter", "al"})
@@ -855,6 +864,44 @@ def signature_persons(text: str, taken: list[Mention], g: Gazetteer, cues: Cues)
             if stop or not items:
                 break
             pos = eol + 1
+    return out
+
+
+# a protocol's speaker line or interjection: '(Stadtrat Ehlgötz/CDU: …)', 'Stadtrat Bernhard (AfD): …',
+# 'Bürgermeisterin Luczak-Schwarz: …' — at a line start (or after an opening bracket) words up to an optional
+# party in brackets or after a slash and the colon: a role, titles, one or two name words (issue 15, person6)
+_SPEAKER = re.compile(r"(?m)^[ \t]*\(?[ \t]*(?P<head>[A-ZÄÖÜ][^\n:()/]{0,80}?)"
+                      r"(?=[ \t]*(?:\([^()\n]{1,30}\)|/[A-ZÄÖÜ][\w./|-]*)?[ \t]*:)")
+_SPEAKER_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüßéèáàçñøå'’]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçñøå'’]+)?")
+
+
+def speaker_persons(text: str, taken: list[Mention], g: Gazetteer, cues: Cues) -> list[Mention]:
+    """The speaker of a protocol line is a person whatever the name looks like: a surname that is also a given
+    name ('Stadtrat Bernhard (AfD):'), a hyphenated one ('Bürgermeisterin Luczak-Schwarz:'), one joined to its
+    party by a slash in an interjection ('(Stadtrat Ehlgötz/CDU: …'). The head must be a known role
+    ('Stadtrat', 'Erste Bürgermeisterin'), academic titles, then one or two name words that are no role,
+    honorific or function word."""
+    out: list[Mention] = []
+    for m in _SPEAKER.finditer(text):
+        words = [(w.group(0), m.start("head") + w.start()) for w in re.finditer(r"\S+", m.group("head"))]
+        n = next((n for n in (3, 2, 1) if n < len(words) and " ".join(w for w, _ in words[:n]) in g.roles), 0)
+        if not n:
+            continue
+        k = n
+        while k < len(words) and words[k][0] in cues.titles:
+            k += 1
+        names = words[k:]
+        if not 1 <= len(names) <= 2 or not all(_SPEAKER_NAME.fullmatch(w) for w, _ in names):
+            continue
+        if any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set or w in cues.not_surname_set
+               or w in cues.honorific_set or w in g.orgs for w, _ in names):
+            continue
+        s, e = names[0][1], names[-1][1] + len(names[-1][0])
+        if any(t.start < e and s < t.end for t in taken + out):
+            continue
+        title = " ".join(w for w, _ in words[n:k]) or None
+        out.append(Mention("PERSON", s, e, " ".join(w for w, _ in names), 0.8, "rule", title=title,
+                           role=" ".join(w for w, _ in words[:n])))
     return out
 
 
