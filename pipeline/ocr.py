@@ -10,7 +10,7 @@ import tempfile
 from typing import Protocol
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageOps
 
 from .errors import OcrTimeout, PageError
 from .records import OcrWord, Page, ScanPage, Word
