@@ -104,6 +104,9 @@ def _generated_items(collection: str, folder: Path, args: list[str], split_all: 
 
 def collect(collections: tuple[str, ...] = COLLECTIONS) -> list[Item]:
     items: list[Item] = []
+    for name, folder in (("ehri", EHRI), ("fondue", FONDUE)):
+        if name in collections and not folder.is_dir():  # a worktree under /work/wt has no ../shared
+            print(f"warning: {folder} not found, so no {name} pages (set RATSAKTEN_SHARED_DATA)", file=sys.stderr)
     if "ehri" in collections:
         items += _alto_items("ehri", EHRI, ".jpg")
     if "fondue" in collections:
