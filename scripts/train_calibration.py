@@ -571,6 +571,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'kind':<11}{'model':>9}{'train':>7}{'wrong':>7}{'dev':>6}{'wrong':>7}{'iso':>5}{'thr':>8}{'ECE':>7}"
           f"{'flag':>7}{'wr.fl':>7}")
     for k, r in report.items():
+        if not isinstance(r, dict) or "learner" not in r:
+            continue  # the threshold choice, printed above
+
         def f(v):
             return "   –" if v is None else f"{v:.3f}"
         print(f"{k:<11}{r['learner']:>9}{r['train']:>7}{r['train_wrong']:>7}{r['dev']:>6}{r['dev_wrong']:>7}"
