@@ -13,10 +13,11 @@ Training data with truth that is not the test:
 Per kind a logistic regression, or gradient-boosted trees where they rank dev better, is fitted on
 train; isotonic scaling is added where it lowers the calibration error on dev (two-fold on dev);
 a value prior (how often the same label and value was wrong in the *other* training documents) is
-one of the signals. The review thresholds are chosen on dev, one per kind and all together
-(``calibrate.allocate_thresholds``): ≥ 97 % of all dev's wrong values fall below their kind's threshold
-(a margin over the 95 % goal) with the fewest values flagged; ``--thresholds pooled`` gives the older
-single threshold, and ``--thresholds-only`` re-chooses the thresholds of the saved models on dev alone. Output: ``models/calibration/calibration.json``
+one of the signals. The review thresholds are chosen on dev so that ≥ 97 % of all dev's wrong values
+fall below them (a margin over the 95 % goal): one threshold for every kind, or one per kind chosen
+together (``calibrate.allocate_thresholds``), whichever holds up two-fold on dev (``--thresholds auto``,
+the default; ``pooled`` / ``allocate`` force one); ``--thresholds-only`` re-chooses the thresholds of
+the saved models on dev alone. Output: ``models/calibration/calibration.json``
 (with provenance and dev figures) and ``value_prior.tsv``.
 
     python scripts/train_calibration.py --train-out /tmp/cal/out_train /tmp/cal/out_train2 \
@@ -310,6 +311,14 @@ def _flag_rate_at(m: calibrate.KindModel, dev: list[Example]) -> float:
     return sum(p < t for p in probs) / len(probs)
 
 
+def _model_key(models: dict[str, calibrate.KindModel], kind: str) -> str | None:
+    """The model that judges a kind of value: its own, the pooled `entity` one for an entity label
+    without one (as Calibrator.model_for decides), else none."""
+    if kind in models:
+        return kind
+    return "entity" if kind in calibrate.ENTITY_KINDS and "entity" in models else None
+
+
 def _thresholds(by_model: dict[str, list[tuple[float, bool]]], how: str, target: float) -> dict[str, float]:
     if how == "allocate":
         return calibrate.allocate_thresholds(by_model, target)
@@ -355,10 +364,11 @@ def set_thresholds(models: dict[str, calibrate.KindModel], dev: dict[str, list[E
 
     THRESHOLDS = "allocate": one threshold per model, chosen together so that TARGET of all dev's wrong
     values are flagged with the fewest flags (calibrate.allocate_thresholds); "pooled": one threshold
-    for every kind, the lowest under which TARGET of all dev's wrong values fall."""
+    for every kind, the lowest under which TARGET of all dev's wrong values fall; "auto": whichever of
+    the two, at whichever target, holds up two-fold on dev (_choose_method)."""
     by_model: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     for k in (*calibrate.ENTITY_KINDS, "decision", "result", "doc_date", "correction"):
-        key = k if k in models else ("entity" if k in calibrate.ENTITY_KINDS else None)
+        key = _model_key(models, k)
         if key is not None:
             by_model[key] += [(models[key].probability(s), y) for s, y in dev.get(k, [])]
     if not by_model:
@@ -454,16 +464,16 @@ def rechoose_thresholds(path: Path, dev: dict[str, list[Example]], args: argpars
     before = {k: m.threshold for k, m in cal.models.items()}
     report: dict = {}
     set_thresholds(cal.models, dev, report)
-    rows = [(cal.models[k if k in cal.models else "entity"].probability(s), y, k) for k in dev if k != "page"
-            for s, y in dev[k] if (k in cal.models or k in calibrate.ENTITY_KINDS)]
+    rows = [(cal.models[key].probability(s), y, key) for k in dev if k != "page"
+            for key in [_model_key(cal.models, k)] if key is not None for s, y in dev[k]]
     print(f"{'kind':<11}{'before':>9}{'after':>9}{'dev':>7}{'wrong':>7}{'flag':>7}{'wr.fl':>7}")
     for k, m in sorted(cal.models.items()):
-        mine = [(p, y) for p, y, kk in rows if (kk if kk in cal.models else "entity") == k]
+        mine = [(p, y) for p, y, key in rows if key == k]
         wrong = [p for p, y in mine if not y]
         print(f"{k:<11}{before[k]:>9.4f}{m.threshold:>9.4f}{len(mine):>7}{len(wrong):>7}"
               f"{sum(p < m.threshold for p, _ in mine) / max(1, len(mine)):>7.3f}"
               f"{sum(p < m.threshold for p in wrong) / max(1, len(wrong)):>7.3f}")
-    flagged = [p < cal.models[k if k in cal.models else "entity"].threshold for p, _, k in rows]
+    flagged = [p < cal.models[key].threshold for p, _, key in rows]
     wrong_fl = [f for f, (_, y, _) in zip(flagged, rows) if not y]
     print(f"all dev: {len(rows)} values, {len(wrong_fl)} wrong, flagged {sum(flagged) / max(1, len(rows)):.3f}, "
           f"wrong flagged {sum(wrong_fl) / max(1, len(wrong_fl)):.3f}")
