@@ -66,6 +66,15 @@ def test_dehyphenation(lines, want, unwanted):
     ("am 23. Oktöber 2022 zugestimmt", ["2022-10-23"]),
     ("zum 3. Malen 2020 und am 5. Junii 2020", []),  # short months are not guessed
     ("um 14:30 Uhr, 2020", []),
+    # a year alone after a temporal word (18 such years in the real-gold train and tune parts, 11 missed
+    # before; 272 new matches in the 1,500 council-corpus texts, a fixed-seed sample of 79 read: all time references)
+    ("aus dem Jahr 2019, wonach", ["2019"]),
+    ("auf 1 Prozent in 2017 (Quelle", ["2017"]),
+    ("in den Jahren von 2016 bis 2018 aus", ["2016", "2018"]),
+    ("für die Jahre 2024 und 2025 legen", ["2024", "2025"]),
+    ("im Vergleich zu 2020 zum 1. März 2021", ["2020", "2021-03-01"]),
+    ("Doppelhaushalt 2024/25 und in 2019/20", []),
+    ("in 2.000 Fällen, 2014 wurde", []),
     ("Punkte 1, 2, 3, 2020 und 12:10:2020", []),
 ])
 def test_dates(text, values):

@@ -48,8 +48,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday_noyear", re.compile(rf"\b{WEEKDAYS},?\s*\(?(?:den\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.\)?(?!\d)")),
     ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
     ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
+    # a year alone only after a temporal word ('seit 1977', 'aus dem Jahr 2019', 'in 2017', 'für die Jahre
+    # 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20'
     ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|Haushaltsjahr(?:es)?|Kalenderjahr|für|ab|bis|Ende|Anfang|Mitte|"
-                        r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel))(?:\s+|(?P<glued>\.|:\s*))(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)")),
+                        r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel|(?:dem|den|die|der)\s+Jahr(?:e|en|es)?(?:\s+von)?|"
+                        r"Jahren(?:\s+von)?|in|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?))(?:\s+|(?P<glued>\.|:\s*))"
+                        r"(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)"
+                        r"(?:\s*(?:und|bis|sowie|oder)\s+(?P<y2>(?:1[89]|20)\d{2})\b(?![/.,]\d))?")),
 ]
 
 
@@ -220,6 +225,9 @@ def find_dates(text: str) -> list[DateMatch]:
                 ys, ye = m.span("y")
                 found = [DateMatch(ys, ye, f"{y:04d}", 0.7 if g.get("glued") else 0.8,
                                    f"year after '{m.group(0)[:ys - s]}' (OCR noise between)" if g.get("glued") else "")]
+                y2 = _year(g["y2"]) if g.get("y2") else None
+                if y2 is not None:
+                    found.append(DateMatch(*m.span("y2"), f"{y2:04d}", 0.8))
             if found and claim(s, e):
                 out.extend(found)
     out.sort(key=lambda d: d.start)
