@@ -48,12 +48,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday_noyear", re.compile(rf"\b{WEEKDAYS},?\s*\(?(?:den\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.\)?(?!\d)")),
     ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
     ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
-    # a year alone only after a temporal word ('seit 1977', 'aus dem Jahr 2019', 'in 2017', 'für die Jahre
-    # 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20'
+    # a year alone only after a temporal word ('seit 1977', 'aus dem Jahr 2019', 'in 2017', 'von 1963', 'für die
+    # Jahre 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20'
+    # nor an amount ('von 2000 Euro')
     ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|Haushaltsjahr(?:es)?|Kalenderjahr|für|ab|bis|Ende|Anfang|Mitte|"
                         r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel|(?:dem|den|die|der)\s+Jahr(?:e|en|es)?(?:\s+von)?|"
-                        r"Jahren(?:\s+von)?|in|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?))(?:\s+|(?P<glued>\.|:\s*))"
-                        r"(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)"
+                        r"Jahren(?:\s+von)?|in|von|vor|nach|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?))(?:\s+|(?P<glued>\.|:\s*))"
+                        r"(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)(?!\s*(?:Euro|EUR|€|Mio|Stück|Personen|Menschen|Plätze|m\b|km\b|qm\b|m²))"
                         r"(?:\s*(?:und|bis|sowie|oder)\s+(?P<y2>(?:1[89]|20)\d{2})\b(?![/.,]\d))?")),
 ]
 
