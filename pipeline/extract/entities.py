@@ -717,10 +717,13 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         # extend over capitalised name tokens on the same line
         j = name_start
         end = name_start
-        broken = None
+        broken = initial = None
         while j + 1 < len(toks) and j + 1 - name_start < 4:
             nxt = toks[j + 1]
             between = text[toks[j].end:nxt.start]
+            if j == name_start and _middle_initial(text, toks, j, g, cues):
+                initial, end, j = j + 1, j + 2, j + 2  # 'Stadtrat Thomas H. Hock (FDP)': the initial stays
+                continue
             if "\n" in between and j == name_start and _name_runs_over_line(text, toks, j, g, lexicon, cues):
                 end = j + 1  # 'Prof. Carl\nEngler': a given name ends its line, the surname opens the next
                 break
@@ -752,7 +755,10 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         parts = [tk.text for tk in toks[name_start:end + 1]]
         if broken is not None:  # 'Mül-' + 'ler' is one surname, 'Müller'
             parts = [tk.text for tk in toks[name_start:broken]] + [toks[broken].text[:-1] + toks[broken + 1].text]
-        if not all(_NAME_PART.match(x) for x in parts) or parts[0] in cues.function_caps_set:
+        if initial is not None:
+            parts[initial - name_start] = toks[initial].raw  # 'H.' keeps its point in the value
+        if not all(_NAME_PART.match(x) for n, x in enumerate(parts) if n != (initial or 0) - name_start) \
+                or parts[0] in cues.function_caps_set:
             i = end + 1  # 'Dr..jana', 'Nach Angaben': OCR debris or prose, not a name
             continue
         value = " ".join(parts)
@@ -763,6 +769,21 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
     return out
+
+
+def _middle_initial(text: str, toks: list[Tok], j: int, g: Gazetteer, cues: Cues) -> bool:
+    """'Thomas H. Hock': a known given name, one capital letter with its point, and a surname-shaped word,
+    single-spaced on one line (issue 15, person7: the FDP councillor's signature and header line; the
+    guidelines keep middle initials in the span)."""
+    if j + 2 >= len(toks) or toks[j].text not in g.given_names or toks[j].raw != toks[j].text:
+        return False
+    mid, sur = toks[j + 1], toks[j + 2]
+    if not re.fullmatch(r"[A-ZÄÖÜ]\.", mid.raw) or text[toks[j].end:mid.start] != " " \
+            or text[mid.start + len(mid.raw):sur.start] != " ":
+        return False
+    w = sur.text
+    return (_is_cap(w) and bool(_NAME_PART.match(w)) and w not in cues.not_surname_set and w not in g.roles
+            and w not in g.orgs and w not in cues.honorific_set and not cues.role_word.search(w))
 
 
 def _same_line_or_after_title(text: str, toks: list[Tok], i: int, k: int) -> bool:
