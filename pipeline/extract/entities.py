@@ -722,8 +722,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             nxt = toks[j + 1]
             between = text[toks[j].end:nxt.start]
             if j == name_start and _middle_initial(text, toks, j, g, cues):
-                initial, end, j = j + 1, j + 2, j + 2  # 'Stadtrat Thomas H. Hock (FDP)': the initial stays
-                continue
+                initial, end = j + 1, j + 2  # 'Stadtrat Thomas H. Hock (FDP)': the initial stays; the surname
+                break  # ends the name (not '1. Thomas H. Hock   Tom Høyem' across a table's column gap)
             if "\n" in between and j == name_start and _name_runs_over_line(text, toks, j, g, lexicon, cues):
                 end = j + 1  # 'Prof. Carl\nEngler': a given name ends its line, the surname opens the next
                 break
