@@ -1,6 +1,6 @@
 """Score the pipeline's entities against the hand-made real gold in tests/real_gold (issue 15).
 
-    python -m evaluation.real_gold [--split tune|check|train|train2|train3|trainall|all] [--json PATH] [--errors]
+    python -m evaluation.real_gold [--split tune|check|train|train2|train3|train4|trainall|all] [--json PATH] [--errors]
 
 The gold (tests/real_gold/<set>/<id>.json, see the READMEs there) gives PERSON, CITY, DISTRICT, ORG
 and DATE mentions with exact character offsets into real council texts (born-digital text layers
@@ -26,7 +26,9 @@ scored (all five in the files committed so far). ``train2`` (issue 15, session p
 train protocols and 10 more council documents, the same seed's shuffles continued, key ``train2``) is a
 second part for rules. ``train3`` (issue 15, session person6: 12 more Karlsruhe train protocols *with
 debate* — at least three speaker lines — drawn with seed 20261205, PERSON only, folder karlsruhe-train3) is
-a third; ``trainall`` is train + train2 + train3.
+a third. ``train4`` (issue 15, session person7: 20 more council documents that name people — at least two
+``Herr/Frau/Stadtrat/Dr. X`` — drawn with seed 20261206, PERSON and DATE, key ``train4`` of council-corpus) is a
+fourth; ``trainall`` is train + train2 + train3 + train4.
 """
 from __future__ import annotations
 
@@ -114,9 +116,9 @@ def _text_of(gold: dict) -> str:
     return (data_root() / gold["source"]).read_text(encoding="utf-8")
 
 
-_UNIONS = {"all": ("tune", "check"), "trainall": ("train", "train2", "train3")}
-SPLITS = ("tune", "check", "train", "train2", "train3", "trainall", "all")
-STUDY = ("tune", "train", "train2", "train3", "trainall")  # the parts whose errors may be listed
+_UNIONS = {"all": ("tune", "check"), "trainall": ("train", "train2", "train3", "train4")}
+SPLITS = ("tune", "check", "train", "train2", "train3", "train4", "trainall", "all")
+STUDY = ("tune", "train", "train2", "train3", "train4", "trainall")  # the parts whose errors may be listed
 
 
 def load_split(path: Path = GOLD / "split.json") -> dict[str, dict[str, list[str]]]:
@@ -124,8 +126,8 @@ def load_split(path: Path = GOLD / "split.json") -> dict[str, dict[str, list[str
 
 
 def load_gold(split: str = "all", gold_dir: Path = GOLD) -> list[GoldDoc]:
-    """The gold documents of one part of the split (``tune``, ``check``, ``train``, ``train2``, ``train3``), or a
-    union: ``all`` (tune + check), ``trainall`` (train + train2 + train3)."""
+    """The gold documents of one part of the split (``tune``, ``check``, ``train`` … ``train4``), or a
+    union: ``all`` (tune + check), ``trainall`` (train + train2 + train3 + train4)."""
     halves = load_split(gold_dir / "split.json")
     docs = []
     for set_name in SETS:

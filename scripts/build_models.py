@@ -83,7 +83,9 @@ CUES = Cues(
     letterhead_prefixes=["Landeshauptstadt", "Hansestadt", "Stadt", "Gemeinde", "Große Kreisstadt", "Bundesstadt",
                          "Universitätsstadt", "Kreisstadt", "Magistrat der Stadt", "Rat der Stadt"],
     role_abbreviations={"OB": "Oberbürgermeister", "OBin": "Oberbürgermeisterin", "OBM": "Oberbürgermeister",
-                        "BM": "Bürgermeister", "BMin": "Bürgermeisterin", "StR": "Stadtrat", "StRin": "Stadträtin"},
+                        "BM": "Bürgermeister", "BMin": "Bürgermeisterin", "StR": "Stadtrat", "StRin": "Stadträtin",
+                        # 'OR Kehrle (CDU)', '- OR Miersch': members listed by an Ortschaft (issue 15, person7)
+                        "OR": "Ortschaftsrat"},
     doc_types=[
         # an answer to a faction's inquiry is a letter even when it names a Vorlage (before the others: the
         # generic letter cues below only count when no other type's cue is found)

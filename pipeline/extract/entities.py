@@ -695,6 +695,7 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                 k += 1
             if k < len(toks) and _is_cap(toks[k].text) and toks[k].text not in not_surname \
                     and toks[k].text not in g.roles and not role_word.search(toks[k].text) \
+                    and _broken_role(text, toks, k, g) is None \
                     and _same_line_or_after_title(text, toks, i, k) and toks[i].raw == toks[i].text \
                     and (t not in g.roles or (k + 1 < len(toks) and _is_cap(toks[k + 1].text)
                                               and text[toks[k].end:toks[k + 1].start] == " "
@@ -716,10 +717,13 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         # extend over capitalised name tokens on the same line
         j = name_start
         end = name_start
-        broken = None
+        broken = initial = None
         while j + 1 < len(toks) and j + 1 - name_start < 4:
             nxt = toks[j + 1]
             between = text[toks[j].end:nxt.start]
+            if j == name_start and _middle_initial(text, toks, j, g, cues):
+                initial, end = j + 1, j + 2  # 'Stadtrat Thomas H. Hock (FDP)': the initial stays; the surname
+                break  # ends the name (not '1. Thomas H. Hock   Tom Høyem' across a table's column gap)
             if "\n" in between and j == name_start and _name_runs_over_line(text, toks, j, g, lexicon, cues):
                 end = j + 1  # 'Prof. Carl\nEngler': a given name ends its line, the surname opens the next
                 break
@@ -731,6 +735,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
             if not (_is_cap(nxt.text) or nxt.text in _PARTICLES) or \
                     nxt.text in not_surname or nxt.text in g.roles or nxt.text in g.orgs:
                 break
+            if nxt.text in honorifics:
+                break  # 'Frau Michaela Mannhardt Herrn Hannes Ludwig': the next person's honorific ends a name
             if nxt.text in g.cities and zipf(lexicon, nxt.text) < 2 and nxt.text not in g.given_names \
                     and j > name_start:
                 break
@@ -749,7 +755,10 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         parts = [tk.text for tk in toks[name_start:end + 1]]
         if broken is not None:  # 'Mül-' + 'ler' is one surname, 'Müller'
             parts = [tk.text for tk in toks[name_start:broken]] + [toks[broken].text[:-1] + toks[broken + 1].text]
-        if not all(_NAME_PART.match(x) for x in parts) or parts[0] in cues.function_caps_set:
+        if initial is not None:
+            parts[initial - name_start] = toks[initial].raw  # 'H.' keeps its point in the value
+        if not all(_NAME_PART.match(x) for n, x in enumerate(parts) if n != (initial or 0) - name_start) \
+                or parts[0] in cues.function_caps_set:
             i = end + 1  # 'Dr..jana', 'Nach Angaben': OCR debris or prose, not a name
             continue
         value = " ".join(parts)
@@ -760,6 +769,21 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
         out.append(Mention("PERSON", s, e, value, conf, "rule", title=title, role=role))
         i = end + 1
     return out
+
+
+def _middle_initial(text: str, toks: list[Tok], j: int, g: Gazetteer, cues: Cues) -> bool:
+    """'Thomas H. Hock': a known given name, one capital letter with its point, and a surname-shaped word,
+    single-spaced on one line (issue 15, person7: the FDP councillor's signature and header line; the
+    guidelines keep middle initials in the span)."""
+    if j + 2 >= len(toks) or toks[j].text not in g.given_names or toks[j].raw != toks[j].text:
+        return False
+    mid, sur = toks[j + 1], toks[j + 2]
+    if not re.fullmatch(r"[A-ZÄÖÜ]\.", mid.raw) or text[toks[j].end:mid.start] != " " \
+            or text[mid.start + len(mid.raw):sur.start] != " ":
+        return False
+    w = sur.text
+    return (_is_cap(w) and bool(_NAME_PART.match(w)) and w not in cues.not_surname_set and w not in g.roles
+            and w not in g.orgs and w not in cues.honorific_set and not cues.role_word.search(w))
 
 
 def _same_line_or_after_title(text: str, toks: list[Tok], i: int, k: int) -> bool:
@@ -949,9 +973,12 @@ def _role_and_surname(text: str, toks: list[Tok], i: int, g: Gazetteer, lexicon:
     across documents is the people stage's question (pipeline/link/people.py)."""
     t = toks[i].text
     abbrev = cues.role_abbreviations.get(t)
-    if (abbrev is None and t not in g.roles) or toks[i].raw != t:
-        return None
     k = i + 1  # 'Oberbürgermeister Dr. Westphal' is found from its title, above
+    broken = _broken_role(text, toks, i, g)
+    if broken is not None:
+        t, k, i = broken, i + 2, i + 1  # 'Bür-\ngermeister Obert': the role hyphenated over the line
+    elif (abbrev is None and t not in g.roles) or toks[i].raw != t:
+        return None
     if k >= len(toks) or toks[k].text in titles:
         return None
     s = toks[k]
@@ -960,6 +987,7 @@ def _role_and_surname(text: str, toks: list[Tok], i: int, g: Gazetteer, lexicon:
         return None
     if s.text in cues.not_surname_set or s.text in cues.function_caps_set or s.text in g.roles \
             or cues.role_word.search(s.text) or s.text in g.cities or s.text[:-1] in g.cities or s.text in g.orgs \
+            or s.text in g.districts \
             or s.text in g.given_names or s.text in cues.honorific_set or s.text in cues.role_abbreviations \
             or zipf(lexicon, s.text) >= _SURNAME_MAX_ZIPF or "-" in s.text:
         return None
@@ -968,6 +996,20 @@ def _role_and_surname(text: str, toks: list[Tok], i: int, g: Gazetteer, lexicon:
         if text[s.end:nxt.start] == " " and s.raw == s.text and _is_cap(nxt.text):
             return None
     return Mention("PERSON", s.start, s.end, s.text, 0.7, "rule", role=abbrev or t)
+
+
+def _broken_role(text: str, toks: list[Tok], i: int, g: Gazetteer) -> Optional[str]:
+    """The role that token i and the next make when a line break splits it ('Herrn Oberbü\nrgermeister',
+    the letterhead of the factions' budget motions; 'Bür-\ngermeister Obert'): a capitalised part ends its
+    line (a hyphen kept or not) and the next line opens with the lower-case rest (issue 15, person7)."""
+    if i + 1 >= len(toks):
+        return None
+    head, tail = toks[i], toks[i + 1]
+    between = text[head.end:tail.start]
+    if between.count("\n") != 1 or between.strip() or not head.raw[:1].isupper() or not tail.raw[:1].islower():
+        return None
+    joined = head.raw[:-1] + tail.text if head.raw.endswith("-") else head.raw + tail.text
+    return joined if joined in g.roles else None
 
 
 def _cued(toks: list[Tok], i: int, g: Gazetteer, titles: dict, honorifics: frozenset[str]) -> bool:
