@@ -64,7 +64,7 @@ MIN_WRONG = 8
 TARGET = 0.97
 THRESHOLDS = "auto"  # pooled or per-kind allocated, and the target, chosen two-fold on dev (_choose_method)
 REAL_WEIGHT = 10  # each real tune example counts this many times (they are few, and unlike the generated)
-REAL_TRAIN_PARTS = ("train", "train2", "train3")  # the real_gold parts written for rules (issue 15)
+REAL_TRAIN_PARTS = ("train", "train2", "train3", "train4")  # the real_gold parts written for rules (issue 15)
 POOR_CER = 0.10  # a page worse than this is "poor text"
 
 Example = tuple[Signals, bool]

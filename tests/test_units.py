@@ -66,7 +66,7 @@ def test_dehyphenation(lines, want, unwanted):
     ("am 23. Oktöber 2022 zugestimmt", ["2022-10-23"]),
     ("zum 3. Malen 2020 und am 5. Junii 2020", []),  # short months are not guessed
     ("um 14:30 Uhr, 2020", []),
-    # a year alone after a temporal word (18 such years in the real-gold train and tune parts, 11 missed
+    # a year alone after a temporal word (18 such years in the real-gold train and tune parts, 10 missed
     # before; 272 new matches in the 1,500 council-corpus texts, a fixed-seed sample of 79 read: all time references)
     ("aus dem Jahr 2019, wonach", ["2019"]),
     ("auf 1 Prozent in 2017 (Quelle", ["2017"]),
