@@ -72,7 +72,7 @@ class LabelledEngine:
         calls = self.rec.page["calls"]
         if not calls:
             label = "first"
-        elif calls[-1] == "osd":
+        elif calls[-1] == "osd" and self.rec.page.get("turn"):
             label = "turned"
         elif "sauvola-first" in calls and "plain-after-sauvola" not in calls:
             label = "plain-after-sauvola"
@@ -84,11 +84,13 @@ class LabelledEngine:
 
     def _adaptive(self, image, dpi, timeout):
         calls = self.rec.page["calls"]
-        label = "sauvola-first" if not calls or calls[-1] == "osd" else "sauvola"
+        label = "sauvola-first" if not calls or calls == ["osd"] else "sauvola"
         return self._call(label, self.engine.recognize_adaptive, image, dpi, timeout)
 
     def orientation(self, image, dpi, timeout):
-        return self._call("osd", self.engine.orientation, image, dpi, timeout)
+        turn = self._call("osd", self.engine.orientation, image, dpi, timeout)
+        self.rec.page["turn"] = turn
+        return turn
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -201,3 +201,14 @@ def test_a_poor_reading_after_osd_turned_the_page_is_checked_against_the_page_as
     engine = _Recording(plain=[_words(4, 0.30), _words(30, 0.90)], turn=270)
     page = ocr_page(_scan(turned), engine, 10)
     assert engine.log[:3] == ["osd", "plain", "plain"] and page.rotation == 0 and page.confidence == 0.9
+
+
+def test_a_short_confident_page_does_not_ask_osd_but_an_upside_down_reading_does():
+    from pipeline.ocr import ocr_page
+
+    engine = _Recording(plain=[_words(4, 0.95)], turn=180)  # a last page of four words
+    page = ocr_page(_scan(_text_page(0.0)), engine, 10)
+    assert engine.log == ["plain"] and page.rotation == 0
+    engine = _Recording(plain=[_words(30, 0.30), _words(30, 0.93)], turn=180)  # debris: upside down
+    page = ocr_page(_scan(_text_page(0.0)), engine, 10)
+    assert engine.log == ["plain", "osd", "plain"] and page.rotation == 180 and page.confidence == 0.93
