@@ -385,8 +385,9 @@ def _render(scan: ScanPage) -> tuple[Image.Image, float]:
 
 def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientation: bool = True) -> Page:
     """OCR one page: plain Tesseract's reading of the page as it is (straightened only when badly skewed,
-    turned only when the reading says so), read again only where a measured signal says the first
-    reading lost text; boxes in points of the upright page.
+    turned only when its ink profile or the reading says so; read with adaptive thresholding first on
+    grainy gray paper), read again only where a measured signal says the first reading lost text; boxes
+    in points of the upright page.
 
     Raises PageError when the page cannot be rendered or Tesseract times out: the page becomes an
     error row and the document goes on.
