@@ -4,7 +4,8 @@
 
 For every file of DIR it runs the stages as `run.process_document` does and times each step of the OCR
 stage (render, image preparation, blank check, skew, every Tesseract call with the reason it was made,
-unread-ink measurements, the column/row ink profile and the paper's grain) and the document stages (layout, correction, extraction, references, review).
+unread-ink measurements, the column/row ink profile and the paper's grain) and the document stages (layout,
+correction, extraction, references, review).
 Tesseract calls go through bench/ocr_accuracy.py's caching engine, so the seconds reported for a call are
 what Tesseract needed when it really ran (a re-run of this script is fast and reports the same figures).
 Start-up (`Resources.load`) is timed once. Table writing is not included (once per run, not per page).

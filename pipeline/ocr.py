@@ -143,6 +143,20 @@ def _gray(image: Image.Image) -> Image.Image:
     return ImageOps.grayscale(image) if image.mode != "L" else image
 
 
+def _ink_thumbnail(gray: Image.Image) -> np.ndarray:
+    """The ink of a ~1000-pixel-wide thumbnail, despeckled: a 3x3 median filter then a threshold, done as
+    a 3x3 majority vote of the thresholded pixels (what the skew and the column/row profile look at)."""
+    k = max(1, -(-gray.width // 1000))
+    small = gray.reduce(k) if k > 1 else gray
+    arr = np.asarray(small)
+    if arr.size == 0:
+        return np.zeros((0, 0), dtype=bool)
+    thresh = min(160, int(arr.mean() - arr.std())) if arr.std() > 5 else 128
+    h, w = arr.shape
+    dark = np.pad(arr < thresh, 1, mode="edge").astype(np.uint8)
+    return sum(dark[i:i + h, j:j + w] for i in range(3) for j in range(3)) >= 5
+
+
 def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> float:
     """Skew in degrees by projection-profile variance of the ink on a ~1000-pixel-wide thumbnail,
     despeckled (a 3x3 median filter).
@@ -152,19 +166,10 @@ def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> 
     rotating the thumbnail 33 times (PIL, nearest neighbour, corners cut) at a tenth of the time
     (~2 s -> ~0.1-0.3 s per 300-dpi page, bench/scan_profile.py).
     """
-    k = max(1, -(-gray.width // 1000))
-    small = gray.reduce(k) if k > 1 else gray
-    arr = np.asarray(small)
-    if arr.size == 0:
+    ink = _ink_thumbnail(gray)
+    if ink.size == 0 or ink.mean() * 255 < 0.5:  # (nearly) blank page
         return 0.0
-    thresh = min(160, int(arr.mean() - arr.std())) if arr.std() > 5 else 128
-    h, w = arr.shape
-    # a 3x3 median filter then a threshold is a 3x3 majority vote of the thresholded pixels
-    dark = np.pad(arr < thresh, 1, mode="edge").astype(np.uint8)
-    votes = sum(dark[i:i + h, j:j + w] for i in range(3) for j in range(3))
-    ink = votes >= 5
-    if ink.mean() * 255 < 0.5:  # (nearly) blank page
-        return 0.0
+    h, w = ink.shape
     ys, xs = np.nonzero(ink)
     dx, dy = xs - w / 2, ys - h / 2
     best, best_score = 0.0, -1.0
@@ -214,15 +219,16 @@ KEEP_SECOND_BY = 0.02  # the adaptive reading must be this much surer to replace
 BELIEVABLE_DPI = (100.0, 1200.0)  # a stated resolution outside this is no information
 GRAY_CHANNELS_WITHIN = 8  # an RGB image whose channels never differ by more than this is gray
 # The variance of the ink per column over that per row, above which a page is taken for turned by 90 degrees
-# and OSD is asked before the first reading: 3.36-12.4 on all 15 turned tune pages, at most 2.04 on 101
-# upright ones (EHRI, FoNDUE, generated; seeds 1701-1703 and 90-degree pages of 1705/1707/1708, 2026-12-04)
+# and OSD is asked before the first reading: 3.36-12.4 on all 15 turned tune pages, at most 2.04 on the 101
+# others, upright or upside down (EHRI, FoNDUE, generated: seeds 1701-1703 and 90-degree pages of seeds
+# 1705/1707/1708, 2026-12-04)
 SIDEWAYS_PROFILE_ABOVE = 2.6
 # The paper's grain (`paper_noise`) above which a gray page is read with adaptive thresholding FIRST (and as
 # plain Tesseract does only when that reading is unsure): faint type on grey speckle, where the plain
 # reading is unsure and the adaptive one wins, so one call instead of two. Swept on the tune half (49 gray
 # pages, 2026-12-04): adaptive-first on every gray page saves 9 calls but makes 3 pages worse (a FoNDUE page
-# 8.2 % -> 17.3 %); any threshold from 0.85 to 2.03 saves 10 calls of 93 (Tesseract time -16 %) with none
-# worse and 2 better; clean paper measured 0-0.98, speckled scans 1.33-4.37. Colour pages keep plain first.
+# 8.2 % -> 17.3 %); any threshold from 0.85 to 2.03 saves 10 calls of 93 with none worse and 2 better;
+# clean paper measured 0-0.98, speckled scans 1.33-4.37. Colour pages keep plain first.
 ADAPTIVE_FIRST_ABOVE = 1.4
 
 
@@ -299,15 +305,10 @@ def paper_noise(gray: Image.Image) -> float:
 def lines_run_down(gray: Image.Image) -> bool:
     """The page's ink varies far more from column to column than from row to row: its lines run top to
     bottom, as on a sheet turned by 90 degrees (SIDEWAYS_PROFILE_ABOVE)."""
-    k = max(1, -(-gray.width // 1000))
-    small = gray.reduce(k) if k > 1 else gray
-    arr = np.asarray(small)
-    if arr.size == 0:
+    ink = _ink_thumbnail(gray)
+    if ink.size == 0:
         return False
-    thresh = min(160, int(arr.mean() - arr.std())) if arr.std() > 5 else 128
-    h, w = arr.shape
-    dark = np.pad(arr < thresh, 1, mode="edge").astype(np.uint8)
-    ink = sum(dark[i:i + h, j:j + w] for i in range(3) for j in range(3)) >= 5
+    h, w = ink.shape
     rows = np.var(ink.sum(axis=1) / w)
     cols = np.var(ink.sum(axis=0) / h)
     return bool(rows > 0 and cols / rows > SIDEWAYS_PROFILE_ABOVE)
