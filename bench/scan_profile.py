@@ -4,7 +4,8 @@
 
 For every file of DIR it runs the stages as `run.process_document` does and times each step of the OCR
 stage (render, image preparation, blank check, skew, every Tesseract call with the reason it was made,
-unread-ink measurements) and the document stages (layout, correction, extraction, references, review).
+unread-ink measurements, the column/row ink profile and the paper's grain) and the document stages (layout,
+correction, extraction, references, review).
 Tesseract calls go through bench/ocr_accuracy.py's caching engine, so the seconds reported for a call are
 what Tesseract needed when it really ran (a re-run of this script is fast and reports the same figures).
 Start-up (`Resources.load`) is timed once. Table writing is not included (once per run, not per page).
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ocr_accuracy import CachingEngine  # noqa: E402
 
-STEPS = ("render", "prepare", "blank", "skew", "unread_ink", "binarize")
+STEPS = ("render", "prepare", "blank", "skew", "profile", "noise", "unread_ink", "binarize")
 
 
 class Recorder:
@@ -52,7 +53,8 @@ class Recorder:
 
 
 class LabelledEngine:
-    """Names each call: first reading, OSD, turned reading, gray re-read, Sauvola re-read."""
+    """Names each call: first reading, OSD, turned reading, gray re-read, Sauvola re-read; a Sauvola reading
+    made first is "sauvola-first" and the plain reading after it "plain-after-sauvola"."""
 
     def __init__(self, engine: CachingEngine, rec: Recorder) -> None:
         self.engine, self.rec, self.name = engine, rec, engine.name
@@ -71,8 +73,10 @@ class LabelledEngine:
         calls = self.rec.page["calls"]
         if not calls:
             label = "first"
-        elif calls[-1] == "osd":
+        elif calls[-1] == "osd" and self.rec.page.get("turn"):
             label = "turned"
+        elif "sauvola-first" in calls and "plain-after-sauvola" not in calls:
+            label = "plain-after-sauvola"
         elif image.mode == "L":
             label = "gray"
         else:
@@ -80,10 +84,14 @@ class LabelledEngine:
         return self._call(label, self.engine.recognize, image, dpi, timeout)
 
     def _adaptive(self, image, dpi, timeout):
-        return self._call("sauvola", self.engine.recognize_adaptive, image, dpi, timeout)
+        calls = self.rec.page["calls"]
+        label = "sauvola-first" if not calls or calls == ["osd"] else "sauvola"
+        return self._call(label, self.engine.recognize_adaptive, image, dpi, timeout)
 
     def orientation(self, image, dpi, timeout):
-        return self._call("osd", self.engine.orientation, image, dpi, timeout)
+        turn = self._call("osd", self.engine.orientation, image, dpi, timeout)
+        self.rec.page["turn"] = turn
+        return turn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     startup = time.perf_counter() - t0
     rec = Recorder()
     for name, step in (("prepare", "prepare"), ("is_blank", "blank"), ("estimate_skew", "skew"),
-                       ("unread_ink", "unread_ink"), ("binarize", "binarize")):
+                       ("lines_run_down", "profile"), ("paper_noise", "noise"), ("unread_ink", "unread_ink"),
+                       ("binarize", "binarize")):
         rec.wrap(ocr, name, step)
     engine = LabelledEngine(CachingEngine(res.engine), rec)
     orig_render = ocr._render

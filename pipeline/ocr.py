@@ -143,6 +143,20 @@ def _gray(image: Image.Image) -> Image.Image:
     return ImageOps.grayscale(image) if image.mode != "L" else image
 
 
+def _ink_thumbnail(gray: Image.Image) -> np.ndarray:
+    """The ink of a ~1000-pixel-wide thumbnail, despeckled: a 3x3 median filter then a threshold, done as
+    a 3x3 majority vote of the thresholded pixels (what the skew and the column/row profile look at)."""
+    k = max(1, -(-gray.width // 1000))
+    small = gray.reduce(k) if k > 1 else gray
+    arr = np.asarray(small)
+    if arr.size == 0:
+        return np.zeros((0, 0), dtype=bool)
+    thresh = min(160, int(arr.mean() - arr.std())) if arr.std() > 5 else 128
+    h, w = arr.shape
+    dark = np.pad(arr < thresh, 1, mode="edge").astype(np.uint8)
+    return sum(dark[i:i + h, j:j + w] for i in range(3) for j in range(3)) >= 5
+
+
 def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> float:
     """Skew in degrees by projection-profile variance of the ink on a ~1000-pixel-wide thumbnail,
     despeckled (a 3x3 median filter).
@@ -152,19 +166,10 @@ def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> 
     rotating the thumbnail 33 times (PIL, nearest neighbour, corners cut) at a tenth of the time
     (~2 s -> ~0.1-0.3 s per 300-dpi page, bench/scan_profile.py).
     """
-    k = max(1, -(-gray.width // 1000))
-    small = gray.reduce(k) if k > 1 else gray
-    arr = np.asarray(small)
-    if arr.size == 0:
+    ink = _ink_thumbnail(gray)
+    if ink.size == 0 or ink.mean() * 255 < 0.5:  # (nearly) blank page
         return 0.0
-    thresh = min(160, int(arr.mean() - arr.std())) if arr.std() > 5 else 128
-    h, w = arr.shape
-    # a 3x3 median filter then a threshold is a 3x3 majority vote of the thresholded pixels
-    dark = np.pad(arr < thresh, 1, mode="edge").astype(np.uint8)
-    votes = sum(dark[i:i + h, j:j + w] for i in range(3) for j in range(3))
-    ink = votes >= 5
-    if ink.mean() * 255 < 0.5:  # (nearly) blank page
-        return 0.0
+    h, w = ink.shape
     ys, xs = np.nonzero(ink)
     dx, dy = xs - w / 2, ys - h / 2
     best, best_score = 0.0, -1.0
@@ -191,11 +196,17 @@ def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> 
 #   faint lines on grey speckle) is read again with adaptive (Sauvola) thresholding, kept when
 #   Tesseract is surer of it and it leaves no more ink unread (generated tune pages 25.8 % -> 6.1 %);
 # - deskew only from 2 degrees: below that Tesseract copes and the rotation blurs;
-# - OSD only when the upright reading is poor or stands in columns (a turned page).
+# - a gray page on grainy paper (ADAPTIVE_FIRST_ABOVE) is read adaptive first, plainly only when that is unsure;
+# - OSD before the first reading when the ink stands in columns (SIDEWAYS_PROFILE_ABOVE: a page turned by 90
+#   degrees), else only when the reading is debris (ASK_OSD_BELOW: upside down) or stands in columns.
 # Gray for every page (it lost 1.8 points on a tune page and dropped ten lines of a check page),
 # a median filter, Otsu binarisation of every page, psm 4/6 and a 300-dpi default were measured and lost.
 SKEW_MIN = 2.0  # degrees of skew from which the page is rotated straight
-ASK_OSD_BELOW = 0.70  # reading quality below which the page may be turned
+# Mean word confidence of the first reading below which OSD is asked (a page upside down): 0.22-0.32 on all 11
+# tune pages turned by 180 degrees, 0.57-0.96 on the 22 upright ones (short last pages) that the former trigger
+# (0.70 on the confidence discounted by the word count, `_quality`) sent to OSD for nothing; 90-degree turns are
+# found before reading (SIDEWAYS_PROFILE_ABOVE) or by the words standing in columns (`_sideways`).
+ASK_OSD_BELOW = 0.45
 UNREAD_INK_ABOVE = 0.25  # share of ink outside the word boxes above which a colour page is read in gray
 KEEP_GRAY_BY = 0.05  # the gray reading must leave this much less ink unread
 SECOND_READING_BELOW = 0.88  # mean word confidence below which the adaptive-threshold reading is tried
@@ -207,6 +218,18 @@ SECOND_READING_UNREAD_ABOVE = 0.0
 KEEP_SECOND_BY = 0.02  # the adaptive reading must be this much surer to replace the first
 BELIEVABLE_DPI = (100.0, 1200.0)  # a stated resolution outside this is no information
 GRAY_CHANNELS_WITHIN = 8  # an RGB image whose channels never differ by more than this is gray
+# The variance of the ink per column over that per row, above which a page is taken for turned by 90 degrees
+# and OSD is asked before the first reading: 3.36-12.4 on all 15 turned tune pages, at most 2.04 on the 101
+# others, upright or upside down (EHRI, FoNDUE, generated: seeds 1701-1703 and 90-degree pages of seeds
+# 1705/1707/1708, 2026-12-04)
+SIDEWAYS_PROFILE_ABOVE = 2.6
+# The paper's grain (`paper_noise`) above which a gray page is read with adaptive thresholding FIRST (and as
+# plain Tesseract does only when that reading is unsure): faint type on grey speckle, where the plain
+# reading is unsure and the adaptive one wins, so one call instead of two. Swept on the tune half (49 gray
+# pages, 2026-12-04): adaptive-first on every gray page saves 9 calls but makes 3 pages worse (a FoNDUE page
+# 8.2 % -> 17.3 %); any threshold from 0.85 to 2.03 saves 10 calls of 93 with none worse and 2 better;
+# clean paper measured 0-0.98, speckled scans 1.33-4.37. Colour pages keep plain first.
+ADAPTIVE_FIRST_ABOVE = 1.4
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, Image.Image]:
@@ -262,6 +285,33 @@ def binarize(gray: Image.Image) -> Image.Image:
     between = (mu[-1] * w - mu) ** 2 / (w * (1 - w) + 1e-12)
     t = min(int(np.argmax(between)), int(np.median(arr)) - 60)
     return Image.fromarray(((arr > t) * 255).astype(np.uint8))
+
+
+def paper_noise(gray: Image.Image) -> float:
+    """The grain of the paper: standard deviation of the pixels at or above the median grey (the
+    background) on a ~1000-pixel-wide thumbnail. Clean paper ~0-1, grey speckle 1.3-4.4 (tune pages)."""
+    k = max(1, -(-gray.width // 1000))
+    small = gray.reduce(k) if k > 1 else gray
+    hist = np.bincount(np.asarray(small).ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    if not total:
+        return 0.0
+    median = int(np.searchsorted(np.cumsum(hist), total / 2))
+    values, counts = np.arange(median, 256, dtype=np.float64), hist[median:]
+    mean = float((values * counts).sum() / counts.sum())
+    return float(np.sqrt((((values - mean) ** 2) * counts).sum() / counts.sum()))
+
+
+def lines_run_down(gray: Image.Image) -> bool:
+    """The page's ink varies far more from column to column than from row to row: its lines run top to
+    bottom, as on a sheet turned by 90 degrees (SIDEWAYS_PROFILE_ABOVE)."""
+    ink = _ink_thumbnail(gray)
+    if ink.size == 0:
+        return False
+    h, w = ink.shape
+    rows = np.var(ink.sum(axis=1) / w)
+    cols = np.var(ink.sum(axis=0) / h)
+    return bool(rows > 0 and cols / rows > SIDEWAYS_PROFILE_ABOVE)
 
 
 def _sideways(raw: list[OcrWord]) -> bool:
@@ -336,8 +386,9 @@ def _render(scan: ScanPage) -> tuple[Image.Image, float]:
 
 def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientation: bool = True) -> Page:
     """OCR one page: plain Tesseract's reading of the page as it is (straightened only when badly skewed,
-    turned only when the reading says so), read again only where a measured signal says the first
-    reading lost text; boxes in points of the upright page.
+    turned only when its ink profile or the reading says so; read with adaptive thresholding first on
+    grainy gray paper), read again only where a measured signal says the first reading lost text; boxes
+    in points of the upright page.
 
     Raises PageError when the page cannot be rendered or Tesseract times out: the page becomes an
     error row and the document goes on.
@@ -351,10 +402,27 @@ def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientati
         return Page(number=scan.number, words=[], source="ocr", width=gray.width * k, height=gray.height * k,
                     confidence=0.0)
     upright_plain, upright = plain, gray
+    rotation, asked = 0, False
+    if detect_orientation and lines_run_down(gray):
+        # the ink stands in columns, as on a sheet fed sideways: ask OSD before reading, which saves
+        # the upright reading of a turned page (a wrong answer costs one OSD call, see below)
+        asked = True
+        turn = engine.orientation(upright, dpi, timeout)
+        if turn:
+            gray = _rotate(upright, -turn, expand=True)
+            plain = gray if upright_plain is upright else _rotate(upright_plain, -turn, expand=True)
+            rotation = turn
     plain, gray, skew = _straighten(plain, gray)
-    raw = engine.recognize(plain, tess_dpi, timeout)
-    rotation = 0
-    if detect_orientation and (_quality(raw) < ASK_OSD_BELOW or _sideways(raw)):
+    adaptive = getattr(engine, "recognize_adaptive", None)
+    adaptive_first = adaptive is not None and plain is gray and paper_noise(gray) > ADAPTIVE_FIRST_ABOVE
+    raw = adaptive(gray, tess_dpi, timeout) if adaptive_first else engine.recognize(plain, tess_dpi, timeout)
+    if rotation and (_mean_conf(raw) < ASK_OSD_BELOW or _sideways(raw)):
+        # OSD turned the page and the reading is poor: read the page as it came too and keep the surer
+        plain0, gray0, skew0 = _straighten(upright_plain, upright)
+        raw0 = engine.recognize(plain0, tess_dpi, timeout)
+        if _quality(raw0) > _quality(raw):
+            raw, plain, gray, rotation, skew, adaptive_first = raw0, plain0, gray0, 0, skew0, False
+    elif detect_orientation and not asked and (_mean_conf(raw) < ASK_OSD_BELOW or _sideways(raw)):
         # a page fed sideways or upside down reads as low-confidence debris: ask OSD, and keep
         # the turned reading only if Tesseract is surer of it
         turn = engine.orientation(upright, dpi, timeout)
@@ -366,6 +434,7 @@ def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientati
             upright_now = _sideways(raw) and not _sideways(raw2) and _quality(raw2) > 0.6 * _quality(raw)
             if upright_now or _quality(raw2) > _quality(raw):
                 raw, plain, gray, rotation, skew = raw2, turned_plain, turned_gray, turn, skew2
+                adaptive_first = False
     del upright_plain, upright
     unread = unread_ink(gray, raw) if plain is not gray else None  # measured only where a decision needs it
     if unread is not None and unread > UNREAD_INK_ABOVE:  # colour thresholding lost text: the gray reading
@@ -374,10 +443,17 @@ def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientati
         if unread_gray < unread - KEEP_GRAY_BY:
             raw, unread = raw_gray, unread_gray
     del plain
-    if not raw or _mean_conf(raw) < SECOND_READING_BELOW:
+    if adaptive_first:
+        if not raw or _mean_conf(raw) < SECOND_READING_BELOW:
+            # the adaptive reading is unsure too: read as plain Tesseract does, then choose exactly as below
+            first = engine.recognize(gray, tess_dpi, timeout)
+            unread = unread_ink(gray, first)
+            if not (wants_second_reading(first, unread) and _mean_conf(raw) > _mean_conf(first) + KEEP_SECOND_BY
+                    and unread_ink(gray, raw) <= unread + KEEP_GRAY_BY):
+                raw = first
+    elif not raw or _mean_conf(raw) < SECOND_READING_BELOW:
         unread = unread_ink(gray, raw) if unread is None else unread
         if wants_second_reading(raw, unread):  # also when nothing was found: faint lines on grey speckle
-            adaptive = getattr(engine, "recognize_adaptive", None)
             raw3 = (adaptive(gray, tess_dpi, timeout) if adaptive
                     else engine.recognize(binarize(gray), tess_dpi, timeout))
             if _mean_conf(raw3) > _mean_conf(raw) + KEEP_SECOND_BY and unread_ink(gray, raw3) <= unread + KEEP_GRAY_BY:

@@ -96,3 +96,119 @@ def test_wants_second_reading():
     assert ocr.wants_second_reading(_words(20, 0.80), 0.05)
     assert not ocr.wants_second_reading(_words(20, 0.95), 0.05)  # sure of it
     assert not ocr.wants_second_reading(_words(20, 0.80), 0.0)  # every bit of ink is inside a word
+
+
+# ---------------------------------------------------------------- which reading comes first
+
+class _Recording:
+    """An engine that logs its calls ("plain", "adaptive", "osd") and returns prepared readings."""
+
+    name = "recording"
+
+    def __init__(self, plain: list, adaptive: list | None = None, turn: int = 0) -> None:
+        self.plain, self.adaptive, self.turn, self.log = list(plain), list(adaptive or []), turn, []
+
+    def recognize(self, image, dpi, timeout):
+        self.log.append("plain")
+        return self.plain.pop(0) if self.plain else []
+
+    def recognize_adaptive(self, image, dpi, timeout):
+        self.log.append("adaptive")
+        return self.adaptive.pop(0) if self.adaptive else []
+
+    def orientation(self, image, dpi, timeout):
+        self.log.append("osd")
+        return self.turn
+
+
+def _grainy(img: Image.Image, level: float = 200, sigma: float = 6.0) -> Image.Image:
+    """The page on grey, grainy paper (ink stays dark)."""
+    arr = np.asarray(img).astype(np.float64)
+    rng = np.random.default_rng(5)
+    paper = np.where(arr > 128, level + rng.normal(0, sigma, arr.shape), arr)
+    return Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))
+
+
+def _scan(img: Image.Image):
+    from pipeline.records import ScanPage
+
+    return ScanPage(1, img.width * 72 / 300, img.height * 72 / 300, lambda: (img.copy(), 300.0))
+
+
+def test_paper_noise_tells_grainy_paper_from_clean():
+    from pipeline import ocr
+
+    clean, grainy = _text_page(0.0), _grainy(_text_page(0.0))
+    assert ocr.paper_noise(clean) < ocr.ADAPTIVE_FIRST_ABOVE < ocr.paper_noise(grainy)
+    assert ocr.paper_noise(Image.new("L", (1, 1), 255)) == 0.0
+
+
+def test_lines_run_down_on_a_page_turned_by_90_degrees_only():
+    from pipeline import ocr
+
+    page = _text_page(0.0)
+    assert not ocr.lines_run_down(page)
+    assert ocr.lines_run_down(page.rotate(90, expand=True))
+    assert ocr.lines_run_down(page.rotate(-90, expand=True))
+    assert not ocr.lines_run_down(page.rotate(180))
+    assert not ocr.lines_run_down(Image.new("L", (50, 60), 255))
+
+
+def test_a_grainy_gray_page_is_read_adaptive_first_and_once_when_sure():
+    from pipeline.ocr import ocr_page
+
+    engine = _Recording(plain=[_words(30, 0.99)], adaptive=[_words(30, 0.93)])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
+    assert engine.log == ["adaptive"] and page.confidence == 0.93
+
+
+def test_an_unsure_adaptive_first_reading_is_read_plain_and_the_surer_kept():
+    from pipeline.ocr import ocr_page
+
+    engine = _Recording(plain=[_words(30, 0.92)], adaptive=[_words(30, 0.80)])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
+    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.92  # plain is sure: kept
+    engine = _Recording(plain=[_words(30, 0.70)], adaptive=[_words(30, 0.80)])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
+    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.80  # both unsure: the surer
+
+
+def test_a_clean_page_is_read_plain_first():
+    from pipeline.ocr import ocr_page
+
+    engine = _Recording(plain=[_words(30, 0.95)], adaptive=[_words(30, 0.99)])
+    assert ocr_page(_scan(_text_page(0.0)), engine, 10).confidence == 0.95 and engine.log == ["plain"]
+
+
+def test_a_page_whose_lines_run_down_asks_osd_before_reading():
+    from pipeline.ocr import ocr_page
+
+    turned = _text_page(0.0).rotate(-90, expand=True)  # fed sideways, clockwise
+    engine = _Recording(plain=[_words(30, 0.95)], turn=270)
+    page = ocr_page(_scan(turned), engine, 10)
+    assert engine.log == ["osd", "plain"] and page.rotation == 270
+    assert page.width < page.height  # the upright page's size
+    # OSD says upright: the page is read as it came, and OSD is not asked again for a poor reading
+    engine = _Recording(plain=[_words(3, 0.40)], adaptive=[_words(3, 0.40)], turn=0)
+    page = ocr_page(_scan(turned), engine, 10)
+    assert engine.log[:2] == ["osd", "plain"] and engine.log.count("osd") == 1 and page.rotation == 0
+
+
+def test_a_poor_reading_after_osd_turned_the_page_is_checked_against_the_page_as_it_came():
+    from pipeline.ocr import ocr_page
+
+    turned = _text_page(0.0).rotate(-90, expand=True)
+    engine = _Recording(plain=[_words(4, 0.30), _words(30, 0.90)], turn=270)
+    page = ocr_page(_scan(turned), engine, 10)
+    assert engine.log[:3] == ["osd", "plain", "plain"] and page.rotation == 0 and page.confidence == 0.9
+
+
+def test_a_short_confident_page_does_not_ask_osd_but_an_upside_down_reading_does():
+    from pipeline.ocr import ocr_page
+
+    engine = _Recording(plain=[_words(4, 0.95)], turn=180)  # a last page of four words
+    page = ocr_page(_scan(_text_page(0.0)), engine, 10)
+    assert engine.log == ["plain"] and page.rotation == 0
+    engine = _Recording(plain=[_words(30, 0.30), _words(30, 0.93)], turn=180)  # debris: upside down
+    page = ocr_page(_scan(_text_page(0.0)), engine, 10)
+    assert engine.log == ["plain", "osd", "plain"] and page.rotation == 180 and page.confidence == 0.93
