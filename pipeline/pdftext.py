@@ -11,6 +11,7 @@ much of the page the largest image covers, and the image's resolution.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 from .records import Word
@@ -19,6 +20,10 @@ _BREAKS = frozenset(" \t\r\n\x00\u00a0\u2002\u2003\u2009")
 _LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line ("Veran-")
 _INVISIBLE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE
 _SAMPLE_CHARS = 200  # render mode is asked of at most this many characters per page
+# a word: the characters between PDFium's spaces and line breaks; a line-end hyphen ends its word too
+# (the next line follows it without a break)
+_IN_WORD = "[^" + "".join(re.escape(ch) for ch in sorted(_BREAKS | {_LINE_END_HYPHEN})) + "]"
+_WORD = re.compile(f"{_IN_WORD}*{_LINE_END_HYPHEN}|{_IN_WORD}+")
 
 
 @dataclass
@@ -55,20 +60,10 @@ def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
                 return None
             return rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)
 
-        start = -1
-        for i in range(n + 1):  # PDFium puts a space or a line break between words and lines
-            end = i
-            if i < n and text[i] not in _BREAKS:
-                if start < 0:
-                    start = i
-                if text[i] != _LINE_END_HYPHEN:
-                    continue
-                end = i + 1  # a hyphen that ends a line ends its word; the next line follows without a break
-            if start < 0:
-                continue
-            word = clean(text[start:end].replace(_LINE_END_HYPHEN, "-"))
+        for m in _WORD.finditer(text):
+            start, end = m.span()
+            word = clean(m.group(0).replace(_LINE_END_HYPHEN, "-"))
             first, last = char_box(start), char_box(end - 1)
-            start = -1
             if not word.strip() or first is None or last is None:
                 continue
             x0, x1 = min(first[0], last[0]), max(first[2], last[2])
