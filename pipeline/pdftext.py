@@ -53,21 +53,26 @@ def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
         ref = ctypes.byref(rect)
         words: list[Word] = []
 
-        def char_box(i: int) -> tuple[float, float, float, float] | None:
-            # the loose box spans the font's ascent and descent, as pdfplumber's boxes do: lines of one
-            # font size get boxes of one height, which the layout stage's line and block gaps rely on
-            if not c.FPDFText_GetLooseCharBox(raw, i, ref):
-                return None
-            return rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)
-
+        # the loose box spans the font's ascent and descent, as pdfplumber's boxes do: lines of one
+        # font size get boxes of one height, which the layout stage's line and block gaps rely on
+        box = c.FPDFText_GetLooseCharBox
         for m in _WORD.finditer(text):
             start, end = m.span()
-            word = clean(m.group(0).replace(_LINE_END_HYPHEN, "-"))
-            first, last = char_box(start), char_box(end - 1)
-            if not word.strip() or first is None or last is None:
+            if not box(raw, start, ref):
                 continue
-            x0, x1 = min(first[0], last[0]), max(first[2], last[2])
-            y0, y1 = min(first[1], last[1]), max(first[3], last[3])
+            x0, x1, b, t = rect.left, rect.right, rect.bottom, rect.top
+            y0, y1 = (t if t < b else b), (t if t > b else b)  # min and max, as the builtins pick them
+            if not box(raw, end - 1, ref):
+                continue
+            word = clean(m.group(0).replace(_LINE_END_HYPHEN, "-"))
+            if not word.strip():
+                continue
+            left, right, b, t = rect.left, rect.right, rect.bottom, rect.top
+            lo, hi = (t if t < b else b), (t if t > b else b)
+            x0 = left if left < x0 else x0
+            x1 = right if right > x1 else x1
+            y0 = lo if lo < y0 else y0
+            y1 = hi if hi > y1 else y1
             words.append(Word(text=word, bbox=(round(x0, 2), round(height - y1, 2), round(x1, 2),
                                                round(height - y0, 2)), confidence=1.0, source="text"))
         facts.invisible = _invisible_share(c, raw, text)
