@@ -202,10 +202,8 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process_many: P
         slot.items.clear()
 
     # the models loaded so far move to a generation the collector never scans: a worker's collections
-    # then do not write to (and so copy) the pages it shares with the parent. The young generations
-    # are swept first; a full collection would walk the ~800,000 objects of the models for ~1 s of
-    # start-up and finds nothing there (the loaders leave no cycles behind)
-    gc.collect(1)
+    # then do not write to (and so copy) the pages it shares with the parent
+    gc.collect()
     gc.freeze()
     for _ in range(jobs):
         slots.append(start())
