@@ -54,12 +54,21 @@ class KindModel:
     def _tree_sum(self, v: dict[str, float]) -> float:
         x = [v.get(name, 0.0) for name in self.features]
         z = self.intercept
-        for t in self.trees:
+        for left, right, feature, threshold, value in self._tree_lists():
             i = 0
-            while t["left"][i] != 0:
-                i = t["left"][i] if x[t["feature"][i]] <= t["threshold"][i] else t["right"][i]
-            z += t["value"][i]
+            while left[i] != 0:
+                i = left[i] if x[feature[i]] <= threshold[i] else right[i]
+            z += value[i]
         return z
+
+    def _tree_lists(self) -> list[tuple[list, list, list, list, list]]:
+        """Each tree's lists, looked up once (the trees are read-only after loading)."""
+        key = id(self.trees), len(self.trees)
+        cached = self.__dict__.get("_trees_cached")
+        if cached is None or cached[0] != key:
+            cached = (key, [(t["left"], t["right"], t["feature"], t["threshold"], t["value"]) for t in self.trees])
+            self.__dict__["_trees_cached"] = cached
+        return cached[1]
 
     def raw(self, s: Signals) -> float:
         v = s.vector()

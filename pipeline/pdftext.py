@@ -11,6 +11,7 @@ much of the page the largest image covers, and the image's resolution.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 from .records import Word
@@ -19,6 +20,10 @@ _BREAKS = frozenset(" \t\r\n\x00\u00a0\u2002\u2003\u2009")
 _LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line ("Veran-")
 _INVISIBLE = 3  # FPDF_TEXTRENDERMODE_INVISIBLE
 _SAMPLE_CHARS = 200  # render mode is asked of at most this many characters per page
+# a word: the characters between PDFium's spaces and line breaks; a line-end hyphen ends its word too
+# (the next line follows it without a break)
+_IN_WORD = "[^" + "".join(re.escape(ch) for ch in sorted(_BREAKS | {_LINE_END_HYPHEN})) + "]"
+_WORD = re.compile(f"{_IN_WORD}*{_LINE_END_HYPHEN}|{_IN_WORD}+")
 
 
 @dataclass
@@ -48,31 +53,26 @@ def page_words(page, clean=lambda s: s) -> tuple[list[Word], LayerFacts]:
         ref = ctypes.byref(rect)
         words: list[Word] = []
 
-        def char_box(i: int) -> tuple[float, float, float, float] | None:
-            # the loose box spans the font's ascent and descent, as pdfplumber's boxes do: lines of one
-            # font size get boxes of one height, which the layout stage's line and block gaps rely on
-            if not c.FPDFText_GetLooseCharBox(raw, i, ref):
-                return None
-            return rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top)
-
-        start = -1
-        for i in range(n + 1):  # PDFium puts a space or a line break between words and lines
-            end = i
-            if i < n and text[i] not in _BREAKS:
-                if start < 0:
-                    start = i
-                if text[i] != _LINE_END_HYPHEN:
-                    continue
-                end = i + 1  # a hyphen that ends a line ends its word; the next line follows without a break
-            if start < 0:
+        # the loose box spans the font's ascent and descent, as pdfplumber's boxes do: lines of one
+        # font size get boxes of one height, which the layout stage's line and block gaps rely on
+        box = c.FPDFText_GetLooseCharBox
+        for m in _WORD.finditer(text):
+            start, end = m.span()
+            if not box(raw, start, ref):
                 continue
-            word = clean(text[start:end].replace(_LINE_END_HYPHEN, "-"))
-            first, last = char_box(start), char_box(end - 1)
-            start = -1
-            if not word.strip() or first is None or last is None:
+            x0, x1, b, t = rect.left, rect.right, rect.bottom, rect.top
+            y0, y1 = (t if t < b else b), (t if t > b else b)  # min and max, as the builtins pick them
+            if not box(raw, end - 1, ref):
                 continue
-            x0, x1 = min(first[0], last[0]), max(first[2], last[2])
-            y0, y1 = min(first[1], last[1]), max(first[3], last[3])
+            word = clean(m.group(0).replace(_LINE_END_HYPHEN, "-"))
+            if not word.strip():
+                continue
+            left, right, b, t = rect.left, rect.right, rect.bottom, rect.top
+            lo, hi = (t if t < b else b), (t if t > b else b)
+            x0 = left if left < x0 else x0
+            x1 = right if right > x1 else x1
+            y0 = lo if lo < y0 else y0
+            y1 = hi if hi > y1 else y1
             words.append(Word(text=word, bbox=(round(x0, 2), round(height - y1, 2), round(x1, 2),
                                                round(height - y0, 2)), confidence=1.0, source="text"))
         facts.invisible = _invisible_share(c, raw, text)

@@ -84,6 +84,10 @@ def correct_page(page: Page, state: DocumentState, index: CandidateIndex, settin
 def _next(words: Sequence[Word], current: Sequence[Word], i: int, ctx: Context) -> Fix | Keep | None:
     """What to do at word i: the span strategies, then the token with its neighbours."""
     w = words[i]
+    if w.source == "text" and not ctx.learned:
+        # a born-digital layer is exact: the span strategies start only at OCR words, and the token
+        # strategies keep it (keep_text_layer) after a reviewer's repair (learned_repair), of which there are none
+        return None
     cands = ctx.candidates
     if w.source == "ocr" and not ctx.learned and cands.common(w.text) and \
             (i + 1 >= len(words) or cands.common(words[i + 1].text)) and cands.head_group(w.text) is None:

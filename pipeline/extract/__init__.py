@@ -72,6 +72,7 @@ def spacy_docs(documents: list[list[Page]], nlp: Language, extra: Optional[Langu
         for t in texts:
             d = nlp.make_doc(t)
             d._.place_context = context
+            d._.page_text = t  # what doc.text would give (spaCy's tokens keep every character)
             if extra is not None:
                 xd = extra(t)
                 d._.extra_ents = [(e.start_char, e.end_char, e.label_) for e in xd.ents

@@ -34,6 +34,8 @@ if not Doc.has_extension("mentions"):  # the typed mentions in order (two labels
     Doc.set_extension("mentions", default=None)
 if not Doc.has_extension("place_context"):  # the cities the whole document names (set by extract_document)
     Doc.set_extension("place_context", default=None)
+if not Doc.has_extension("page_text"):  # the text the doc was made from (set by spacy_docs): doc.text is
+    Doc.set_extension("page_text", default=None)  # the same, but spaCy builds it from a Token object per token
 
 SPANS_KEY = "ratsakten"
 CUES_FILE = "cues.json"
@@ -71,7 +73,9 @@ class RulesComponent:
         return E.place_context(text, self.gazetteer, self.cues)
 
     def match(self, doc: Doc) -> list[E.Mention]:
-        text = doc.text
+        text = doc._.page_text
+        if text is None or len(text) != (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0):
+            text = doc.text  # a doc made elsewhere (nlp(text), or page_text not its own)
         g, lex, cues = self.gazetteer, self.lexicon, self.cues
         toks = E.tokenize(text, cues.titles)
         mentions: list[E.Mention] = [E.Mention("DATE", d.start, d.end, d.value, d.confidence, "rule", reason=d.reason)

@@ -202,6 +202,21 @@ def _qualified(text: str, m: Mention, g: Gazetteer, cues: Cues) -> Mention:
     return m
 
 
+def _starts_no_place(text: str, tok: Tok, cues: Cues) -> bool:
+    """No city or district can start at this token (most tokens: lower-case words, numbers): its first
+    character is ASCII but no capital, and so is the next, so that the normalised form of every span
+    starting here begins with that same character (NFC composes nothing with an ASCII neighbour), while
+    the loop below takes a span only when its first letter is a capital. Not for the tokens it treats
+    otherwise: hyphenated ones and quarter prefixes ('Alt Neureut')."""
+    s = tok.start
+    c = text[s]
+    if not c.isascii() or "A" <= c <= "Z" or c.isspace():
+        return False
+    if s + 1 < len(text) and not text[s + 1].isascii():
+        return False
+    return "-" not in tok.text and tok.text not in cues.quarter_prefixes
+
+
 def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, float], cues: Cues,
                 words: Optional[WordStats] = None, model_locs: frozenset[tuple[int, int]] = frozenset(),
                 context: Optional[frozenset[str]] = None) -> list[Mention]:
@@ -217,6 +232,9 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
     pending: list[tuple[int, Mention]] = []  # ordinary words waiting for a list of places around them
     i = 0
     while i < len(toks):
+        if _starts_no_place(text, toks[i], cues):
+            i += 1
+            continue
         prev = toks[i - 1].text if i > 0 else ""
         prev2 = toks[i - 2].text if i > 1 else ""
         prev_raw = toks[i - 1].raw if i > 0 else ""

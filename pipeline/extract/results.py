@@ -56,22 +56,51 @@ class View:
         return self.text[a:b]
 
 
+# the characters each step can change; every other character is copied as it is (the steps' rules
+# read only a character's neighbours, so a candidate is decided by the same tests as in a full scan)
+_FOLD_CAND = re.compile(r"[1!|I0O58]")
+_FIRST_CAND = re.compile("[-\u00ad`'´^]")
+_SECOND_CAND = re.compile(r"[|.,]")
+
+
+def _fold_one(s: str, i: int, n: int) -> str:
+    """The folded form of s[i] by its neighbours ('AbIehnung', 'V0rlage', 'Apri1', '0ktober')."""
+    ch = s[i]
+    if 0 < i < n - 1 and s[i - 1].isalpha() and s[i + 1].isalpha() and (s[i - 1].islower() or s[i + 1].islower()):
+        if ch in "1!|" or (ch == "I" and s[i - 1].islower()):  # 'AbIehnung', 'Ab1ehnung', 'Er|äuterung'
+            return "l"
+        if ch in "0O" and (ch == "0" or s[i - 1].islower()):  # 'V0rlage', 'v0n'
+            return "o"
+    elif ch in "10" and i >= 3 and s[i - 3:i].isalpha() and s[i - 3:i].islower() and \
+            (i + 1 == n or not s[i + 1].isalnum()):
+        return "l" if ch == "1" else "o"  # 'Apri1', 'Bür0' at the end of a word
+    elif ch in "0158" and (i == 0 or not s[i - 1].isalnum()) and s[i + 1:i + 4].isalpha() and \
+            s[i + 1:i + 4].islower():
+        return {"0": "o", "1": "l", "5": "s", "8": "b"}[ch]  # '0ktober', '5eptember', '8eschluss'
+    return ch
+
+
+def _lower_chars(s: str) -> str:
+    """Each character lower-cased on its own (one whose lower case is longer stays as it is).
+    str.lower() gives the same where no character's lower case is longer and there is no capital
+    sigma (the one character whose lower case depends on its neighbours)."""
+    low = s.lower()
+    if len(low) == len(s) and "\u03a3" not in s:
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
 def _fold_chars(s: str) -> str:
-    out = list(s)
     n = len(s)
-    for i, ch in enumerate(s):
-        if 0 < i < n - 1 and s[i - 1].isalpha() and s[i + 1].isalpha() and (s[i - 1].islower() or s[i + 1].islower()):
-            if ch in "1!|" or (ch == "I" and s[i - 1].islower()):  # 'AbIehnung', 'Ab1ehnung', 'Er|äuterung'
-                out[i] = "l"
-            elif ch in "0O" and (ch == "0" or s[i - 1].islower()):  # 'V0rlage', 'v0n'
-                out[i] = "o"
-        elif ch in "10" and i >= 3 and s[i - 3:i].isalpha() and s[i - 3:i].islower() and \
-                (i + 1 == n or not s[i + 1].isalnum()):
-            out[i] = "l" if ch == "1" else "o"  # 'Apri1', 'Bür0' at the end of a word
-        elif ch in "0158" and (i == 0 or not s[i - 1].isalnum()) and s[i + 1:i + 4].isalpha() and \
-                s[i + 1:i + 4].islower():
-            out[i] = {"0": "o", "1": "l", "5": "s", "8": "b"}[ch]  # '0ktober', '5eptember', '8eschluss'
-    low = "".join(c.lower() if len(c.lower()) == 1 else c for c in out).translate(_FOLD)
+    out = None
+    for m in _FOLD_CAND.finditer(s):
+        i = m.start()
+        ch = _fold_one(s, i, n)
+        if ch != s[i]:
+            if out is None:
+                out = list(s)
+            out[i] = ch
+    low = _lower_chars(s if out is None else "".join(out)).translate(_FOLD)
 
     def digits(m: re.Match) -> str:
         tok = m.group(0)
@@ -86,43 +115,61 @@ def _fold_chars(s: str) -> str:
     return _SINGLE_ONE.sub("1", _NUM_TOKEN.sub(digits, low))
 
 
+def _dropped(text: str, second: bool) -> list[tuple[int, int]]:
+    """The ranges of `text` one cleaning pass drops, in order (see _clean)."""
+    drops: list[tuple[int, int]] = []
+    n = len(text)
+    if not second:
+        for m in _FIRST_CAND.finditer(text):
+            i = m.start()
+            ch = text[i]
+            if ch in "-\u00ad":
+                if i > 0 and text[i - 1].isalpha():
+                    j = i + 1
+                    while j < n and text[j] in " \t":
+                        j += 1
+                    if j < n and text[j] == "\n":
+                        k = j + 1
+                        while k < n and text[k] in " \t":
+                            k += 1
+                        if k < n and text[k].isalpha() and text[k].islower():
+                            drops.append((i, k))  # 'Abstimmungs-\nergebnis' → 'Abstimmungsergebnis'
+            elif (i > 0 and text[i - 1].isalnum()) or (i + 1 < n and text[i + 1].isalnum()):
+                drops.append((i, i + 1))  # a speck on a word
+    else:
+        for m in _SECOND_CAND.finditer(text):
+            i = m.start()
+            ch = text[i]
+            between_letters = 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+            if ch == "|":
+                if not between_letters and ((i > 0 and text[i - 1].isalnum()) or (i + 1 < n and text[i + 1].isalnum())):
+                    drops.append((i, i + 1))
+            elif between_letters and text[i + 1].islower():
+                drops.append((i, i + 1))
+    return drops
+
+
 def _clean(text: str, pos: list[int], second: bool) -> tuple[str, list[int]]:
     """One cleaning pass; `pos` maps `text` to the original offsets. The first pass drops specks
     (`` ` ' ´ ^ ``) and joins hyphenated line breaks; the second decides on what they hid: a ``|``
-    between letters is an l, elsewhere a speck; a dot or comma inside a word is a speck."""
-    chars: list[str] = []
+    between letters is an l, elsewhere a speck; a dot or comma inside a word is a speck.
+
+    Only the few candidate characters are tested (a pass's rules read the text, never its own
+    output, and a joined line break spans only blanks, which no rule drops), and the kept stretches
+    between the dropped ranges are copied whole."""
+    drops = _dropped(text, second)
+    if not drops:
+        return text, list(pos)
+    parts: list[str] = []
     out_pos: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if not second:
-            if ch in "-\u00ad" and i > 0 and text[i - 1].isalpha():
-                j = i + 1
-                while j < n and text[j] in " \t":
-                    j += 1
-                if j < n and text[j] == "\n":
-                    k = j + 1
-                    while k < n and text[k] in " \t":
-                        k += 1
-                    if k < n and text[k].isalpha() and text[k].islower():
-                        i = k  # 'Abstimmungs-\nergebnis' → 'Abstimmungsergebnis'
-                        continue
-            if ch in _SPECKS and ch != "|" and ((i > 0 and text[i - 1].isalnum()) or (i + 1 < n and text[i + 1].isalnum())):
-                i += 1
-                continue
-        else:
-            between_letters = 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
-            if ch == "|" and not between_letters and ((i > 0 and text[i - 1].isalnum()) or
-                                                      (i + 1 < n and text[i + 1].isalnum())):
-                i += 1
-                continue
-            if ch in ".," and between_letters and text[i + 1].islower():
-                i += 1
-                continue
-        chars.append(ch)
-        out_pos.append(pos[i])
-        i += 1
-    return "".join(chars), out_pos
+    at = 0
+    for a, b in drops:
+        parts.append(text[at:a])
+        out_pos.extend(pos[at:a])
+        at = b
+    parts.append(text[at:])
+    out_pos.extend(pos[at:])
+    return "".join(parts), out_pos
 
 
 @lru_cache(maxsize=256)
