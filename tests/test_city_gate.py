@@ -11,9 +11,20 @@ from evaluation.karlsruhe_protocols import data_dir
 from pipeline.extract import entities as E
 
 
+def _as_the_pipeline_does() -> None:
+    """The NER runs here in the test process, so limit BLAS to one thread first, as Resources.load does
+    before every run: a BLAS thread pool started in the parent and inherited by a later test's forked
+    worker hung that worker (test_scale.test_page_threads_keep_page_order, full suite only)."""
+    from pipeline.resources import _one_blas_thread
+
+    _one_blas_thread()
+
+
 @lru_cache(maxsize=1)
 def _rules():
     from pipeline.extract import nlp as nlp_mod
+
+    _as_the_pipeline_does()
 
     return nlp_mod.load("models").get_pipe("ratsakten_rules")
 
@@ -76,6 +87,7 @@ def test_the_rule_component_reads_the_page_text_it_was_given():
     from pipeline.extract import spacy_docs
     from pipeline.records import Page, Word
 
+    _as_the_pipeline_does()
     nlp = nlp_mod.load("models")
     text = "Der Gemeinderat der Stadt Karlsruhe hat am 3. Mai 2022 in Durlach beschlossen.\n  Alt Neureut  "
     page = Page(number=1, words=[Word(text=w, bbox=(0, 0, 1, 1), confidence=1.0, source="text") for w in text.split()], source="text")
