@@ -8,6 +8,7 @@ from functools import lru_cache
 import pytest
 
 from evaluation.karlsruhe_protocols import data_dir
+from pipeline.config import DEFAULT_MODELS
 from pipeline.extract import entities as E
 
 
@@ -26,7 +27,7 @@ def _rules():
 
     _as_the_pipeline_does()
 
-    return nlp_mod.load("models").get_pipe("ratsakten_rules")
+    return nlp_mod.load(str(DEFAULT_MODELS)).get_pipe("ratsakten_rules")
 
 
 def _cities(text: str, gate: bool, monkeypatch) -> list:
@@ -88,7 +89,7 @@ def test_the_rule_component_reads_the_page_text_it_was_given():
     from pipeline.records import Page, Word
 
     _as_the_pipeline_does()
-    nlp = nlp_mod.load("models")
+    nlp = nlp_mod.load(str(DEFAULT_MODELS))
     text = "Der Gemeinderat der Stadt Karlsruhe hat am 3. Mai 2022 in Durlach beschlossen.\n  Alt Neureut  "
     page = Page(number=1, words=[Word(text=w, bbox=(0, 0, 1, 1), confidence=1.0, source="text") for w in text.split()], source="text")
     page.text = text
