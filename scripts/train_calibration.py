@@ -27,7 +27,7 @@ the saved models on dev alone. Output: ``models/calibration/calibration.json``
 
     python scripts/train_calibration.py --train-out /tmp/cal/out_train /tmp/cal/out_train2 \
         --train-truth /tmp/cal/gen_train /tmp/cal/gen_train2 --dev-out /tmp/cal/out_dev /tmp/cal/out_dev2 \
-        --dev-truth /tmp/cal/gen_dev /tmp/cal/gen_dev2 --real-train-weight 1 [--answers OUT/calibration_answers.jsonl ...]
+        --dev-truth /tmp/cal/gen_dev /tmp/cal/gen_dev2 [--real-train-weight W] [--answers OUT/calibration_answers.jsonl ...]
 """
 from __future__ import annotations
 
@@ -502,8 +502,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="training rows exported from reviewers' answers (scripts/export_answers.py JSONL)")
     ap.add_argument("--no-real", action="store_true", help="leave out the real_gold tune half")
     ap.add_argument("--real-train-weight", type=int, default=0,
-                    help="also fit on the real_gold train parts (train, train2, train3), each example this many times "
-                         "(0: not at all)")
+                    help=f"also fit on the real_gold train parts ({', '.join(REAL_TRAIN_PARTS)}), each example this many "
+                         "times (0, the committed model's: not at all)")
     ap.add_argument("--no-prior", action="store_true", help="no value prior (how often a value was wrong in training)")
     ap.add_argument("--out", type=Path, default=MODELS / "calibration" / "calibration.json")
     ap.add_argument("--target", type=float, default=None, help="share of dev's wrong values below the threshold")
