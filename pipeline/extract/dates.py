@@ -32,6 +32,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:vom\s+)?(?P<d1>\d{1,2})\.\s*(?:bis(?:\s+zum)?|-|–)\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("numeric", re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})(?![\d])")),
+    # a month name hyphenated at a line break ('15. De-⏎zember 2015', 'Ok-⏎tober 2017'): 15 in 1,500 council texts
+    ("named_hyphen", re.compile(r"(?:(?<![\d.])(?P<d>\d{1,2})\.\s*)?\b(?P<a>[A-ZÄÖÜ][a-zäöü]{1,7})-[ \t]*\n[ \t]*"
+                                r"(?P<b>[a-zäöü]{2,8})\s+(?P<y>\d{4})\b")),
     ("named", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.?\s*{M}\s*(?P<y>\d{{4}})\b", re.I)),
     # OCR read a date's point as ':' or ',' ('04.04:2016', '03:10.2020', '14, März 1974', 'Mai:2022'):
     # one point must be left, the year has four digits
@@ -184,6 +187,18 @@ def find_dates(text: str) -> list[DateMatch]:
                     continue
                 found = [DateMatch(s, e, f"{y:04d}-{month:02d}", 0.7,
                                    f"date '{m.group(0)}' read with a point OCR took for ':' or ','")]
+            elif kind == "named_hyphen":
+                month = _LONG_MONTHS.get((g["a"] + g["b"]).lower())
+                y = _year(g["y"])
+                if not month or y is None:
+                    continue
+                if g["d"]:
+                    v = _iso(y, month, int(g["d"]))
+                    if not v:
+                        continue
+                    found = [DateMatch(s, e, v, 0.95)]
+                else:
+                    found = [DateMatch(m.start("a"), e, f"{y:04d}-{month:02d}", 0.9)]
             elif kind == "named":
                 month, repaired = _month(g["mon"])
                 y = _year(g["y"])

@@ -357,10 +357,26 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _SENT_END.finditer(text, start, end):
         if _NO_END.search(text[max(a, m.start() - 8):m.start()]):
             continue
+        if _inside_quote(text, a, m.start(), end):
+            continue  # '„Der Rat beauftragt den. Oberbürgermeister, …“': a speck in a quotation ends nothing
         out.append((a, m.start()))
         a = m.end()
     out.append((a, end))
     return [(x, y) for x, y in out if text[x:y].strip()]
+
+
+def _inside_quote(text: str, a: int, pos: int, end: int) -> bool:
+    """Is pos inside a „…“ quotation that opened after a and closes before end (within the paragraph)?"""
+    depth = 0
+    for ch in text[a:pos]:
+        if ch in "„»":
+            depth += 1
+        elif ch in "“”«\"" and depth:
+            depth -= 1
+    if depth <= 0:
+        return False
+    close = re.search(r"[“”«\"]|\n\s*\n", text[pos:end])
+    return bool(close) and close.group(0) in "“”«\""
 
 
 def _flat(s: str) -> str:
@@ -376,6 +392,22 @@ def _ends_colon(text: str) -> bool:
     """Does the text end with ':' (an introduction), also where OCR left a speckle tail after it?"""
     f = _flat(text)
     return f.endswith(":") or (":" in f[-12:] and _OCR_TAIL.sub("", f).endswith(":"))
+
+
+# 'folgenden Beschluss gefasst hat.' / 'wie folgt beschlossen!': the words announce what follows, so the
+# sentence introduces the points below it also where OCR read its colon as '.', '!' or ';'
+_ANNOUNCE = re.compile(r"\bfolgende[nrs]?\s+(?:Beschl\w*|Resolution|Antr[aä]g\w*|Wortlaut)\b|\bwie\s+folgt\b", re.I)
+
+
+def _announces(flat: str, nxt: Optional["_Para"]) -> bool:
+    """A last sentence that announces the decision text and ends in '.', '!' or ';', above a quoted or
+    numbered paragraph."""
+    if nxt is None or not re.search(r"[.!;]$", flat):
+        return False
+    last = flat[flat.rfind(". ", 0, len(flat) - 1) + 1:]
+    if not _ANNOUNCE.search(last):
+        return False
+    return _opening_quote(nxt.text) is not None or _marker(nxt.lines[0].text) is not None
 
 
 def _roman_value(s: str) -> Optional[int]:
@@ -463,6 +495,12 @@ def _loose_number(line: str) -> Optional[int]:
         return None
     digits = re.sub(r"[^\w{\[|!]", "", m.group("tok")).translate(_LOOSE_DIGIT)
     return int(digits) if digits.isdigit() else None
+
+
+def _opening_quote(text: str) -> Optional[int]:
+    """Where the paragraph's opening quote is, also behind up to three characters of scan debris ("‘: „Der")."""
+    m = re.match(r"\s*[^\w\s„\"»‚]{0,3}\s*([„\"»‚])(?=\s*[A-ZÄÖÜ])", text)
+    return m.start(1) if m else None
 
 
 def _first_word(text: str) -> str:
@@ -948,7 +986,8 @@ class _Finder:
                     lst = self._close(lst)
             flat = _flat(text)
             mk = _marker(first)
-            intro = _ends_colon(flat) and bool(INTRO_CUE.search(flat)) and not mk
+            intro = (_ends_colon(flat) or _announces(flat, paras[k] if k < len(paras) else None)) and \
+                bool(INTRO_CUE.search(flat)) and not mk
             # -- 'Beschluss:' then a list, or the clause itself
             if pending_head:
                 if _looks_like_heading(para) and not mk:  # 'Beschluss:' / 'Antrag an den Gemeinderat' / list
@@ -1103,8 +1142,9 @@ class _Finder:
         if cur is None:
             if lst.style is None and not mk and not lst.subjectless and not _flat(para.text).endswith("?") and \
                     re.search(r"[.!“”\"]$", para.text.strip()) and not _looks_like_heading(para):
-                lead = len(para.text) - len(para.text.lstrip())
-                pt = _Point(None, para.start + lead, quoted=para.text.lstrip()[:1] in _OPEN_Q + '"')
+                q = _opening_quote(para.text)
+                lead = q if q is not None else len(para.text) - len(para.text.lstrip())
+                pt = _Point(None, para.start + lead, quoted=q is not None)
                 lst.points.append(pt)
                 lst.style = "none"
                 self._feed(lst, pt, para.start + lead + (1 if pt.quoted else 0), para.end)
@@ -1179,6 +1219,8 @@ class _Finder:
         if lst.style not in ("num", None) or (lst.style is None and cur is not None) or lst.subjectless:
             return None, ""
         first = para.lines[0].text
+        if lst.style is None and _loose_number(first) is None:
+            return None, ""  # "‘: „Der Rat …": debris before a quote opens no numbered list
         m = LOOSE_MARKER.match(first)
         if not m or sum(ch.isalnum() for ch in m.group("tok")) > 2:
             return None, ""
