@@ -1117,6 +1117,9 @@ class _Finder:
                 target.out_spans.append((para.start + zu.end(), para.end))
                 lst.target, lst.followup = target, True
                 return True, False
+        if mk and mk.style == "num" and mk.ordinal == 2 and lst.style == "roman" and len(lst.points) == 1 and \
+                lst.points[0].item == "I" and not self._has_sub_items(lst.points[0]):
+            lst.style, lst.points[0].item = "num", "1"  # 'I.' then '2.': the first number was a '1.' OCR read as 'I'
         if mk and self._is_next(lst, mk, cur):
             if not lst.points and _flat(para.text).endswith("?"):
                 self._abandon(lst)  # a list of questions, not of decisions
@@ -1201,6 +1204,10 @@ class _Finder:
             cur.spans.append((para.start, para.end))
             return True, False
         return False, True
+
+    def _has_sub_items(self, pt: _Point) -> bool:
+        """Did a paragraph of this point start with a marker of its own ('I. Antrag …' above '1. Der …')?"""
+        return any(_marker(self.doc[a:b].lstrip()) is not None for a, b in pt.spans[1:])
 
     def _point_evidence(self, lst: _List, text: str, quoted: bool) -> bool:
         """Does this paragraph read like the next point of the list: quoted as the others are, starting with
