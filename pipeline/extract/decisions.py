@@ -986,8 +986,9 @@ class _Finder:
                     lst = self._close(lst)
             flat = _flat(text)
             mk = _marker(first)
-            intro = (_ends_colon(flat) or _announces(flat, paras[k] if k < len(paras) else None)) and \
-                bool(INTRO_CUE.search(flat)) and not mk
+            nxt = paras[k] if k < len(paras) else None
+            intro = (_ends_colon(flat) or _announces(flat, nxt)) and not mk and \
+                (bool(INTRO_CUE.search(flat)) or self._reports_on_quoted_points(flat, nxt))
             # -- 'Beschluss:' then a list, or the clause itself
             if pending_head:
                 if _looks_like_heading(para) and not mk:  # 'Beschluss:' / 'Antrag an den Gemeinderat' / list
@@ -1204,6 +1205,14 @@ class _Finder:
             cur.spans.append((para.start, para.end))
             return True, False
         return False, True
+
+    def _reports_on_quoted_points(self, flat: str, nxt: Optional[_Para]) -> bool:
+        """'Zum Stand der Umsetzung wird wie folgt berichtet:' above a numbered, quoted point, in a memo whose
+        head says it reports on decisions: an introduction also where OCR garbled its 'Beschlusspunkte'."""
+        if nxt is None or not self.head_followup or not FOLLOWUP_CUE.search(flat):
+            return False
+        mk = _marker(nxt.lines[0].text)
+        return mk is not None and mk.quoted and mk.ordinal == 1
 
     def _has_sub_items(self, pt: _Point) -> bool:
         """Did a paragraph of this point start with a marker of its own ('I. Antrag …' above '1. Der …')?"""
