@@ -177,8 +177,36 @@ def test_council_hold_out_keeps_the_annotation_set_out(tmp_path):
     eligible = list(range(2, 32))
     random.Random(15).shuffle(eligible)
     reserved = {rows[i]["text"] for i in eligible[:20]}
-    texts = train_ner_vectors.council_texts(tmp_path)
+    texts = train_ner_vectors.council_texts(tmp_path, real_gold=tmp_path / "no_gold")
     assert len(texts) == 32 - 20 + 1
     assert "x" * 100 in texts and "x" * 9000 in texts
     assert not reserved & set(texts)
     assert "Protokoll train" in texts and "Protokoll test" not in texts
+
+
+def test_vector_text_leaves_out_every_hand_annotated_document(tmp_path):
+    """The real_gold train parts judge the NER model as unseen text, so their text (council-corpus
+    lines and protocol files alike) must not reach the word vectors either."""
+    import gzip
+    import json
+
+    import train_ner_vectors
+
+    rows = [{"text": f"Dokument {i} " + "x" * 100} for i in range(5)]  # under 300 characters: not in the NER hold-out
+    with gzip.open(tmp_path / "council-corpus.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in rows)
+    (tmp_path / "texts").mkdir()
+    for name in ("1", "2"):
+        (tmp_path / "texts" / f"{name}.txt").write_text(f"Protokoll {name}", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps({"file": f"texts/{n}.txt", "split": "train"}) + "\n"
+                                                 for n in ("1", "2")))
+    gold = tmp_path / "real_gold"
+    (gold / "council-corpus").mkdir(parents=True)
+    (gold / "karlsruhe-train").mkdir()
+    (gold / "split.json").write_text("{}")
+    (gold / "council-corpus" / "3.json").write_text(json.dumps({"line": 3, "entities": []}))
+    (gold / "karlsruhe-train" / "2.json").write_text(json.dumps({"source": "karlsruhe-protocols/texts/2.txt"}))
+    texts = train_ner_vectors.council_texts(tmp_path, real_gold=gold)
+    assert rows[3]["text"] not in texts and "Protokoll 2" not in texts
+    assert "Protokoll 1" in texts
+    assert [t.split()[1] for t in texts if t.startswith("Dokument")] == ["0", "1", "2", "4"]
