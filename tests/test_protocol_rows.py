@@ -127,3 +127,19 @@ def test_point_rows_carry_their_agenda_item(name):
     for e, r in zip(exp, got):
         for k, v in e.items():
             assert getattr(r, k) == v, (name, r.item, k, getattr(r, k), v)
+
+
+@pytest.mark.parametrize("head", ["57. Plenarsitzung, 26.07.2024", "Sitzung am 26.07.2024",
+                                  "Gemeinderatssitzung vom 26. Juli 2024"])
+def test_a_point_of_the_beschluss_is_dated_by_the_session_line_also_a_compound_one(head):
+    """'57. Plenarsitzung, 26.07.2024' names the session as surely as 'Sitzung am …': the point row of the
+    Beschluss block takes the session date, not a date its page names in passing ('9. August geplant')."""
+    text = (f"Protokoll TOP 23\n{head}\nVorsitz: Dr. Georg Kühn, Oberbürgermeister\n"
+            "TOP 23: Städtepartnerschaft mit Posen\nDie nächste Sitzung der Lenkungsgruppe ist für den\n"
+            "9. August geplant.\nBeschluss:\nDie Ratsversammlung verweist die Vorlage zur weiteren Beratung in den\n"
+            "Ausschuss für Allgemeine Verwaltung.\nAbstimmungsergebnis: 23 Ja-Stimmen, 11 Nein-Stimmen, 1 Enthaltung\n")
+    start = text.index("Die Ratsversammlung")
+    end = text.index("Verwaltung.") + len("Verwaltung.")
+    row = Decision(1, None, "Ratsversammlung", "2024-08-09", "beschluss", text[start:end], None, 0.9, start, end)
+    out = protocol_rows.merge([_page(text)], [row])
+    assert [(r.item, r.decision_date) for r in out] == [("23", "2024-07-26")]

@@ -123,7 +123,7 @@ def _session_line(text: str, proto) -> bool:
     a = text.rfind("\n", 0, m.start) + 1
     b = text.find("\n", m.end)
     line = text[a:b if b >= 0 else len(text)]
-    return bool(re.search(r"\bUhr\b|\bSitzung\b|\bTagung\b", line))
+    return bool(re.search(r"\bUhr\b|[Ss]itzung\b|\bTagung\b", line))  # also "57. Plenarsitzung, 26.07.2024"
 
 
 def _point_of(label: Optional[str]) -> Optional[str]:
