@@ -162,15 +162,17 @@ def test_a_grainy_gray_page_is_read_adaptive_first_and_once_when_sure():
     assert engine.log == ["adaptive"] and page.confidence == 0.93
 
 
-def test_an_unsure_adaptive_first_reading_is_read_plain_and_the_surer_kept():
+def test_an_unsure_adaptive_first_reading_is_kept_and_an_empty_one_read_plain():
     from pipeline.ocr import ocr_page
 
+    # unsure but not empty: no plain re-read (on the tune pages it was never the better one)
     engine = _Recording(plain=[_words(30, 0.92)], adaptive=[_words(30, 0.80)])
     page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
-    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.92  # plain is sure: kept
-    engine = _Recording(plain=[_words(30, 0.70)], adaptive=[_words(30, 0.80)])
-    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
-    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.80  # both unsure: the surer
+    assert engine.log == ["adaptive"] and page.confidence == 0.80
+    # nothing found: the page is read plainly, and that reading is kept
+    engine = _Recording(plain=[_words(30, 0.92)], adaptive=[[]])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10, detect_orientation=False)
+    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.92
 
 
 def test_a_clean_page_is_read_plain_first():
