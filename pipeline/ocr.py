@@ -196,9 +196,9 @@ def estimate_skew(gray: Image.Image, limit: float = 4.0, step: float = 0.25) -> 
 #   faint lines on grey speckle) is read again with adaptive (Sauvola) thresholding, kept when
 #   Tesseract is surer of it and it leaves no more ink unread (generated tune pages 25.8 % -> 6.1 %);
 # - deskew only from 2 degrees: below that Tesseract copes and the rotation blurs;
-# - a gray page on grainy paper (ADAPTIVE_FIRST_ABOVE) is read adaptive first, plainly only when that found nothing
-#   (the plain re-read of an unsure adaptive reading fired on 7 of the 54 tune pages and was kept on none,
-#   2026-12-07: dropped, 73 -> 66 calls, every tune page's text unchanged);
+# - a gray page on grainy paper (ADAPTIVE_FIRST_ABOVE) is read adaptive first, plainly only when that is unsure
+#   and leaves ink unread (UNREAD_INK_ABOVE): an unsure adaptive reading that covers the ink was kept on every
+#   tune page (3 of the 7 re-reads saved, texts unchanged), one that drops lines is saved by the plain reading;
 # - OSD before the first reading when the ink stands in columns (SIDEWAYS_PROFILE_ABOVE: a page turned by 90
 #   degrees), else only when the reading is debris (ASK_OSD_BELOW: upside down) or stands in columns.
 # Gray for every page (it lost 1.8 points on a tune page and dropped ten lines of a check page),
@@ -226,7 +226,7 @@ GRAY_CHANNELS_WITHIN = 8  # an RGB image whose channels never differ by more tha
 # 1705/1707/1708, 2026-12-04)
 SIDEWAYS_PROFILE_ABOVE = 2.6
 # The paper's grain (`paper_noise`) above which a gray page is read with adaptive thresholding FIRST (and as
-# plain Tesseract does only when that reading found nothing): faint type on grey speckle, where the plain
+# plain Tesseract does only when that reading is unsure and lost ink): faint type on grey speckle, where the plain
 # reading is unsure and the adaptive one wins, so one call instead of two. Swept on the tune half (49 gray
 # pages, 2026-12-04): adaptive-first on every gray page saves 9 calls but makes 3 pages worse (a FoNDUE page
 # 8.2 % -> 17.3 %); any threshold from 0.85 to 2.03 saves 10 calls of 93 with none worse and 2 better;
@@ -446,12 +446,13 @@ def ocr_page(scan: ScanPage, engine: OcrEngine, timeout: float, detect_orientati
             raw, unread = raw_gray, unread_gray
     del plain
     if adaptive_first:
-        if not raw:
-            # the adaptive reading found nothing: read as plain Tesseract does, then choose exactly as below
+        unread_adaptive = unread_ink(gray, raw) if raw and _mean_conf(raw) < SECOND_READING_BELOW else 0.0
+        if not raw or unread_adaptive > UNREAD_INK_ABOVE:
+            # the adaptive reading is unsure and lost ink: read as plain Tesseract does, then choose exactly as below
             first = engine.recognize(gray, tess_dpi, timeout)
             unread = unread_ink(gray, first)
             if not (wants_second_reading(first, unread) and _mean_conf(raw) > _mean_conf(first) + KEEP_SECOND_BY
-                    and unread_ink(gray, raw) <= unread + KEEP_GRAY_BY):
+                    and unread_adaptive <= unread + KEEP_GRAY_BY):
                 raw = first
     elif not raw or _mean_conf(raw) < SECOND_READING_BELOW:
         unread = unread_ink(gray, raw) if unread is None else unread

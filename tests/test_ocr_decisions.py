@@ -162,17 +162,32 @@ def test_a_grainy_gray_page_is_read_adaptive_first_and_once_when_sure():
     assert engine.log == ["adaptive"] and page.confidence == 0.93
 
 
-def test_an_unsure_adaptive_first_reading_is_kept_and_an_empty_one_read_plain():
+def test_an_unsure_adaptive_first_reading_is_read_plain_and_the_surer_kept():
     from pipeline.ocr import ocr_page
 
-    # unsure but not empty: no plain re-read (on the tune pages it was never the better one)
     engine = _Recording(plain=[_words(30, 0.92)], adaptive=[_words(30, 0.80)])
     page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
+    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.92  # plain is sure: kept
+    engine = _Recording(plain=[_words(30, 0.70)], adaptive=[_words(30, 0.80)])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
+    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.80  # both unsure: the surer
+
+
+def _line_words(conf: float, lines: int = 40) -> list[OcrWord]:
+    """One word box over each of _text_page's first `lines` lines: a reading that covers the ink."""
+    return [OcrWord(f"Zeile{r}", 245, 295 + r * 55, 1650, 32, conf, 1, 1 + r) for r in range(lines)]
+
+
+def test_an_unsure_adaptive_first_reading_that_covers_the_ink_is_kept_without_a_plain_reading():
+    from pipeline.ocr import ocr_page
+
+    engine = _Recording(plain=[_line_words(0.95)], adaptive=[_line_words(0.80)])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
     assert engine.log == ["adaptive"] and page.confidence == 0.80
-    # nothing found: the page is read plainly, and that reading is kept
-    engine = _Recording(plain=[_words(30, 0.92)], adaptive=[[]])
-    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10, detect_orientation=False)
-    assert engine.log == ["adaptive", "plain"] and page.confidence == 0.92
+    # the same unsure reading, but it dropped half the lines: plain Tesseract's reading is asked for and kept
+    engine = _Recording(plain=[_line_words(0.78)], adaptive=[_line_words(0.80, lines=20)])
+    page = ocr_page(_scan(_grainy(_text_page(0.0))), engine, 10)
+    assert engine.log == ["adaptive", "plain"] and len(page.words) == 40
 
 
 def test_a_clean_page_is_read_plain_first():
