@@ -10,9 +10,10 @@ import re
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from spacy.language import Language
+if TYPE_CHECKING:  # spaCy is imported where a model is loaded: a re-run from the cache never loads it
+    from spacy.language import Language
 
 from . import startup_cache
 from .config import Settings

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from . import calibrate
-from .config import Settings
-from .extract.protocol_rows import UNPRINTED_RESULT_CONFIDENCE
+from .config import UNPRINTED_RESULT_CONFIDENCE, Settings
 from .lexicon import load_lexicon
 from .records import Correction, DocumentResult, Entity, Page, ReviewItem, union_bbox
 from .signals import Signals, collect, page_signals
