@@ -1,7 +1,8 @@
 """Scanned pages against the floor (issue 17): one fixed mixed set, and plain Tesseract over its page images.
 
     PYTHONPATH=$PWD .venv/bin/python bench/scan_floor.py make DIR     # build DIR/input and DIR/pages once
-    PYTHONPATH=$PWD .venv/bin/python bench/scan_floor.py floor DIR [--jobs N]
+    PYTHONPATH=$PWD .venv/bin/python bench/scan_floor.py floor DIR [--jobs N] [--pdf-only]
+    PYTHONPATH=$PWD .venv/bin/python bench/scan_floor.py ocrmypdf DIR [--jobs N] [--exe PATH]
 
 `make` puts into DIR/input what `cli.py run` reads: the 14 EHRI colour JPEGs, 10 FoNDUE PNGs (a seeded
 choice of the 25) and 11 generated scanned memos (`samples/generate.py --n 11 --seed 4717 --kinds scan`),
@@ -14,6 +15,12 @@ pages and seconds. Time the two sides as whole processes, alternated, on the sam
 
     floor:  python bench/scan_floor.py floor DIR --jobs 2
     ours:   python cli.py run DIR/input --out /tmp/x --no-cache -q --no-crops --jobs 2
+
+`ocrmypdf` runs `ocrmypdf -l deu --skip-text --output-type pdf --optimize 0` and `pdftotext` over the PDFs of
+DIR/input (the generated memos; also in DIR/input-pdf for `cli.py run`), N documents at a time with `--jobs 1`
+each, which keeps both cores busy on one- and two-page memos. OCRmyPDF is not a project dependency: install it
+in a venv of its own (`python -m venv V && V/bin/pip install ocrmypdf`; it needs ghostscript and, for the text,
+poppler-utils). With `--pdf-only` the floor reads only those PDFs' pages.
 """
 from __future__ import annotations
 
@@ -67,9 +74,22 @@ def make(folder: Path) -> None:
     print(f"{folder}: {len(list(inp.iterdir()))} input files, {len(list(pages.iterdir()))} pages")
 
 
-def floor(folder: Path, jobs: int) -> None:
+def _pdf_input(folder: Path) -> list[Path]:
+    pdfs = sorted(p for p in (folder / "input").iterdir() if p.suffix.lower() == ".pdf")
+    sub = folder / "input-pdf"
+    if not sub.exists():
+        sub.mkdir()
+        for p in pdfs:
+            (sub / p.name).symlink_to(p.resolve())
+    return pdfs
+
+
+def floor(folder: Path, jobs: int, pdf_only: bool = False) -> None:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     pages = sorted((folder / "pages").iterdir())
+    if pdf_only:
+        stems = {p.stem for p in _pdf_input(folder)}
+        pages = [p for p in pages if p.suffix == ".tif" and p.stem.rsplit("_p", 1)[0] in stems]
 
     def one(p: Path) -> int:
         return len(subprocess.run(["tesseract", str(p), "-", "-l", "deu"], capture_output=True, env=env,
@@ -81,16 +101,39 @@ def floor(folder: Path, jobs: int) -> None:
     print(f"floor: {len(pages)} pages, {chars} bytes, {time.perf_counter() - start:.1f} s with {jobs} jobs")
 
 
+def ocrmypdf(folder: Path, jobs: int, exe: str) -> None:
+    import tempfile
+
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", PATH=f"{Path(exe).parent}:{os.environ['PATH']}")
+    pdfs = _pdf_input(folder)
+    with tempfile.TemporaryDirectory(prefix="scanfloor-ocrmypdf-") as tmp:
+        def one(p: Path) -> int:
+            out = Path(tmp) / p.name
+            subprocess.run([exe, "-l", "deu", "--skip-text", "--jobs", "1", "--output-type", "pdf",
+                            "--optimize", "0", "-q", str(p), str(out)], check=True, capture_output=True, env=env)
+            txt = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True).stdout
+            return len(txt)
+
+        start = time.perf_counter()
+        with cf.ThreadPoolExecutor(jobs) as pool:
+            chars = sum(pool.map(one, pdfs))
+    print(f"ocrmypdf: {len(pdfs)} PDFs, {chars} bytes, {time.perf_counter() - start:.1f} s with {jobs} at a time")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("what", choices=["make", "floor"])
+    ap.add_argument("what", choices=["make", "floor", "ocrmypdf"])
     ap.add_argument("folder", type=Path)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--pdf-only", action="store_true", help="floor: only the pages of the PDFs in DIR/input")
+    ap.add_argument("--exe", default=shutil.which("ocrmypdf") or "ocrmypdf", help="the ocrmypdf executable")
     args = ap.parse_args(argv)
     if args.what == "make":
         make(args.folder)
+    elif args.what == "floor":
+        floor(args.folder, args.jobs, args.pdf_only)
     else:
-        floor(args.folder, args.jobs)
+        ocrmypdf(args.folder, args.jobs, args.exe)
     return 0
 
 
