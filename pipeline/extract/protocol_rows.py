@@ -24,8 +24,6 @@ _HAS_RESULT = re.compile(r"\bBeschlu(?:ss|ß)\s*:|\bAbstimmungsergebnis\b", re.I
 SEP = "\n"
 
 
-
-
 def names_protocol(pages: list[Page]) -> bool:
     return bool(pages) and bool(_IS_PROTOCOL.search(pages[0].text[:1500]))
 
