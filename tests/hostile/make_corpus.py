@@ -504,6 +504,30 @@ def _png16() -> bytes:
     return png_bytes(img, dpi=(200, 200))
 
 
+def _tiff16() -> bytes:
+    img = scan_image().point(lambda v: v * 257, mode="I").convert("I;16")
+    buf = io.BytesIO()
+    img.save(buf, format="TIFF", dpi=(200, 200))
+    return buf.getvalue()
+
+
+def _noise_png() -> bytes:
+    """An A4 page at 150 dpi of uniform random pixels: no text, all 'ink'."""
+    import numpy as np
+
+    arr = np.random.default_rng(17).integers(0, 256, (1754, 1240), dtype=np.uint8)
+    return png_bytes(Image.fromarray(arr), dpi=(150, 150))
+
+
+def _scan_20000px_png() -> bytes:
+    """A real 20,000 x 20,000 scan (400 million pixels; mostly white, so the file is small)."""
+    img = Image.new("1", (20000, 20000), 1)
+    draw = ImageDraw.Draw(img)
+    for i in range(40):
+        draw.rectangle((1000, 1000 + i * 400, 15000, 1060 + i * 400), fill=0)
+    return png_bytes(img)
+
+
 def _palette_alpha_png() -> bytes:
     img = scan_image().convert("RGBA")
     img.putalpha(img.convert("L").point(lambda v: 255 - v))  # ink opaque, paper transparent
@@ -674,6 +698,11 @@ CASES: list[Case] = [
     Case("cmyk.jpg", "CMYK JPEG", "read", make=_write(_cmyk_jpeg), pages=1),
     Case("gray16.png", "16-bit grayscale PNG", "read", make=_write(_png16), pages=1),
     Case("palette_alpha.png", "palette PNG, paper transparent", "read", make=_write(_palette_alpha_png), pages=1),
+    Case("gray16.tif", "16-bit grayscale TIFF", "read", make=_write(_tiff16), pages=1),
+    Case("noise_page.png", "a page of pure noise (uniform random pixels, A4)", "read", make=_write(_noise_png), pages=1,
+         note="no text: an empty page"),
+    Case("scan_20000px.png", "a real 20,000 x 20,000 pixel scan (400 million pixels)", "failed", "image too large",
+         _write(_scan_20000px_png)),
     Case("multipage_g4.tif", "2-page TIFF, both frames CCITT G4", "read",
          make=_write(tiff_multipage), pages=2),
     Case("png_named.pdf", "a PNG scan saved with a .pdf name", "read",
