@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
-from . import __version__
+from . import __version__, gcutil
 from .config import Settings
 from .records import DocumentResult
 
@@ -67,7 +67,7 @@ class ResultCache:
         if not self.enabled or not path.exists():
             return None
         try:
-            with path.open("rb") as fh:
+            with gcutil.paused(), path.open("rb") as fh:
                 result: DocumentResult = pickle.load(fh)
         except Exception:  # an entry of an older layout, or damaged: the document is done again
             return None

@@ -23,6 +23,7 @@ from multiprocessing.connection import wait as wait_any
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from . import gcutil
 from .config import Settings
 from .errors import EnvironmentProblem
 from .inputs import InputFile, failed_result
@@ -229,7 +230,8 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process_many: P
                 if slot.conn in ready or slot.proc.sentinel in ready:
                     try:
                         if slot.conn.poll():
-                            message = slot.conn.recv()
+                            with gcutil.paused():  # a result is ~10,000 small objects (pipeline/gcutil.py)
+                                message = slot.conn.recv()
                     except (EOFError, OSError):
                         message = None
                 if message is not None:

@@ -10,7 +10,6 @@ cannot be written just goes without the cache.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -19,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from . import gazetteer as gazetteer_mod
+from . import gcutil
 from . import lexicon as lexicon_mod
 from .correct import CandidateIndex, CorrectionSettings
 from .gazetteer import Gazetteer
@@ -63,14 +63,8 @@ def _build(models_dir: str, settings: CorrectionSettings) -> tuple[Gazetteer, di
 
 
 def _read(path: Path):
-    enabled = gc.isenabled()
-    gc.disable()  # 170,000 small objects: the collector would walk them again and again
-    try:
-        with path.open("rb") as fh:
-            value = pickle.load(fh)
-    finally:
-        if enabled:
-            gc.enable()
+    with gcutil.paused(), path.open("rb") as fh:  # 170,000 small objects: the collector would walk them again and again
+        value = pickle.load(fh)
     g, lex, index = value
     if not (isinstance(g, Gazetteer) and isinstance(lex, dict) and isinstance(index, CandidateIndex)
             and index.gazetteer is g and index.lexicon is lex):
