@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from . import crops, layout, review, tables
+from . import crops, layout, review, tables, unchanged
 from .cache import ResultCache, cache_key, original_text, relevant_learned
 from .config import INPUT_SUFFIXES, Settings
 from .correct import DocumentState, correct_page
@@ -236,6 +236,13 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
         key = cache_key(settings)
         cache = ResultCache(out_dir, key, settings.use_cache)
         learned = learned_for_run(settings)
+        fp = unchanged.fingerprint(key, found, learned, settings, out_dir)
+        same = unchanged.previous(out_dir, fp) if settings.use_cache else None
+        if same is not None:  # nothing to read, nothing to write: the tables are those of the last run
+            log.info("inputs, models and tables unchanged since the last run: nothing to do")
+            return RunSummary(**same, cached=same["documents"] - same["failed"],
+                              seconds=time.perf_counter() - t0, out_dir=out_dir)
+        unchanged.forget(out_dir)
         results: dict[str, DocumentResult] = {}
         todo: list[InputFile] = []
         for f in found.files:
@@ -271,9 +278,12 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
                                                   f"done and written to {out_dir}; run the same command again "
                                                   f"to resume (finished documents are not read again)")
         _answers(out_dir, settings)
-    failed = sum(r.status == "failed" for r in ordered)
-    return RunSummary(documents=len(ordered), failed=failed, pages=sum(len(r.pages) for r in ordered),
-                      cached=cached, seconds=time.perf_counter() - t0, rows=counts, out_dir=out_dir)
+        failed = sum(r.status == "failed" for r in ordered)
+        summary = {"documents": len(ordered), "failed": failed, "pages": sum(len(r.pages) for r in ordered),
+                   "rows": counts}
+        if settings.use_cache:
+            unchanged.remember(out_dir, fp, summary)
+    return RunSummary(**summary, cached=cached, seconds=time.perf_counter() - t0, out_dir=out_dir)
 
 
 def _execute(todo: list[InputFile], settings: Settings, engine_factory: Optional[EngineFactory],
