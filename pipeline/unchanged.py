@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from . import tables
 from .config import Settings
 from .inputs import Inputs
 
@@ -78,7 +79,5 @@ def remember(out_dir: Path, fp: str, summary: Mapping[str, Any]) -> None:
     """Written last, after the tables and the answers: a run cut short before this leaves no record."""
     path = out_dir / RECORD
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fp, "files": _files(out_dir), "summary": dict(summary)}),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps({"fingerprint": fp, "files": _files(out_dir), "summary": dict(summary)})
+    tables._atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
