@@ -11,6 +11,7 @@ from distributed import get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from .config import Settings
+from .executors import save_here
 from .inputs import InputFile
 from .records import DocumentResult
 from .resources import EngineFactory, Resources
@@ -37,5 +38,10 @@ class ResourcesPlugin(WorkerPlugin):
 
 
 def dask_task(item: InputFile, process: Callable[[InputFile, Resources, Optional[Path]], DocumentResult],
-              plugin: str, out_dir: Optional[Path]) -> DocumentResult:
-    return process(item, get_worker().ratsakten[plugin], out_dir)
+              plugin: str, out_dir: Optional[Path],
+              save: Optional[Callable[[str, DocumentResult], None]] = None) -> tuple[DocumentResult, bool]:
+    """The document's result, saved here and returned without its words when there is `save`
+    (executors.py: the client then unpickles a quarter of the bytes); the flag says whether it was saved."""
+    result = process(item, get_worker().ratsakten[plugin], out_dir)
+    saved = save_here(save, item, result)
+    return (result.without_words() if saved else result), saved

@@ -1,7 +1,7 @@
 """Typed records passed between stages. Position and confidence travel from the first stage."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Optional
 
 if TYPE_CHECKING:
@@ -274,6 +274,12 @@ class DocumentResult:
     def ocr_confidence(self) -> Optional[float]:
         vals = [p.confidence for p in self.pages if p.read_by_ocr and p.confidence is not None]
         return round(sum(vals) / len(vals), 4) if vals else None
+
+    def without_words(self) -> "DocumentResult":
+        """A copy whose pages carry no words: all the tables need (pages.text is kept). A worker that has
+        put the full result in the cache sends this to the batch process, a quarter of the bytes and
+        of the objects to unpickle."""
+        return replace(self, pages=[replace(p, words=[]) for p in self.pages])
 
 
 def number_rows(doc: DocumentResult) -> None:

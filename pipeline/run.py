@@ -257,14 +257,15 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
         for r in results.values():
             progress.update(r, cached=True)
 
-        def store(f: InputFile, r: DocumentResult) -> None:
+        def store(f: InputFile, r: DocumentResult, saved: bool = False) -> None:
             results[f.sha256] = r
-            cache.store(f.sha256, r)
+            if not saved:  # a worker that saved the result sends it without its words (executors.py)
+                cache.store(f.sha256, r)
             progress.update(r, cached=False)
 
         interrupted: Optional[Interrupted] = None
         try:
-            _execute(todo, settings, engine_factory, out_dir, store, key)
+            _execute(todo, settings, engine_factory, out_dir, store, key, cache.store)
         except Interrupted as exc:  # the documents done so far are written below; a re-run resumes
             interrupted = exc
         signals.disarm()  # a second Ctrl-C must not cut the tables short (they are atomic anyway)
@@ -287,12 +288,14 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
 
 
 def _execute(todo: list[InputFile], settings: Settings, engine_factory: Optional[EngineFactory],
-             out_dir: Path, store, key: str) -> None:
-    """Hand the documents to the executor the settings name."""
+             out_dir: Path, store, key: str, save=None) -> None:
+    """Hand the documents to the executor the settings name (`save`: the result cache, for executors
+    whose workers save results themselves)."""
     if not todo:
         return
     if settings.executor == "dask":
-        run_dask(todo, settings, engine_factory, process_document, out_dir, store, plugin_name=f"ratsakten-{key}")
+        run_dask(todo, settings, engine_factory, process_document, out_dir, store, plugin_name=f"ratsakten-{key}",
+                 save=save)
         return
     jobs = min(settings.jobs, len(todo))
     try:
@@ -302,7 +305,7 @@ def _execute(todo: list[InputFile], settings: Settings, engine_factory: Optional
     # fewer documents than cores (one 500-page scan): the spare cores OCR pages of the same document
     res.page_threads = settings.page_threads or max(1, settings.jobs // jobs)
     if settings.isolate:
-        run_forked(todo, jobs, res, process_documents, out_dir, store)
+        run_forked(todo, jobs, res, process_documents, out_dir, store, save)
     else:
         run_in_process(todo, res, process_documents, out_dir, store)
 

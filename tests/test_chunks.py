@@ -231,3 +231,74 @@ def test_the_result_cache_hits_per_document(memos, tmp_path):
     before = entities[entities.doc_id.isin(after[keep].doc_id)]
     assert len(before) == keep.sum() > 0
     assert list(before.entity_id) == list(after[keep].entity_id)
+
+
+def _worded_process_many(items, res, out_dir):
+    from pipeline.records import Page, Word
+
+    for item in items:
+        words = [Word("Karlsruhe", (0, 0, 10, 10), 1.0, "text"), Word("tagt", (12, 0, 20, 10), 1.0, "text")]
+        yield DocumentResult(item.doc_id, item.source_file, str(item.path), item.sha256,
+                             pages=[Page(1, words, "text", text="Karlsruhe tagt")])
+
+
+def test_a_worker_saves_the_full_result_and_sends_it_without_words(tmp_path):
+    """The worker puts the full result in the cache itself; the batch process gets the copy without
+    words (the tables need none) and is told it is saved, so it does not pickle it again."""
+    import pickle
+
+    todo = [_item(tmp_path, f"{c}.pdf") for c in "abc"]
+    res = types.SimpleNamespace(settings=Settings(jobs=1, doc_timeout=30, max_memory_mb=0, chunk_docs=4))
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+
+    def save(sha256, result):  # runs in the worker process
+        (saved_dir / f"{result.source_file}.pkl").write_bytes(pickle.dumps(result))
+
+    got = {}
+    run_forked(todo, 1, res, _worded_process_many, None,
+               lambda f, r, saved=False: got.__setitem__(f.source_file, (r, saved)), save)
+    assert sorted(got) == ["a.pdf", "b.pdf", "c.pdf"]
+    for name, (result, saved) in got.items():
+        assert saved is True
+        assert result.pages[0].text == "Karlsruhe tagt" and result.pages[0].words == []
+        full = pickle.loads((saved_dir / f"{name}.pkl").read_bytes())
+        assert [w.text for w in full.pages[0].words] == ["Karlsruhe", "tagt"]
+
+
+def test_a_worker_that_cannot_save_sends_the_full_result(tmp_path):
+    todo = [_item(tmp_path, "a.pdf")]
+    res = types.SimpleNamespace(settings=Settings(jobs=1, doc_timeout=30, max_memory_mb=0))
+
+    def save(sha256, result):
+        raise OSError("No space left on device")
+
+    got = {}
+    run_forked(todo, 1, res, _worded_process_many, None,
+               lambda f, r, saved=False: got.__setitem__(f.source_file, (r, saved)), save)
+    result, saved = got["a.pdf"]
+    assert saved is False and [w.text for w in result.pages[0].words] == ["Karlsruhe", "tagt"]
+
+
+def test_the_cache_a_forked_run_leaves_holds_every_word(memos, tmp_path):
+    """A run with worker processes: its cache entries are the full results (a learned repair is matched
+    against their words), and a run from that cache writes the same tables."""
+    import pickle
+
+    from pipeline.cache import original_text
+
+    out = tmp_path / "out"
+    run([memos], out, Settings(jobs=2, write_crops=False, progress=False))
+    entries = sorted((out / ".cache").glob("*.pkl"))
+    results = {r.source_file: r for r in (pickle.loads(p.read_bytes()) for p in entries)}
+    assert sorted(results) == sorted(MEMOS)  # the broken PDF is not cached
+    assert all(r.pages and all(p.words for p in r.pages) for r in results.values())
+    assert "Frank Mentrup" in original_text(results["a_karlsruhe.pdf"])
+    first = {t: (out / f"{t}.csv").read_bytes() for t in ("pages", "entities", "decisions", "corrections")}
+    docs = (out / "documents.csv").read_text(encoding="utf-8-sig").splitlines()
+    (out / ".cache" / "unchanged.json").unlink(missing_ok=True)  # a run from the cache, not "nothing to do"
+    run([memos], out, Settings(jobs=2, write_crops=False, progress=False))
+    assert {t: (out / f"{t}.csv").read_bytes() for t in first} == first
+    again = (out / "documents.csv").read_text(encoding="utf-8-sig").splitlines()
+    # the broken PDF is read again (failures are not cached), so only its seconds may differ
+    assert [r for r in again if ",failed," not in r] == [r for r in docs if ",failed," not in r]

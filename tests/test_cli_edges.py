@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -122,7 +123,10 @@ def test_interrupt_writes_what_is_done_and_the_rerun_resumes(tmp_path, sig, code
     assert 1 <= len(docs) < 3 and set(docs.status) == {"ok"}
     again = _cli("run", str(src), "--out", str(out), "--jobs", "1", timeout=300)
     assert again.returncode == 0, again.stderr
-    assert f"{len(docs)} cached" in again.stderr
+    # every document in the interrupted tables comes from the cache; so may one a worker finished (and
+    # saved) while the batch process was stopping
+    cached = re.search(r"(\d+) cached", again.stderr)
+    assert cached and len(docs) <= int(cached.group(1)) < 3, again.stderr
     assert len(tables.read(out, "documents")) == 3
 
 
