@@ -234,10 +234,12 @@ def run_forked(todo: list[InputFile], jobs: int, res: Resources, process_many: P
         slot.items.clear()
 
     # the models loaded so far move to a generation the collector never scans: a worker's collections
-    # then do not write to (and so copy) the pages it shares with the parent. Only the young
-    # generations are collected first: a full collection of the loaded models takes 0.4 s and found
-    # nothing to free (824,000 objects, 0 unreachable, 2026-12-07)
-    gc.collect(1)
+    # then do not write to (and so copy) the pages it shares with the parent. The full collection
+    # first costs 0.4 s and frees nothing on the loaded models alone, but a caller's earlier work may
+    # have left garbage (threads, event loops) that should not be frozen into the workers: with a
+    # young-generation-only collection one run of the test suite hung a worker at its first page
+    # thread (not understood, so the full collection stays)
+    gc.collect()
     gc.freeze()
     for _ in range(jobs):
         slots.append(start())
