@@ -29,7 +29,7 @@ from .cache import ResultCache, cache_key, original_text, relevant_learned
 from .config import INPUT_SUFFIXES, Settings
 from .correct import DocumentState, correct_page
 from .errors import DocumentError, EnvironmentProblem, Interrupted, PageError, UsageError
-from .executors import one_line, run_dask, run_forked, run_in_process
+from .executors import Save, one_line, run_dask, run_forked, run_in_process
 from .inputs import InputFile, collect
 from .link.references import find_references
 from .ocr import ocr_page
@@ -288,7 +288,7 @@ def run(inputs: list[Path], out_dir: Path, settings: Optional[Settings] = None,
 
 
 def _execute(todo: list[InputFile], settings: Settings, engine_factory: Optional[EngineFactory],
-             out_dir: Path, store, key: str, save=None) -> None:
+             out_dir: Path, store, key: str, save: Optional[Save] = None) -> None:
     """Hand the documents to the executor the settings name (`save`: the result cache, for executors
     whose workers save results themselves)."""
     if not todo:
