@@ -75,11 +75,13 @@ class ResultCache:
             return None
         return result
 
-    def store(self, sha256: str, result: DocumentResult) -> None:
+    def store(self, sha256: str, result: DocumentResult) -> bool:
+        """Keep a finished result (a failed one is tried again next run); True when it was written."""
         if result.status != "ok":
-            return
+            return False
         path = self._path(sha256)
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as fh:
             pickle.dump(result, fh)
         os.replace(tmp, path)
+        return True

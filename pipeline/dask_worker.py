@@ -11,7 +11,7 @@ from distributed import get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from .config import Settings
-from .executors import save_here
+from .executors import Save, save_here
 from .inputs import InputFile
 from .records import DocumentResult
 from .resources import EngineFactory, Resources
@@ -39,7 +39,7 @@ class ResourcesPlugin(WorkerPlugin):
 
 def dask_task(item: InputFile, process: Callable[[InputFile, Resources, Optional[Path]], DocumentResult],
               plugin: str, out_dir: Optional[Path],
-              save: Optional[Callable[[str, DocumentResult], None]] = None) -> tuple[DocumentResult, bool]:
+              save: Optional[Save] = None) -> tuple[DocumentResult, bool]:
     """The document's result, saved here and returned without its words when there is `save`
     (executors.py: the client then unpickles a quarter of the bytes); the flag says whether it was saved."""
     result = process(item, get_worker().ratsakten[plugin], out_dir)

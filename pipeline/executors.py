@@ -41,7 +41,7 @@ log = logging.getLogger("ratsakten")
 Process = Callable[[InputFile, Resources, Optional[Path]], DocumentResult]
 ProcessMany = Callable[[list[InputFile], Resources, Optional[Path]], Iterable[DocumentResult]]
 Store = Callable[..., None]  # store(item, result) or store(item, result, saved=True)
-Save = Callable[[str, DocumentResult], None]  # save(sha256, result): the result cache, called in a worker
+Save = Callable[[str, DocumentResult], bool]  # save(sha256, result) -> saved: the result cache, called in a worker
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:
@@ -155,16 +155,16 @@ def _worker_main(conn, res: Resources, process_many: ProcessMany, out_dir: Optio
 
 
 def save_here(save: Optional[Save], item: InputFile, result: DocumentResult) -> bool:
-    """Save the result where the worker is; False when there is nothing to save it with or saving
-    failed (the batch process then gets the full result and saves it itself)."""
-    if save is None or result.status != "ok":
+    """Save the result where the worker is; False when there is nothing to save it with, `save` keeps
+    no such result (a failed one) or saving failed (the batch process then gets the full result and
+    hands it to the cache itself)."""
+    if save is None:
         return False
     try:
-        save(item.sha256, result)
+        return bool(save(item.sha256, result))
     except Exception as exc:  # a full disk, a read-only cache folder: the batch process tries once more
         log.debug("worker could not save the result of %s: %s", item.source_file, one_line(exc))
         return False
-    return True
 
 
 def _store(store: Store, item: InputFile, result: DocumentResult, saved: bool) -> None:

@@ -254,6 +254,7 @@ def test_a_worker_saves_the_full_result_and_sends_it_without_words(tmp_path):
 
     def save(sha256, result):  # runs in the worker process
         (saved_dir / f"{result.source_file}.pkl").write_bytes(pickle.dumps(result))
+        return True
 
     got = {}
     run_forked(todo, 1, res, _worded_process_many, None,
