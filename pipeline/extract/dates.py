@@ -26,7 +26,7 @@ WEEKDAYS = r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|So
 # ordered: the first pattern to claim characters wins
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("range_named", re.compile(
-        rf"(?:vom\s+)?(?P<d1>\d{{1,2}})\.\s*(?:bis(?:\s+zum)?|-|–)\s*(?P<d2>\d{{1,2}})\.\s*{M}\s*(?P<y>\d{{4}})",
+        rf"(?:vom\s+)?(?P<d1>\d{{1,2}})\.\s*(?:bis(?:\s+zum)?|-|–|/)\s*(?P<d2>\d{{1,2}})\.\s*{M}\s*(?P<y>\d{{4}})",
         re.I)),
     ("range_numeric", re.compile(
         r"(?:vom\s+)?(?P<d1>\d{1,2})\.\s*(?:bis(?:\s+zum)?|-|–)\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
@@ -58,7 +58,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
                         r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel|(?:dem|den|die|der)\s+Jahr(?:e|en|es)?(?:\s+von)?|"
                         r"Jahren(?:\s+von)?|in|von|vor|nach|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?))(?:\s+|(?P<glued>\.|:\s*))"
                         r"(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)(?!\s*(?:Euro|EUR|€|Mio|Stück|Personen|Menschen|Plätze|m\b|km\b|qm\b|m²))"
-                        r"(?:\s*(?:und|bis|sowie|oder)\s+(?P<y2>(?:1[89]|20)\d{2})\b(?![/.,]\d))?")),
+                        r"(?:\s*(?:(?:und|bis|sowie|oder)\s+|[-–]\s*)(?P<y2>(?:1[89]|20)\d{2})\b(?![/.,]\d))?")),
 ]
 
 
@@ -223,7 +223,9 @@ def find_dates(text: str) -> list[DateMatch]:
                 v = _iso(None, month, int(g["d"])) if month else None
                 if not v:
                     continue
-                found = [DateMatch(s, e, v, 0.5, "no year written")]
+                # the date only: a weekday or 'am' before it and a bracket after it are outside the span
+                ds, de = (s, e) if kind == "named_noyear" else (m.start("d"), m.end("m") + 1)
+                found = [DateMatch(ds, de, v, 0.5, "no year written")]
             elif kind == "month_year":
                 month = _month(g["mon"])[0]
                 y = _year(g["y"])

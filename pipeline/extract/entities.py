@@ -438,6 +438,13 @@ def _inflected(word: str, pattern_word: str) -> bool:
     return word == pattern_word or word in (pattern_word + "s", pattern_word + "es")
 
 
+def _name_follows(toks: list[Tok], j: int, g: Gazetteer) -> bool:
+    """'Stadtrat Marco Gottmann': a town that is also a given name, with a capitalised word after it, is a
+    person's first name after a role ('Stadtrat' is a councillor here, not the council of Marco)."""
+    return toks[j].text in g.given_names and j + 1 < len(toks) and _is_cap(toks[j + 1].text) \
+        and toks[j + 1].start - toks[j].end == 1 and toks[j + 1].text not in g.cities
+
+
 def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], cues: Cues) -> list[Mention]:
     """Bodies and organisations; the value is the name as written, without case endings
     ('des Stadtrates' -> 'Stadtrat'), with the city where the text names it."""
@@ -486,7 +493,8 @@ def find_orgs(text: str, toks: list[Tok], g: Gazetteer, cities: list[Mention], c
             c = city_at[toks[j].start]
             end_i = next(k for k in range(j, len(toks)) if toks[k].end >= c.end)
             value, named = f"{value} {c.value}", True
-        elif j < len(toks) and toks[j].start in city_at and text[toks[end_i].end:toks[j].start] == " ":
+        elif j < len(toks) and toks[j].start in city_at and text[toks[end_i].end:toks[j].start] == " " \
+                and not _name_follows(toks, j, g):
             c = city_at[toks[j].start]
             end_i = next(k for k in range(j, len(toks)) if toks[k].end >= c.end)
             value, named = f"{value} {c.value}", True
