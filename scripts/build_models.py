@@ -27,6 +27,7 @@ CUES = Cues(
            "Partnerstadt", "Region", "Stadt", "Städtepartnerschaft", "aus", "bei", "in", "nach", "von", "zwischen"],
     place_nouns=["Bundesstadt", "Gemeinde", "Hansestadt", "Hauptstadt", "Kreisstadt", "Landeshauptstadt", "Oblast",
                  "Partnerstadt", "Region", "Stadt", "Städtepartnerschaft"],
+    county_words=["Landkreis", "Landkreises", "Landratsamt", "Landratsamtes"],
     determiners=["am", "ans", "beim", "das", "dem", "den", "der", "des", "die", "diese", "diesem", "diesen", "dieser",
                  "dieses", "ein", "eine", "einem", "einen", "einer", "eines", "im", "ins", "jede", "jedem", "jeden",
                  "jeder", "kein", "keine", "keinem", "keinen", "keiner", "unsere", "unserem", "unserer", "vom", "zum",

@@ -26,7 +26,7 @@ def _found(rules, fn: str, text: str) -> list[E.Mention]:
     toks = E.tokenize(text, cues.titles)
     cities = E.find_cities(text, toks, g, lex, cues)
     if fn == "find_cities":
-        return cities
+        return E.without_counties(cities)  # as the component hands them on
     orgs = E.find_orgs(text, toks, g, cities, cues)
     if fn == "find_orgs":
         return orgs

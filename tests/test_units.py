@@ -104,6 +104,21 @@ def test_a_yearless_date_spans_the_date_only(text, span):
     assert text[d.start:d.end] == span and d.value.startswith("XXXX-")
 
 
+@pytest.mark.parametrize("text,kept", [
+    ("Das Schulgeld wird zum 1. April und 1. Oktober eines jeden\nJahres fällig.", []),
+    ("Der Antrag ist bis zum 31. März eines Jahres zu stellen.", []),
+    ("Das Geschäftsjahr beginnt am 01.10. eines Kalenderjahres und endet am 30.09. des folgenden Jahres.", []),
+    ("Zuschüsse bis zum 15. Oktober \ndes jeweiligen Jahres beantragen.", []),
+    # one year's date stays: a year follows, or nothing says it recurs
+    ("am 5. Mai des Jahres 2024 und am 6. Mai", ["5. Mai", "2024", "6. Mai"]),
+    ("die Sitzung am 1. April und 1. Oktober", ["1. April", "1. Oktober"]),
+    ("zum 28.02. oder zum 31.08. eines Jahres", []),
+    ("Sitzung am 1. April, fällig zum 3. Mai eines Jahres", ["1. April"]),
+])
+def test_a_date_that_recurs_every_year_is_no_calendar_date(text, kept):
+    assert [text[d.start:d.end] for d in find_dates(text)] == kept
+
+
 def test_yearless_date_takes_the_document_year_only_when_safe():
     assert resolve_year("XXXX-02-09", "2024-03-21")[0] == "2024-02-09"
     assert resolve_year("XXXX-01-09", "2024-12-01")[0] is None

@@ -87,6 +87,7 @@ class RulesComponent:
         cities = E.find_cities(text, toks, g, lex, cues, words=self.words, model_locs=locs, context=context)
         cities = [c for c in cities if not any(E.overlaps(c, d) for d in mentions)]
         orgs = E.find_orgs(text, toks, g, cities, cues)
+        cities = E.without_counties(cities)
         persons = E.find_persons(text, toks, g, lex, orgs + mentions, cues)
         persons += E.signature_persons(text, orgs + mentions + persons, g, cues)
         persons += E.speaker_persons(text, orgs + mentions + persons, g, cues)

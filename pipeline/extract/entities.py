@@ -44,7 +44,7 @@ class Mention:
     country: Optional[str] = None  # CITY, DISTRICT
     geonames_id: Optional[int] = None  # CITY
     district_of: Optional[str] = None  # DISTRICT: the city it is a district of
-    kind: Optional[str] = None  # ORG: body | authority | company | other
+    kind: Optional[str] = None  # ORG: body | authority | company | other; CITY: 'county' (a county's name)
     council: bool = False  # ORG: a council named without its city ('der Stadtrat')
 
 
@@ -290,6 +290,13 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
             continue
         n, stem = hit
         city = g.best_city(stem)
+        if prev in cues.county_word_set:
+            # 'Landkreis Karlsruhe': the county's name, no CITY; kept as kind 'county' so that an office
+            # takes it into its name ('Landratsamt Karlsruhe'), then dropped (see without_counties)
+            out.append(Mention("CITY", toks[i].start, toks[i + n - 1].end, city.canonical, 0.5, "gazetteer",
+                               country=city.country, kind="county"))
+            i += n
+            continue
         written = norm(text[toks[i].start:toks[i + n - 1].end])
         z = max(zipf(lexicon, stem), zipf(lexicon, written))
         common, ordinary = is_common(written, city, lexicon, words) if n == 1 else (False, False)
@@ -331,6 +338,11 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
     out.extend(_compound_cities(text, g, lexicon, words, out))
     out.sort(key=lambda x: x.start)
     return out
+
+
+def without_counties(places: list[Mention]) -> list[Mention]:
+    """The places of find_cities without the names it found only as a county's ('Landkreis Karlsruhe')."""
+    return [m for m in places if m.kind != "county"]
 
 
 _COMPOUND = re.compile(r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]{2,})-[ \t]*\n?[ \t]*([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w-])")
