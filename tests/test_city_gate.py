@@ -104,3 +104,19 @@ def test_the_rule_component_reads_the_page_text_it_was_given():
     wrong._.page_text = text[:-3]  # not its own text: the component reads doc.text instead
     rules = nlp.get_pipe("ratsakten_rules")
     assert [(m.start, m.end) for m in rules.match(wrong)] == [(m.start, m.end) for m in rules.match(nlp.make_doc(text))]
+
+
+@pytest.mark.parametrize("text,word,kept", [
+    ("Gemeine Esche (Fraxinus ornus, 10-15 m hoch)", "Fraxinus", False),  # GeoNames: Latin for Fresno
+    ("prominente Lage neben der Karlsburg eng mit dem Denkmalschutz", "Karlsburg", False),  # Alba Iulia
+    ("BMP Baumanagement GmbH, Frankfurt a.M. pauschal", "Frankfurt", True),  # a German short form stays
+])
+def test_the_ner_model_alone_is_no_evidence_for_a_foreign_alternate_name(text, word, kept):
+    """The NER model's features include 'is a gazetteer city', so its LOC on a foreign city's alternate
+    name only echoes the gazetteer; with no place cue such a name is no CITY."""
+    r = _rules()
+    toks = E.tokenize(text, r.cues.titles)
+    s = text.index(word)
+    got = E.find_cities(text, toks, r.gazetteer, r.lexicon, r.cues, words=r.words,
+                        model_locs=frozenset({(s, s + len(word))}), context=r.place_context(text))
+    assert any(m.start == s for m in got) is kept

@@ -308,7 +308,12 @@ def find_cities(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, flo
         country_after = re.match(r"\s*[,(]\s*([A-ZÄÖÜ][\w\s'’-]{1,30}?)\s*[),\n.]", after)
         # an ordinary word ('in Hecken', 'Corona' as the model reads it) needs more than a preposition
         # or the NER model: a place noun before it, a country after it, or a list of places around it
-        evidence = (noun_cue or (cued and not ordinary) or ((toks[i].start, span_end) in model_locs and not common)
+        # the NER model's LOC is no evidence for a foreign city's alternate name (GeoNames' many languages): its
+        # features include "is a gazetteer city", so it only echoes the gazetteer there ('Fraxinus ornus' ->
+        # Fresno, 'neben der Karlsburg' -> Alba Iulia, 'Bibl' -> Byblos). German short forms stay ('Frankfurt'):
+        # counted on the council texts, dropping those lost 7 right cities for 4 wrong ones
+        model_loc = (toks[i].start, span_end) in model_locs and not common and (city.rank >= 2 or city.country == "DE")
+        evidence = (noun_cue or (cued and not ordinary) or model_loc
                     or bool(country_after and norm(country_after.group(1)) in g.countries))
         # stray alternate names (a surname listed for a US suburb), words that are also towns,
         # and hamlets are cities only where the text says 'in', 'aus', 'nach' … before them
