@@ -57,6 +57,9 @@ class Gazetteer:
     countries: dict[str, str] = field(default_factory=dict)
     learned: dict[str, str] = field(default_factory=dict)  # reviewers' accepted corrections
     districts: dict[str, list[District]] = field(default_factory=dict)  # name -> the cities it is a district of
+    # surnames the council's own texts spell with letters OCR drops, under their plain lower-case spelling
+    # ('honne' -> 'Honné'; council_names.tsv, scripts/build_council_names.py)
+    accented_surnames: dict[str, str] = field(default_factory=dict)
 
     def best_city(self, variant: str) -> Optional[City]:
         cands = self.cities.get(norm(variant))
@@ -69,7 +72,7 @@ class Gazetteer:
     @property
     def version_files(self) -> list[str]:
         return ["cities.tsv", "exonyms_de.tsv", "orgs.tsv", "roles.tsv", "titles.tsv",
-                "given_names.txt", "learned.tsv", "districts.tsv", "council_words.tsv"]
+                "given_names.txt", "learned.tsv", "districts.tsv", "council_words.tsv", "council_names.tsv"]
 
 
 def _rows(path: Path):
@@ -159,6 +162,9 @@ def _load_gazetteer(models_dir: str) -> Gazetteer:
         if row.get("variant"):
             g.countries[norm(row["variant"])] = row.get("code") or ""
     g.learned.update(load_learned(base / "learned.tsv"))
+    for row in _rows(base / "council_names.tsv"):
+        if row.get("surname") and row.get("plain"):
+            g.accented_surnames[norm(row["plain"]).lower()] = norm(row["surname"])
     for name in ("given_names.txt", "given_names_ambiguous.txt"):
         path = base / name
         if path.exists():

@@ -20,6 +20,7 @@ from pipeline.correct.strategies import (
     Fix,
     Keep,
     accented_given_name,
+    accented_surname,
     compound_slip,
     decide,
     digit_for_letter,
@@ -54,7 +55,8 @@ LEX = {"die": 7.5, "und": 7.4, "der": 7.4, "des": 7.3, "dem": 7.2, "in": 7.5, "a
        "ober": 4.0, "burger": 3.0, "meister": 4.5, "oberbürgermeister": 3.8}
 G = Gazetteer(cities={name: _city(name, k) for k, name in enumerate(
     ["Karlin", "Kerlin", "Mandelstadt", "Odessa", "Baden-Baden", "Rostow am Don"])},
-    given_names={"François", "Oleksandr", "Klaus"}, titles={"Dr.": "Dr."})
+    given_names={"François", "Oleksandr", "Klaus"}, titles={"Dr.": "Dr."},
+    accented_surnames={"honne": "Honné", "baden": "Badén"})
 INDEX = CandidateIndex.build(G, LEX)
 S = CorrectionSettings()
 
@@ -166,6 +168,18 @@ def test_accented_given_name_needs_a_person_context():
     assert fixed(accented_given_name(tok("Francois", prev="Dr."), ctx()))[0] == "François"
     assert accented_given_name(tok("Francois"), ctx()) is None
     assert accented_given_name(tok("Francois", nxt="die"), ctx()) is None
+
+
+def test_accented_surname_from_the_council_texts():
+    # é for e: an accent lost costs 0.3 over 5 letters: 94
+    assert fixed(accented_surname(tok("Honne", prev="Klaus"), ctx())) == ("Honné", "council-names", 94.0, True)
+    assert fixed(accented_surname(tok("Honne"), ctx()))[0] == "Honné"  # a word no list knows
+    assert fixed(judge_token(tok("Honne,", prev="Klaus"), ctx()))[0] == "Honné,"  # in the stage's order
+    assert judge_token(tok("Honne", source="text", prev="Klaus"), ctx()) is None  # a text layer is exact
+    assert accented_surname(tok("Baden"), ctx()) is None  # a lexicon word needs a person cue before it
+    assert fixed(accented_surname(tok("Baden", prev="Klaus"), ctx()))[0] == "Badén"
+    assert accented_surname(tok("Honné", prev="Klaus"), ctx()) is None  # already right
+    assert accented_surname(tok("Hanne", prev="Klaus"), ctx()) is None  # another name: not the same letters
 
 
 def test_listed_word_is_kept_unless_a_slip():

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from ..records import Correction, Word
 from .candidates import Candidate, Candidates, make_plan
 from .index import CandidateIndex
-from .model import inflection_like, ocr_distance, ocr_key, ocr_score, real_edits
+from .model import fold_accents, inflection_like, ocr_distance, ocr_key, ocr_score, real_edits
 from .settings import CorrectionSettings
 from .state import DocumentState
 from .tokens import GERMAN, LETTERS, Token, match_case, read_digits, split_affixes, with_trailing_l
@@ -107,7 +107,7 @@ def judge_token(t: Token, ctx: Context) -> Fix | None:
     if got is None:
         t = read_trailing_l(t, ctx)
         got = (keep_odd_shape(t, ctx) or dotless_i(t, ctx) or keep_foreign_letters(t, ctx)
-               or digit_for_letter(t, ctx) or short_slip(t, ctx) or keep_known_name(t, ctx)
+               or digit_for_letter(t, ctx) or short_slip(t, ctx) or accented_surname(t, ctx) or keep_known_name(t, ctx)
                or listed_word(t, ctx) or hyphenated_parts(t, ctx) or compound_slip(t, ctx) or decide(t, ctx))
     return name_guard(t, got, ctx) if isinstance(got, Fix) else None
 
@@ -294,6 +294,21 @@ def short_slip(t: Token, ctx: Context) -> Outcome:
 def rare_word_slip(t: Token, ctx: Context) -> Outcome:
     """'Städt' -> 'Stadt': a rare listed word an OCR slip from a far more frequent one."""
     return _slip(t, ctx, short=False)
+
+
+def accented_surname(t: Token, ctx: Context) -> Outcome:
+    """'Stadtrat Honne' -> 'Stadtrat Honné', 'Tom Hoyem' -> 'Tom Høyem': a surname the council's own texts spell
+    with letters Tesseract's German model drops (gazetteer.accented_surnames, scripts/build_council_names.py),
+    read as the same letters without them, after a person cue (a given name, title, Herr/Frau, a role) or as a
+    word no list knows. Not a lexicon word or a listed name of its own spelling."""
+    core = t.core
+    target = ctx.index.gazetteer.accented_surnames.get(core.lower()) if core[:1].isupper() else None
+    if target is None or target == core or fold_accents(target) != core:
+        return None
+    if not (person_cue(t.prev_core, ctx) or (ctx.index.zipf(core) == 0 and not ctx.index.is_name(core))):
+        return None
+    return apply(t, ctx, t.pre + target + t.post, ocr_score(core, target), "council-names",
+                 why=f"the council's texts spell the surname '{target}' with letters OCR cannot read")
 
 
 def accented_given_name(t: Token, ctx: Context) -> Outcome:
