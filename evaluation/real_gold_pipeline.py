@@ -44,10 +44,17 @@ class Scores:
     fp: Counter = field(default_factory=Counter)
     fn: Counter = field(default_factory=Counter)
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (doc, MISS|FALSE, label, value)
+    flags: list[tuple[str, bool, bool]] = field(default_factory=list)  # (label, right, needs_review) per value
     docs: int = 0
     failed: int = 0
     pages: int = 0
     seconds: float = 0.0
+
+    def review(self) -> dict:
+        """How the review queue covers the predicted values: share flagged, wrong ones flagged."""
+        wrong = [f for _, right, f in self.flags if not right]
+        return {"values": len(self.flags), "wrong": len(wrong), "wrong_flagged": sum(wrong),
+                "flagged": sum(f for _, _, f in self.flags) / len(self.flags) if self.flags else 0.0}
 
     def figures(self, label: Optional[str] = None) -> dict:
         labels = [label] if label else list(LABELS)
@@ -58,8 +65,11 @@ class Scores:
                 "F1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
 
 
-def score_values(doc: str, gold: list[str], pred: list[str], label: str, out: Scores) -> None:
-    """Multiset match of normalised values of one label in one document."""
+def score_values(doc: str, gold: list[str], pred: list[str], label: str, out: Scores,
+                 review: Optional[list[tuple[float, bool]]] = None) -> None:
+    """Multiset match of normalised values of one label in one document. ``review``: (confidence,
+    needs_review) of each predicted value, in ``pred``'s order; of several predictions of one value the
+    most confident count as the right ones, and each is recorded in ``out.flags`` as (label, right, flagged)."""
     g, p = Counter(norm_value(v) for v in gold), Counter(norm_value(v) for v in pred)
     for v in set(g) | set(p):
         hit = min(g[v], p[v])
@@ -67,6 +77,9 @@ def score_values(doc: str, gold: list[str], pred: list[str], label: str, out: Sc
         out.fn[label] += g[v] - hit
         out.fp[label] += p[v] - hit
         out.errors += [(doc, "MISS", label, v)] * (g[v] - hit) + [(doc, "FALSE", label, v)] * (p[v] - hit)
+        if review is not None:
+            mine = sorted((r for r, pv in zip(review, pred) if norm_value(pv) == v), key=lambda r: -r[0])
+            out.flags += [(label, k < hit, bool(flagged)) for k, (_, flagged) in enumerate(mine)]
 
 
 def evaluate_text(split: str) -> Scores:
@@ -118,8 +131,9 @@ def evaluate(split: str, *, scan: bool = False, jobs: int = 0, keep: Optional[Pa
         ents = entities[entities["doc_id"] == doc_of.get(name)]
         for label in d.labels:
             gold = [e["value"] for e in d.entities if e["label"] == label]
-            pred = [v for v in ents.loc[ents["label"] == label, "value"].tolist() if v]
-            score_values(name, gold, pred, label, out)
+            mine = ents[(ents["label"] == label) & ents["value"].notna() & (ents["value"] != "")]
+            score_values(name, gold, mine["value"].tolist(), label, out,
+                         list(zip(mine["confidence"].tolist(), mine["needs_review"].tolist())))
     return out
 
 
@@ -130,6 +144,10 @@ def table(s: Scores, title: str) -> str:
         f = s.figures(label)
         if f["gold"] or f["pred"]:
             lines.append(f"  {label or 'micro':<9}{f['gold']:>6}{f['pred']:>6}{f['P']:>7.3f}{f['R']:>7.3f}{f['F1']:>7.3f}")
+    if s.flags:
+        r = s.review()
+        lines.append(f"review flags: {r['values']} values, {r['wrong']} wrong, {100 * r['flagged']:.1f} % flagged, "
+                     f"wrong flagged {r['wrong_flagged']} of {r['wrong']}")
     return "\n".join(lines)
 
 
@@ -154,8 +172,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         for e in sorted(s.errors):
             print("  ", *e)
     if a.json:
-        a.json.write_text(json.dumps({lab or "micro": s.figures(lab) for lab in (*LABELS, None)}, indent=1) + "\n",
-                          encoding="utf-8")
+        figures = {lab or "micro": s.figures(lab) for lab in (*LABELS, None)}
+        if s.flags:
+            figures["review"] = s.review()
+        a.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

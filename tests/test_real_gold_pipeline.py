@@ -19,3 +19,12 @@ def test_values_are_compared_normalised():
     s = Scores()
     score_values("d", ["Frank  Mentrup", "Gemeinderat Karlsruhe"], ["frank mentrup", "Gemeinderat Karlsruhe"], "X", s)
     assert (s.tp["X"], s.fp["X"], s.fn["X"]) == (2, 0, 0)
+
+
+def test_the_most_confident_predictions_of_a_value_count_as_the_right_ones():
+    s = Scores()
+    score_values("d", ["Karlsruhe"], ["Karlsruhe", "Karlsruhe", "Fresno"], "CITY", s,
+                 [(0.6, True), (0.99, False), (0.9, False)])
+    assert sorted(s.flags) == [("CITY", False, False), ("CITY", False, True), ("CITY", True, False)]
+    r = s.review()
+    assert (r["values"], r["wrong"], r["wrong_flagged"]) == (3, 2, 1) and abs(r["flagged"] - 1 / 3) < 1e-9
