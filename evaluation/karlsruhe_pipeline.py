@@ -140,6 +140,47 @@ def scan_pdf(pdf: bytes, gen, seed: int) -> bytes:
     return gen.images_to_pdf(images, [dpi] * n)
 
 
+@dataclass
+class PipelineRun:
+    """What `run_texts` returns: the run's summary figures, its tables, and the doc_id of each input name."""
+    seconds: float
+    failed: int
+    pages: int
+    tables: dict[str, pd.DataFrame]
+    doc_of: dict[str, str]
+
+
+def run_texts(texts: dict[str, tuple[str, int]], *, scan: bool = False, jobs: int = 0,
+              keep: Optional[Path] = None, tables: tuple[str, ...] = ("documents",)) -> PipelineRun:
+    """Lay out each text as a PDF (``name -> (text, seed)``; with ``scan`` an image-only scan of SCAN_LEVEL damage,
+    seeded), run `pipeline.run` on the folder with the default settings and read ``tables`` back. ``doc_of`` maps
+    each name to its document (identical files are one document; the others are in ``also_seen_as``)."""
+    from pipeline.run import run
+
+    gen = _generator()
+    with tempfile.TemporaryDirectory(prefix="pipeline-texts-") as tmp:
+        base = keep or Path(tmp)
+        src, dst = base / "in", base / "out"
+        src.mkdir(parents=True, exist_ok=True)
+        for name, (text, seed) in texts.items():
+            pdf = text_pdf(text, gen)
+            if scan:
+                pdf = scan_pdf(pdf, gen, seed=seed)
+            (src / f"{name}.pdf").write_bytes(pdf)
+        settings = Settings(use_cache=False, write_crops=False, progress=False,
+                            **({"jobs": jobs} if jobs else {}))
+        t0 = time.perf_counter()
+        summary = run([src], dst, settings)
+        seconds = time.perf_counter() - t0
+        got = {t: pd.read_parquet(dst / f"{t}.parquet") for t in dict.fromkeys(("documents", *tables))}
+    doc_of: dict[str, str] = {}
+    for _, d in got["documents"].iterrows():
+        for name in [d["source_file"], *(_clean(d["also_seen_as"]) or "").split("; ")]:
+            if name:
+                doc_of[Path(name).stem] = d["doc_id"]
+    return PipelineRun(seconds, summary.failed, summary.pages, got, doc_of)
+
+
 # ----------------------------------------------------------------------------- scoring
 
 @dataclass
@@ -241,8 +282,6 @@ def _triple(r: pd.Series) -> tuple:
 
 def evaluate(split: str, *, limit: Optional[int] = None, scan: bool = False, jobs: int = 0,
              data: Optional[Path] = None, keep: Optional[Path] = None) -> Outcome:
-    from pipeline.run import run
-
     data = data or data_dir()
     gold = sorted(load_gold(split, data), key=file_id)
     if limit:
@@ -250,36 +289,18 @@ def evaluate(split: str, *, limit: Optional[int] = None, scan: bool = False, job
     votes_by_file: dict[str, list[dict]] = {}
     for v in load_votes(split):  # test.jsonl: read by hand once, before any test output on votes was seen
         votes_by_file.setdefault(v["file"], []).append(v)
-    gen = _generator()
     out = Outcome()
-    with tempfile.TemporaryDirectory(prefix="ka-pipeline-") as tmp:
-        base = keep or Path(tmp)
-        src, dst = base / "in", base / "out"
-        src.mkdir(parents=True, exist_ok=True)
-        for g in gold:
-            fid = file_id(g)
-            pdf = text_pdf((data / g["file"]).read_text(encoding="utf-8"), gen)
-            if scan:
-                pdf = scan_pdf(pdf, gen, seed=int(fid) if fid.isdigit() else 0)
-            (src / f"{fid}.pdf").write_bytes(pdf)
-        settings = Settings(use_cache=False, write_crops=False, progress=False,
-                            **({"jobs": jobs} if jobs else {}))
-        t0 = time.perf_counter()
-        summary = run([src], dst, settings)
-        out.seconds = time.perf_counter() - t0
-        out.failed, out.pages = summary.failed, summary.pages
-        docs = pd.read_parquet(dst / "documents.parquet")
-        dec = pd.read_parquet(dst / "decisions.parquet")
-    by_doc: dict[str, pd.Series] = {}
-    for _, d in docs.iterrows():  # identical files are one document; the others are in also_seen_as
-        for name in [d["source_file"], *(_clean(d["also_seen_as"]) or "").split("; ")]:
-            if name:
-                by_doc[Path(name).stem] = d
+    texts = {file_id(g): ((data / g["file"]).read_text(encoding="utf-8"), int(file_id(g)) if file_id(g).isdigit() else 0)
+             for g in gold}
+    got = run_texts(texts, scan=scan, jobs=jobs, keep=keep, tables=("documents", "decisions"))
+    out.seconds, out.failed, out.pages = got.seconds, got.failed, got.pages
+    docs, dec = got.tables["documents"], got.tables["decisions"]
+    by_doc = {str(d["doc_id"]): d for _, d in docs.iterrows()}
     for g in gold:
         fid = file_id(g)
-        doc = by_doc.get(fid)
+        doc = by_doc.get(got.doc_of.get(fid, ""))
         rows = dec[dec["doc_id"] == doc["doc_id"]] if doc is not None else dec.iloc[0:0]
-        parsed = parser_votes((data / g["file"]).read_text(encoding="utf-8"))
+        parsed = parser_votes(texts[fid][0])
         score_document(out, fid, g, rows, doc, votes_by_file.get(fid, []), parsed)
     return out
 

@@ -23,19 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
-
-from evaluation.generated_decisions import _generator
-from evaluation.karlsruhe_pipeline import scan_pdf, text_pdf
+from evaluation.karlsruhe_pipeline import run_texts
 from evaluation.real_gold import LABELS, SPLITS, STUDY, load_gold, norm_value, predict
-from pipeline.config import Settings
 
 
 @dataclass
@@ -98,37 +93,15 @@ def evaluate_text(split: str) -> Scores:
 
 
 def evaluate(split: str, *, scan: bool = False, jobs: int = 0, keep: Optional[Path] = None) -> Scores:
-    from pipeline.run import run
-
     docs = load_gold(split)
-    gen = _generator()
     out = Scores(docs=len(docs))
-    with tempfile.TemporaryDirectory(prefix="real-gold-pipeline-") as tmp:
-        base = keep or Path(tmp)
-        src, dst = base / "in", base / "out"
-        src.mkdir(parents=True, exist_ok=True)
-        names = {}
-        for k, d in enumerate(docs):
-            name = f"{d.set}__{d.doc_id}"
-            pdf = text_pdf(d.text, gen)
-            if scan:
-                pdf = scan_pdf(pdf, gen, seed=1000 + k)
-            (src / f"{name}.pdf").write_bytes(pdf)
-            names[name] = d
-        settings = Settings(use_cache=False, write_crops=False, progress=False, **({"jobs": jobs} if jobs else {}))
-        t0 = time.perf_counter()
-        summary = run([src], dst, settings)
-        out.seconds = time.perf_counter() - t0
-        out.failed, out.pages = summary.failed, summary.pages
-        documents = pd.read_parquet(dst / "documents.parquet")
-        entities = pd.read_parquet(dst / "entities.parquet")
-    doc_of: dict[str, str] = {}
-    for _, row in documents.iterrows():  # identical files are one document; the others are in also_seen_as
-        for n in [row["source_file"], *((row["also_seen_as"] or "") if isinstance(row["also_seen_as"], str) else "").split("; ")]:
-            if n:
-                doc_of[Path(n).stem] = row["doc_id"]
+    names = {f"{d.set}__{d.doc_id}": d for d in docs}
+    got = run_texts({name: (d.text, 1000 + k) for k, (name, d) in enumerate(names.items())}, scan=scan, jobs=jobs,
+                    keep=keep, tables=("documents", "entities"))
+    out.seconds, out.failed, out.pages = got.seconds, got.failed, got.pages
+    entities = got.tables["entities"]
     for name, d in names.items():
-        ents = entities[entities["doc_id"] == doc_of.get(name)]
+        ents = entities[entities["doc_id"] == got.doc_of.get(name)]
         for label in d.labels:
             gold = [e["value"] for e in d.entities if e["label"] == label]
             mine = ents[(ents["label"] == label) & ents["value"].notna() & (ents["value"] != "")]
