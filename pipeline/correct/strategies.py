@@ -299,8 +299,8 @@ def rare_word_slip(t: Token, ctx: Context) -> Outcome:
 def accented_surname(t: Token, ctx: Context) -> Outcome:
     """'Stadtrat Honne' -> 'Stadtrat Honné', 'Tom Hoyem' -> 'Tom Høyem': a surname the council's own texts spell
     with letters Tesseract's German model drops (gazetteer.accented_surnames, scripts/build_council_names.py),
-    read as the same letters without them, after a person cue (a given name, title, Herr/Frau, a role) or as a
-    word no list knows. Not a lexicon word or a listed name of its own spelling."""
+    read as the same letters without them, after a person cue (a given name, title, Herr/Frau, a role) or, without
+    a cue, where neither the lexicon nor a name list knows the reading."""
     core = t.core
     target = ctx.index.gazetteer.accented_surnames.get(core.lower()) if core[:1].isupper() else None
     if target is None or target == core or fold_accents(target) != core:
