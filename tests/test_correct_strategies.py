@@ -180,6 +180,9 @@ def test_accented_surname_from_the_council_texts():
     assert fixed(accented_surname(tok("Baden", prev="Klaus"), ctx()))[0] == "Badén"
     assert accented_surname(tok("Honné", prev="Klaus"), ctx()) is None  # already right
     assert accented_surname(tok("Hanne", prev="Klaus"), ctx()) is None  # another name: not the same letters
+    assert fixed(accented_surname(tok("Honn&", prev="Klaus"), ctx()))[0] == "Honné"  # the é read as a mark
+    assert fixed(judge_token(tok("Honn&", prev="Klaus"), ctx()))[0] == "Honné"  # before the odd-shape guard
+    assert accented_surname(tok("H&nne", prev="Klaus"), ctx()) is None  # a mark for a plain letter
 
 
 def test_listed_word_is_kept_unless_a_slip():

@@ -106,8 +106,8 @@ def judge_token(t: Token, ctx: Context) -> Fix | None:
     got = learned_repair(t, ctx) or keep_text_layer(t, ctx) or keep_frequent_word(t, ctx) or trailing_l(t, ctx)
     if got is None:
         t = read_trailing_l(t, ctx)
-        got = (keep_odd_shape(t, ctx) or dotless_i(t, ctx) or keep_foreign_letters(t, ctx)
-               or digit_for_letter(t, ctx) or short_slip(t, ctx) or accented_surname(t, ctx) or keep_known_name(t, ctx)
+        got = (accented_surname(t, ctx) or keep_odd_shape(t, ctx) or dotless_i(t, ctx) or keep_foreign_letters(t, ctx)
+               or digit_for_letter(t, ctx) or short_slip(t, ctx) or keep_known_name(t, ctx)
                or listed_word(t, ctx) or hyphenated_parts(t, ctx) or compound_slip(t, ctx) or decide(t, ctx))
     return name_guard(t, got, ctx) if isinstance(got, Fix) else None
 
@@ -296,14 +296,30 @@ def rare_word_slip(t: Token, ctx: Context) -> Outcome:
     return _slip(t, ctx, short=False)
 
 
+def _accents_read_as(reading: str, name: str) -> bool:
+    """The reading is the name where OCR lost its accented letters: each such letter read without its accent or
+    as a mark ('Honne', 'Honn&' for 'Honné'); every other letter as written."""
+    if len(reading) != len(name):
+        return False
+    for r, n in zip(reading, name):
+        if r == n:
+            continue
+        if n.isascii() or n in "ÄÖÜäöüß" or (r.isalnum() and r != fold_accents(n)):
+            return False
+    return True
+
+
 def accented_surname(t: Token, ctx: Context) -> Outcome:
     """'Stadtrat Honne' -> 'Stadtrat Honné', 'Tom Hoyem' -> 'Tom Høyem': a surname the council's own texts spell
     with letters Tesseract's German model drops (gazetteer.accented_surnames, scripts/build_council_names.py),
-    read as the same letters without them, after a person cue (a given name, title, Herr/Frau, a role) or, without
+    read as the same letters without them (or with a mark in their place), after a person cue (a given name, title, Herr/Frau, a role) or, without
     a cue, where neither the lexicon nor a name list knows the reading."""
     core = t.core
-    target = ctx.index.gazetteer.accented_surnames.get(core.lower()) if core[:1].isupper() else None
-    if target is None or target == core or fold_accents(target) != core:
+    table = ctx.index.gazetteer.accented_surnames
+    target = table.get(core.lower()) if core[:1].isupper() else None
+    if target is None and core[:1].isupper() and not core.isalpha():  # 'Honn&': the é read as a mark
+        target = next((name for name in table.values() if _accents_read_as(core, name)), None)
+    if target is None or target == core or not _accents_read_as(core, target):
         return None
     if not (person_cue(t.prev_core, ctx) or (ctx.index.zipf(core) == 0 and not ctx.index.is_name(core))):
         return None
