@@ -52,16 +52,32 @@ def one_line(exc: BaseException, limit: int = 300) -> str:
     return text.splitlines()[0][:limit] if text else ""
 
 
+# room a worker always keeps above the address space it inherits: a forked worker of a large parent (a long
+# test session reached 4.2 GB with the 4 GB default) was over its cap from the start, so no new mapping could
+# be made: its first page thread died in its start-up and the worker hung until the document's time limit
+MIN_HEADROOM_MB = 1024
+
+
+def _mapped_bytes() -> int:
+    """This process's address space as the kernel counts it for RLIMIT_AS (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def limit_memory(max_mb: int) -> None:
     """Cap this process's address space: a runaway allocation raises MemoryError instead of
-    taking the machine down (Tesseract children inherit the cap)."""
+    taking the machine down (Tesseract children inherit the cap). The cap is ``max_mb``, but never
+    less than what the process already maps plus MIN_HEADROOM_MB."""
     if not max_mb:
         return
     try:
         import resource
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        want = max_mb << 20
+        want = max(max_mb << 20, _mapped_bytes() + (MIN_HEADROOM_MB << 20))
         if hard != resource.RLIM_INFINITY:
             want = min(want, hard)
         if soft == resource.RLIM_INFINITY or want < soft:
