@@ -295,7 +295,7 @@ def evaluate(split: str, *, limit: Optional[int] = None, scan: bool = False, job
     got = run_texts(texts, scan=scan, jobs=jobs, keep=keep, tables=("documents", "decisions"))
     out.seconds, out.failed, out.pages = got.seconds, got.failed, got.pages
     docs, dec = got.tables["documents"], got.tables["decisions"]
-    by_doc = {str(d["doc_id"]): d for _, d in docs.iterrows()}
+    by_doc = {d["doc_id"]: d for _, d in docs.iterrows()}
     for g in gold:
         fid = file_id(g)
         doc = by_doc.get(got.doc_of.get(fid, ""))
