@@ -42,7 +42,7 @@ def test_train4_is_person_and_date_drawn_by_its_rule():
     path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
     if not path.exists():
         pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
-    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train4", "train5") for i in ids}
+    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train4", "train5", "train6") for i in ids}
     people = re.compile(r"\b(Herr|Frau|Herrn|Oberbürgermeister(in)?|Bürgermeister(in)?|Stadtr(at|ätin)|Dr\.)"
                         r"\s+[A-ZÄÖÜ]")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -65,3 +65,27 @@ def test_errors_are_refused_for_check(capsys):
     with pytest.raises(SystemExit):
         rg.main(["--split", "check", "--errors"])
     assert "check is reported" in capsys.readouterr().err
+
+
+def test_train6_is_drawn_by_its_rule_and_carries_four_labels():
+    """train6 (2026-12-08): re-draw its 24 council documents by the rule in split.json's train6_why (lines of
+    300-8,000 characters not in tests/real_gold/council-corpus before train6, seed 20261208, the first 24) and
+    check every file of the part names PERSON, CITY, DISTRICT, DATE and no ORG mention."""
+    sets = rg.load_split()
+    train6 = sets["council-corpus"]["train6"]
+    path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
+    if not path.exists():
+        pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
+    before = {int(i) for part, ids in sets["council-corpus"].items() if part != "train6" for i in ids}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lengths = [len(json.loads(line)["text"]) for line in fh]
+    lines = [i for i, n in enumerate(lengths) if 300 <= n <= 8000 and i not in before]
+    random.Random(20261208).shuffle(lines)
+    assert [int(i) for i in train6] == sorted(lines[:24])
+    files = [rg.GOLD / "council-corpus" / f"{i}.json" for i in train6]
+    files += [rg.GOLD / "karlsruhe-train6" / f"{i}.json" for i in sets["karlsruhe-train6"]["train6"]]
+    assert len(files) == 36
+    for f in files:
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        assert gold["labels"] == ["PERSON", "CITY", "DISTRICT", "DATE"]
+        assert {e["label"] for e in gold["entities"]} <= {"PERSON", "CITY", "DISTRICT", "DATE"}
