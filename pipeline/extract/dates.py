@@ -29,7 +29,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:vom\s+)?(?P<d1>\d{{1,2}})\.\s*(?:bis(?:\s+zum)?|-|–|/)\s*(?P<d2>\d{{1,2}})\.\s*{M}\s*(?P<y>\d{{4}})",
         re.I)),
     ("range_numeric", re.compile(
-        r"(?:vom\s+)?(?P<d1>\d{1,2})\.\s*(?:bis(?:\s+zum)?|-|–)\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
+        r"(?:vom\s+)?(?<![\d.])(?P<d1>\d{1,2})\.\s*(?:bis(?:\s+zum)?|-|–|/)\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b")),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("numeric", re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})(?![\d])")),
     # a month name hyphenated at a line break ('15. De-⏎zember 2015', 'Ok-⏎tober 2017'): 15 in 1,500 council texts
@@ -52,12 +52,15 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
     ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
     # a year alone only after a temporal word ('seit 1977', 'aus dem Jahr 2019', 'in 2017', 'von 1963', 'für die
-    # Jahre 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20'
-    # nor an amount ('von 2000 Euro')
+    # Jahre 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20',
+    # 'Für 2024 / 2025', nor an amount ('von 2000 Euro')
     ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|Haushaltsjahr(?:es)?|Kalenderjahr|für|ab|bis|Ende|Anfang|Mitte|"
                         r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel|(?:dem|den|die|der)\s+Jahr(?:e|en|es)?(?:\s+von)?|"
-                        r"Jahren(?:\s+von)?|in|von|vor|nach|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?))(?:\s+|(?P<glued>\.|:\s*))"
-                        r"(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)(?!\s*(?:Euro|EUR|€|Mio|Stück|Personen|Menschen|Plätze|m\b|km\b|qm\b|m²))"
+                        r"Jahren(?:\s+von)?|in|von|vor|nach|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?|"
+                        # train6 (2026-12-08): 'Unterdeckung aus 2017' (on its line: not 'aus' closing a form field
+                        # above a table's year column), 'bereits 2016', 'frühestens 2025', 'im HJ 2011'
+                        r"aus(?=[ \t]+(?:1[89]|20)\d{2})|bereits|erst|frühestens|spätestens|HJ))(?:\s+|(?P<glued>\.|:\s*))"
+                        r"(?P<y>(?:1[89]|20)\d{2})\b(?![/.,]\d)(?!\s+/\s*\d)(?!\s*(?:Euro|EUR|€|Mio|Stück|Personen|Menschen|Plätze|m\b|km\b|qm\b|m²))"
                         r"(?:\s*(?:(?:und|bis|sowie|oder)\s+|[-–]\s*)(?P<y2>(?:1[89]|20)\d{2})\b(?![/.,]\d))?")),
 ]
 

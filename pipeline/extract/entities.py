@@ -872,9 +872,12 @@ def _name_runs_over_line(text: str, toks: list[Tok], j: int, g: Gazetteer, lexic
     if not text[line_start:tok.start].strip():
         return False
     w = nxt.text
+    # after 'Herrn Dr.' the next line's word is the surname even when it is also a common noun ('Herrn Dr.
+    # Eberhard\nFischer'): the honorific or title before the given name says a person is named
+    titled = j > 0 and (toks[j - 1].text in cues.honorific_set or toks[j - 1].raw in ("Dr.", "Prof."))
     return (_is_cap(w) and bool(_NAME_PART.match(w)) and w not in g.given_names and w not in cues.not_surname_set
             and w not in cues.function_caps_set and w not in g.roles and not cues.role_word.search(w)
-            and w not in g.orgs and w not in g.cities and zipf(lexicon, w) < 3.0
+            and w not in g.orgs and w not in g.cities and (zipf(lexicon, w) < 3.0 or titled)
             and ("-" not in w or zipf(lexicon, w.rsplit("-", 1)[1]) < 3.0))  # not 'Erich\nKästner-Schule'
 
 
