@@ -98,7 +98,7 @@ class RulesComponent:
         cities = [c for c in cities if not any(E.overlaps(c, p) for p in persons)]
         orgs = E.speaker_parties(text, persons, orgs, g)
         mentions += cities + orgs + persons
-        return E.merge_model(text, mentions, model, g, lex, cues)
+        return E.merge_model(text, mentions, model, g, lex, cues, self.words)
 
     def set_annotations(self, doc: Doc, mentions: list[E.Mention]) -> None:
         spans = []

@@ -1121,7 +1121,7 @@ MODEL_ONLY = 0.58
 
 
 def merge_model(text: str, rules: list[Mention], model: list[tuple[int, int, str]], g: Gazetteer,
-                lexicon: dict[str, float], cues: Cues) -> list[Mention]:
+                lexicon: dict[str, float], cues: Cues, words_stats: Optional[WordStats] = None) -> list[Mention]:
     """Rules and gazetteers outrank the model for DATE and CITY; the model adds people and
     organisations no list knows, and confirms rule hits (agreement raises confidence)."""
     out = list(rules)
@@ -1149,6 +1149,9 @@ def merge_model(text: str, rules: list[Mention], model: list[tuple[int, int, str
             if len(words) < 2 or not all(_NAME_PART.match(w) for w in words) or \
                     any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set for w in words):
                 continue
+            if words_stats is not None and not words[0].isupper() and words[0] not in g.given_names \
+                    and words_stats.ordinary(words[0]) is True:
+                continue  # 'von Lotus Notes', 'Wolfartsweierer Brücke': a name opens with no ordinary council word
             if toks is None:
                 toks = tokenize(text, cues.titles)
             idx = [k for k, t in enumerate(toks) if s <= t.start < e]
