@@ -231,3 +231,11 @@ def test_glued_function_words_split_but_not_participles(res):
     assert page.text == "für Interessierte an und die einzuladenden Gäste in Schytomyr"
     page, rows = _run(res, "für Interessiertean", conf=0.97)  # OCR sure of it, no visible seam: kept
     assert page.text == "für Interessiertean" and not any(r.applied for r in rows)
+
+
+def test_a_word_with_an_inner_capital_that_is_a_word_is_not_split(res):
+    """'YouTube' read right by OCR stays one word although 'You' is a given name (train6 scan: 'You Tube'); a glued
+    given name and surname is still split (the test above)."""
+    for text in ("auf YouTube gestreamt", "die BürgerInnen der Stadt", "per PayPal zahlen"):
+        page, rows = _run(res, text)
+        assert page.text == text and not any(r.applied for r in rows), text

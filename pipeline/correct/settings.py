@@ -21,7 +21,8 @@ _ZIPFS = ("word_min_zipf", "compound_zipf", "common_zipf", "common_short_zipf", 
           "slip_very_common_zipf", "umlaut_slip_max_zipf", "umlaut_slip_min_zipf", "accented_max_zipf",
           "name_slip_max_zipf", "name_slip_zipf_margin", "compound_slip_word_zipf", "compound_slip_target_zipf",
           "dominate_zipf_margin", "dominate_min_zipf", "fragment_zipf", "fragment_short_zipf", "join_word_zipf",
-          "join_fragment_margin", "speck_word_zipf", "speck_short_zipf", "glue_word_zipf")
+          "join_fragment_margin", "speck_word_zipf", "speck_short_zipf", "glue_word_zipf",
+          "case_seam_word_zipf")
 _DISTANCES = ("name_slip_max_distance", "compound_slip_max_distance", "multiword_protected_distance")
 _COUNTS = ("lone_name_max_edits", "doc_spelling_count")
 # fields the index is built with (CandidateIndex.build): another value needs another index
@@ -97,6 +98,7 @@ class CorrectionSettings:
     speck_word_zipf: float = 3.0  # a lowercase word after a speck ('Büro.des') must be this common
     speck_short_zipf: float = 5.5  # ... a word of one or two letters this common
     glue_word_zipf: float = 3.0  # a word a function word is glued to ('Interessiertean') must be this common
+    case_seam_word_zipf: float = 3.0  # a word with an inner capital this common is one word ('YouTube'), not split
 
     def __post_init__(self) -> None:
         for name in _CONFIDENCES:
