@@ -184,6 +184,19 @@ def save_prior(path: Path, prior: dict[tuple[str, str], tuple[int, int]]) -> Non
     path.write_text("".join(lines), encoding="utf-8")
 
 
+MODEL_ONLY = Path("calibration") / "model_only.json"
+
+
+@lru_cache(maxsize=4)
+def load_model_only(models_dir: str) -> dict[str, float]:
+    """kind -> the probability cap of a name only the NER model found, as measured on real council text
+    (scripts/measure_model_only.py); empty when the file is missing."""
+    path = Path(models_dir) / MODEL_ONLY
+    if not path.exists():
+        return {}
+    return {k: float(v["cap"]) for k, v in json.loads(path.read_text(encoding="utf-8"))["kinds"].items()}
+
+
 @lru_cache(maxsize=4)
 def load_given_names(models_dir: str) -> frozenset[str]:
     path = Path(models_dir) / "gazetteer" / "given_names.txt"

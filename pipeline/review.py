@@ -89,9 +89,14 @@ def decide(doc: DocumentResult, settings: Settings) -> None:
     collect(doc, calibrate.load_wordfreq(models), load_lexicon(models), calibrate.load_given_names(models),
             calibrate.load_prior(models))
     pages = {p.number: p for p in doc.pages}
+    model_only_cap = calibrate.load_model_only(models)
 
     def judge(s: Signals) -> tuple[Optional[float], bool]:
         p = cal.probability(s) if cal is not None else None
+        if s.kind in model_only_cap and s.by_model and not (s.by_rule or s.by_gazetteer):
+            # a name the NER model alone found: the calibrator's generated training data holds too few to judge
+            # them, so the rate measured on real council text caps it, and a person always looks
+            return min(s.rule_confidence if p is None else p, model_only_cap[s.kind]), True
         if p is None:
             return None, s.rule_confidence < settings.review_threshold
         return p, p < cal.threshold(s.kind, settings.review_threshold)
