@@ -42,7 +42,8 @@ def test_train4_is_person_and_date_drawn_by_its_rule():
     path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
     if not path.exists():
         pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
-    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train4", "train5", "train6") for i in ids}
+    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train4", "train5", "train6", "train7")
+              for i in ids}
     people = re.compile(r"\b(Herr|Frau|Herrn|Oberbürgermeister(in)?|Bürgermeister(in)?|Stadtr(at|ätin)|Dr\.)"
                         r"\s+[A-ZÄÖÜ]")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -76,7 +77,7 @@ def test_train6_is_drawn_by_its_rule_and_carries_four_labels():
     path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
     if not path.exists():
         pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
-    before = {int(i) for part, ids in sets["council-corpus"].items() if part != "train6" for i in ids}
+    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train6", "train7") for i in ids}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         lengths = [len(json.loads(line)["text"]) for line in fh]
     lines = [i for i, n in enumerate(lengths) if 300 <= n <= 8000 and i not in before]
@@ -84,6 +85,36 @@ def test_train6_is_drawn_by_its_rule_and_carries_four_labels():
     assert [int(i) for i in train6] == sorted(lines[:24])
     files = [rg.GOLD / "council-corpus" / f"{i}.json" for i in train6]
     files += [rg.GOLD / "karlsruhe-train6" / f"{i}.json" for i in sets["karlsruhe-train6"]["train6"]]
+    assert len(files) == 36
+    for f in files:
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        assert gold["labels"] == ["PERSON", "CITY", "DISTRICT", "DATE"]
+        assert {e["label"] for e in gold["entities"]} <= {"PERSON", "CITY", "DISTRICT", "DATE"}
+
+
+# council-corpus lines the lead had read parts of (rule diffs of 2026-12-08) before train7 was drawn
+READ_BEFORE_TRAIN7 = {5, 33, 37, 107, 134, 160, 192, 193, 262, 263, 305, 328, 373, 415, 426, 427, 429, 528, 531, 533,
+                      561, 592, 602, 618, 652, 666, 670, 679, 699, 748, 751, 811, 812, 835, 905, 955, 1055, 1078, 1113,
+                      1125, 1129, 1147, 1153, 1180, 1186, 1199, 1202, 1244, 1284, 1285, 1308, 1312, 1314, 1369, 1381,
+                      1392, 1403, 1404, 1441, 1462, 1472}
+
+
+def test_train7_is_drawn_by_its_rule_and_carries_four_labels():
+    """train7 (2026-12-08, later): lines of 300-8,000 characters not in tests/real_gold/council-corpus before train7
+    and not read by the lead that day (READ_BEFORE_TRAIN7), seed 20261209, the first 24."""
+    sets = rg.load_split()
+    train7 = sets["council-corpus"]["train7"]
+    path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
+    if not path.exists():
+        pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
+    before = {int(i) for part, ids in sets["council-corpus"].items() if part != "train7" for i in ids}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lengths = [len(json.loads(line)["text"]) for line in fh]
+    lines = [i for i, n in enumerate(lengths) if 300 <= n <= 8000 and i not in before and i not in READ_BEFORE_TRAIN7]
+    random.Random(20261209).shuffle(lines)
+    assert [int(i) for i in train7] == sorted(lines[:24])
+    files = [rg.GOLD / "council-corpus" / f"{i}.json" for i in train7]
+    files += [rg.GOLD / "karlsruhe-train7" / f"{i}.json" for i in sets["karlsruhe-train7"]["train7"]]
     assert len(files) == 36
     for f in files:
         gold = json.loads(f.read_text(encoding="utf-8"))
