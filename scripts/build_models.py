@@ -24,7 +24,8 @@ from pipeline.extract.cues import Cues  # noqa: E402
 
 CUES = Cues(
     place=["Bundesstadt", "Gemeinde", "Hansestadt", "Hauptstadt", "Kreisstadt", "Landeshauptstadt", "Oblast",
-           "Partnerstadt", "Region", "Stadt", "Städtepartnerschaft", "aus", "bei", "in", "nach", "von", "zwischen"],
+           "Partnerstadt", "Region", "Richtung", "Stadt", "Städtepartnerschaft", "aus", "bei", "in", "nach", "von",
+           "zwischen"],
     place_nouns=["Bundesstadt", "Gemeinde", "Hansestadt", "Hauptstadt", "Kreisstadt", "Landeshauptstadt", "Oblast",
                  "Partnerstadt", "Region", "Stadt", "Städtepartnerschaft"],
     county_words=["Landkreis", "Landkreises", "Landratsamt", "Landratsamtes"],
@@ -87,6 +88,8 @@ CUES = Cues(
                         "BM": "Bürgermeister", "BMin": "Bürgermeisterin", "StR": "Stadtrat", "StRin": "Stadträtin",
                         # 'OR Kehrle (CDU)', '- OR Miersch': members listed by an Ortschaft (issue 15, person7)
                         "OR": "Ortschaftsrat"},
+    facility_words=["Allee", "Anlage", "Brücke", "Grundschule", "Gymnasium", "Halle", "Park", "Platz", "Realschule",
+                    "Schule", "Stadion", "Straße"],
     doc_types=[
         # an answer to a faction's inquiry is a letter even when it names a Vorlage (before the others: the
         # generic letter cues below only count when no other type's cue is found)

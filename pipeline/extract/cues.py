@@ -67,6 +67,8 @@ class Cues:
     doc_types: list[list[str]] = field(default_factory=list)
     # abbreviated roles before a surname ('OB Westphal') -> the role they stand for (issue 19)
     role_abbreviations: dict[str, str] = field(default_factory=dict)
+    # what a facility named after a person is ('Günter Klotz Anlage', 'Ludwig Guttmann Schule'): no person then
+    facility_words: list[str] = field(default_factory=list)
 
     # ---------------------------------------------------------------- derived, built once
     @cached_property
@@ -96,6 +98,10 @@ class Cues:
     @cached_property
     def honorific_set(self) -> frozenset[str]:
         return frozenset(self.honorifics)
+
+    @cached_property
+    def facility_word_set(self) -> frozenset[str]:
+        return frozenset(self.facility_words)
 
     @cached_property
     def not_surname_set(self) -> frozenset[str]:
