@@ -8,7 +8,7 @@ alongside a rule or gazetteer; a PERSON or ORG that only the model found is rare
 put such values at 0.99 on real text ('Sozialdienst Kath.' 0.997, train6). The review stage therefore caps
 a model-only name's probability at the rate measured here and always flags it (pipeline/review.py).
 
-Data: the real-gold train parts (tests/real_gold, train ... train6), born-digital text through the extraction
+Data: the real-gold train parts (tests/real_gold, train ... train7), born-digital text through the extraction
 stage (evaluation.real_gold.predict). Never the check half (reported only) nor the tune half (the calibrator's
 dev). A model-only value is right when the document's gold holds the same label and value (multiset).
 The cap is the Laplace-smoothed share right: (right + 1) / (n + 2).
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from evaluation import real_gold as rg  # noqa: E402
 
-PARTS = ("train", "train2", "train3", "train4", "train5", "train6")
+PARTS = ("train", "train2", "train3", "train4", "train5", "train6", "train7")
 KINDS = ("PERSON", "ORG")
 
 
