@@ -68,28 +68,37 @@ def test_errors_are_refused_for_check(capsys):
     assert "check is reported" in capsys.readouterr().err
 
 
-def test_train6_is_drawn_by_its_rule_and_carries_four_labels():
-    """train6 (2026-12-08): re-draw its 24 council documents by the rule in split.json's train6_why (lines of
-    300-8,000 characters not in tests/real_gold/council-corpus before train6, seed 20261208, the first 24) and
-    check every file of the part names PERSON, CITY, DISTRICT, DATE and no ORG mention."""
+FOUR_LABEL_PARTS = ("train6", "train7")  # in the order they were drawn (train5's corpus rule is in split.json)
+
+
+def _redrawn_four_label_part(part: str, seed: int, exclude: frozenset[int] = frozenset()) -> None:
+    """A four-label part of 24 council documents and 12 protocols: re-draw its council documents by the rule in
+    split.json's <part>_why (lines of 300-8,000 characters in no council-corpus part drawn before it and not in
+    ``exclude``, ``random.Random(seed)``, the first 24) and check every file names PERSON, CITY, DISTRICT, DATE
+    and no ORG mention."""
     sets = rg.load_split()
-    train6 = sets["council-corpus"]["train6"]
     path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
     if not path.exists():
         pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
-    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train6", "train7") for i in ids}
+    later = FOUR_LABEL_PARTS[FOUR_LABEL_PARTS.index(part):]  # this part and those drawn after it
+    before = {int(i) for name, ids in sets["council-corpus"].items() if name not in later for i in ids}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         lengths = [len(json.loads(line)["text"]) for line in fh]
-    lines = [i for i, n in enumerate(lengths) if 300 <= n <= 8000 and i not in before]
-    random.Random(20261208).shuffle(lines)
-    assert [int(i) for i in train6] == sorted(lines[:24])
-    files = [rg.GOLD / "council-corpus" / f"{i}.json" for i in train6]
-    files += [rg.GOLD / "karlsruhe-train6" / f"{i}.json" for i in sets["karlsruhe-train6"]["train6"]]
+    lines = [i for i, n in enumerate(lengths) if 300 <= n <= 8000 and i not in before and i not in exclude]
+    random.Random(seed).shuffle(lines)
+    assert [int(i) for i in sets["council-corpus"][part]] == sorted(lines[:24])
+    files = [rg.GOLD / "council-corpus" / f"{i}.json" for i in sets["council-corpus"][part]]
+    files += [rg.GOLD / f"karlsruhe-{part}" / f"{i}.json" for i in sets[f"karlsruhe-{part}"][part]]
     assert len(files) == 36
     for f in files:
         gold = json.loads(f.read_text(encoding="utf-8"))
         assert gold["labels"] == ["PERSON", "CITY", "DISTRICT", "DATE"]
         assert {e["label"] for e in gold["entities"]} <= {"PERSON", "CITY", "DISTRICT", "DATE"}
+
+
+def test_train6_is_drawn_by_its_rule_and_carries_four_labels():
+    """train6 (2026-12-08): seed 20261208."""
+    _redrawn_four_label_part("train6", 20261208)
 
 
 # council-corpus lines the lead had read parts of (rule diffs of 2026-12-08) before train7 was drawn
@@ -100,23 +109,5 @@ READ_BEFORE_TRAIN7 = {5, 33, 37, 107, 134, 160, 192, 193, 262, 263, 305, 328, 37
 
 
 def test_train7_is_drawn_by_its_rule_and_carries_four_labels():
-    """train7 (2026-12-08, later): lines of 300-8,000 characters not in tests/real_gold/council-corpus before train7
-    and not read by the lead that day (READ_BEFORE_TRAIN7), seed 20261209, the first 24."""
-    sets = rg.load_split()
-    train7 = sets["council-corpus"]["train7"]
-    path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
-    if not path.exists():
-        pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
-    before = {int(i) for part, ids in sets["council-corpus"].items() if part != "train7" for i in ids}
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        lengths = [len(json.loads(line)["text"]) for line in fh]
-    lines = [i for i, n in enumerate(lengths) if 300 <= n <= 8000 and i not in before and i not in READ_BEFORE_TRAIN7]
-    random.Random(20261209).shuffle(lines)
-    assert [int(i) for i in train7] == sorted(lines[:24])
-    files = [rg.GOLD / "council-corpus" / f"{i}.json" for i in train7]
-    files += [rg.GOLD / "karlsruhe-train7" / f"{i}.json" for i in sets["karlsruhe-train7"]["train7"]]
-    assert len(files) == 36
-    for f in files:
-        gold = json.loads(f.read_text(encoding="utf-8"))
-        assert gold["labels"] == ["PERSON", "CITY", "DISTRICT", "DATE"]
-        assert {e["label"] for e in gold["entities"]} <= {"PERSON", "CITY", "DISTRICT", "DATE"}
+    """train7 (2026-12-08, later): seed 20261209, leaving out the lines the lead had read that day."""
+    _redrawn_four_label_part("train7", 20261209, frozenset(READ_BEFORE_TRAIN7))

@@ -1,54 +1,25 @@
 """Verify the PERSON-only gold of the third train part (train3) against the original texts (stdlib only).
 
-The checks are those of ../karlsruhe-dev/check.py (loaded from there), with this folder's selection rule
-(README.md): karlsruhe-protocols train-split texts of <= 12,000 characters with >= 3 speaker lines, not in
-the folders karlsruhe-dev, council-corpus, karlsruhe-train, sorted by file name, random.Random(20261205).shuffle,
-the first 12.
+The checks are those of ../karlsruhe-dev/check.py, with this folder's selection rule (README.md; ../drawn_part.py
+runs it): karlsruhe-protocols train-split texts of <= 12,000 characters with >= 3 speaker lines, not in the folders
+karlsruhe-dev, council-corpus, karlsruhe-train, sorted by file name, random.Random(20261205).shuffle, the first 12.
 
 Run: python tests/real_gold/karlsruhe-train3/check.py   (data from $RATSAKTEN_SHARED_DATA or <repo>/../shared/data)
 """
 from __future__ import annotations
 
-import importlib.util
-import json
-import random
 import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("karlsruhe_dev_check", HERE.parent / "karlsruhe-dev" / "check.py")
-dev_check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dev_check)
-dev_check.HERE = HERE
-dev_check.SET_NAME = "karlsruhe-protocols-train3"
-dev_check.TOP_KEYS = dev_check.TOP_KEYS | {"labels"}
+sys.path.insert(0, str(HERE.parent))
+import drawn_part  # noqa: E402
 
-SEED, COUNT, MAX_CHARS, MIN_SPEAKERS = 20261205, 12, 12000, 3
-DRAWN_AFTER = ("karlsruhe-dev", "council-corpus", "karlsruhe-train")
 SPEAKER = re.compile(r"^(Stadtrat|Stadträtin|Bürgermeister|Bürgermeisterin|Der Vorsitzende|Die Vorsitzende)\b.*:",
                      re.M)
-
-
-def expected_ids(root: Path) -> list[str]:
-    """Protocols with debate: the rule fixed before any of them was read (README.md), re-run."""
-    taken = set()  # the folders that existed when train3 was drawn (a later folder must not shift the draw)
-    for folder in DRAWN_AFTER:
-        for path in (HERE.parent / folder).glob("*.json"):
-            taken.add(json.loads(path.read_text(encoding="utf-8")).get("source"))
-    rows = [json.loads(line) for line in (root / "karlsruhe-protocols" / "gold.jsonl").open(encoding="utf-8")]
-    cands = []
-    for r in sorted((r for r in rows if r["split"] == "train"), key=lambda r: r["file"]):
-        if f"karlsruhe-protocols/{r['file']}" in taken:
-            continue
-        text = (root / "karlsruhe-protocols" / r["file"]).read_text(encoding="utf-8")
-        if len(text) <= MAX_CHARS and len(SPEAKER.findall(text)) >= MIN_SPEAKERS:
-            cands.append(Path(r["file"]).stem)
-    random.Random(SEED).shuffle(cands)
-    return cands[:COUNT]
-
-
-dev_check.expected_ids = expected_ids
+RULE = dict(seed=20261205, drawn_after=("karlsruhe-dev", "council-corpus", "karlsruhe-train"), max_chars=12000,
+            keep=lambda text: len(SPEAKER.findall(text)) >= 3)
 
 if __name__ == "__main__":
-    sys.exit(dev_check.main())
+    sys.exit(drawn_part.check(HERE, "karlsruhe-protocols-train3", **RULE))

@@ -1,7 +1,7 @@
 """Verify the gold of the sixth train part (train6, protocols) against the original texts (stdlib only).
 
-The checks are those of ../karlsruhe-dev/check.py (loaded from there), with this folder's selection rule
-(../split.json, "train6_why"): karlsruhe-protocols train-split texts sorted by file name, not in the folders
+The checks are those of ../karlsruhe-dev/check.py, with this folder's selection rule (../split.json, "train6_why";
+../drawn_part.py runs it): karlsruhe-protocols train-split texts sorted by file name, not in the folders
 karlsruhe-dev, council-corpus, karlsruhe-train, karlsruhe-train3, karlsruhe-train5, of <= 8,000 characters,
 random.Random(20261208).shuffle, the first 12. Labels PERSON, CITY, DISTRICT, DATE.
 
@@ -9,42 +9,15 @@ Run: python tests/real_gold/karlsruhe-train6/check.py   (data from $RATSAKTEN_SH
 """
 from __future__ import annotations
 
-import importlib.util
-import json
-import random
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("karlsruhe_dev_check", HERE.parent / "karlsruhe-dev" / "check.py")
-dev_check = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dev_check)
-dev_check.HERE = HERE
-dev_check.SET_NAME = "karlsruhe-protocols-train6"
-dev_check.TOP_KEYS = dev_check.TOP_KEYS | {"labels"}
+sys.path.insert(0, str(HERE.parent))
+import drawn_part  # noqa: E402
 
-SEED, COUNT, MAX_CHARS = 20261208, 12, 8000
-DRAWN_AFTER = ("karlsruhe-dev", "council-corpus", "karlsruhe-train", "karlsruhe-train3", "karlsruhe-train5")
-
-
-def expected_ids(root: Path) -> list[str]:
-    """The rule fixed before any of these protocols was read, re-run."""
-    taken = set()  # the folders that existed when train5 was drawn (a later folder must not shift the draw)
-    for folder in DRAWN_AFTER:
-        for path in (HERE.parent / folder).glob("*.json"):
-            taken.add(json.loads(path.read_text(encoding="utf-8")).get("source"))
-    rows = [json.loads(line) for line in (root / "karlsruhe-protocols" / "gold.jsonl").open(encoding="utf-8")]
-    cands = []
-    for r in sorted((r for r in rows if r["split"] == "train"), key=lambda r: r["file"]):
-        if f"karlsruhe-protocols/{r['file']}" in taken:
-            continue
-        if len((root / "karlsruhe-protocols" / r["file"]).read_text(encoding="utf-8")) <= MAX_CHARS:
-            cands.append(Path(r["file"]).stem)
-    random.Random(SEED).shuffle(cands)
-    return cands[:COUNT]
-
-
-dev_check.expected_ids = expected_ids
+RULE = dict(seed=20261208, drawn_after=("karlsruhe-dev", "council-corpus", "karlsruhe-train", "karlsruhe-train3",
+                                       "karlsruhe-train5"))
 
 if __name__ == "__main__":
-    sys.exit(dev_check.main())
+    sys.exit(drawn_part.check(HERE, "karlsruhe-protocols-train6", **RULE))
