@@ -143,16 +143,9 @@ def _district_parts(tok: Tok, g: Gazetteer, cues: Cues, context: frozenset[str],
     head, rest = parts[0], "-".join(parts[1:])
     s, e = tok.start, tok.end
     rest_start = s + len(head) + 1
-    abbrev = cues.city_abbreviations.get(head)
-    if abbrev or head in g.cities:
-        city = abbrev or g.best_city(head).canonical
-        d = next((x for x in g.districts.get(rest, []) if x.city == city), None)
-        if d is not None:
-            out = [] if abbrev else [Mention("CITY", s, s + len(head), city, 0.95, "gazetteer",
-                                             country=g.best_city(head).country,
-                                             geonames_id=g.best_city(head).geonames_id)]
-            return out + [Mention("DISTRICT", rest_start, e, d.name, 0.95, "gazetteer", country=d.country,
-                                  district_of=d.city)]
+    found = _city_and_district(head, s, rest, rest_start, e, g, cues)
+    if found:
+        return found
     whole = _district_at(word, g, context, cued)
     if whole is not None:
         return [Mention("DISTRICT", s, e, whole.name, 0.9, "gazetteer", country=whole.country, district_of=whole.city)]
@@ -173,24 +166,37 @@ def _district_parts(tok: Tok, g: Gazetteer, cues: Cues, context: frozenset[str],
     return []
 
 
+def _city_and_district(head: str, head_start: int, rest: str, rest_start: int, rest_end: int, g: Gazetteer,
+                       cues: Cues) -> list[Mention]:
+    """'Karlsruhe' + 'Rintheim' -> CITY + DISTRICT, 'KA' + 'Oststadt' -> the DISTRICT: a city (or its
+    abbreviation) and one of its districts joined by a hyphen; [] when ``rest`` is no district of that city."""
+    abbrev = cues.city_abbreviations.get(head)
+    if not (abbrev or head in g.cities):
+        return []
+    city = abbrev or g.best_city(head).canonical
+    d = next((x for x in g.districts.get(rest, []) if x.city == city), None)
+    if d is None:
+        return []
+    out = [] if abbrev else [Mention("CITY", head_start, head_start + len(head), city, 0.95, "gazetteer",
+                                     country=g.best_city(head).country, geonames_id=g.best_city(head).geonames_id)]
+    return out + [Mention("DISTRICT", rest_start, rest_end, d.name, 0.95, "gazetteer", country=d.country,
+                          district_of=d.city)]
+
+
 def _district_over_line(text: str, tok: Tok, nxt: Tok, g: Gazetteer, cues: Cues) -> list[Mention]:
     """'Karlsruhe-⏎Wolfartsweier', 'KA-⏎Oststadt': a city and its district hyphenated over a line break, as
     'Karlsruhe-Wolfartsweier' on one line (train7; 10 such breaks in the 1,500 council texts)."""
     between = text[tok.start + len(tok.raw):nxt.start]
     if between.count("\n") != 1 or between.strip():
         return []
-    head = norm(tok.raw[:-1])
-    abbrev = cues.city_abbreviations.get(head)
-    if not (abbrev or head in g.cities):
-        return []
-    city = abbrev or g.best_city(head).canonical
-    d = next((x for x in g.districts.get(norm(nxt.text), []) if x.city == city), None)
-    if d is None:
-        return []
-    out = [] if abbrev else [Mention("CITY", tok.start, tok.start + len(head), city, 0.95, "gazetteer",
-                                     country=g.best_city(head).country, geonames_id=g.best_city(head).geonames_id)]
-    return out + [Mention("DISTRICT", nxt.start, nxt.end, d.name, 0.95, "gazetteer", country=d.country,
-                          district_of=d.city)]
+    return _city_and_district(norm(tok.raw[:-1]), tok.start, norm(nxt.text), nxt.start, nxt.end, g, cues)
+
+
+def _names_a_facility(text: str, end: int, last_word: str, cues: Cues) -> bool:
+    """'Günter Klotz Anlage', 'Ludwig Guttmann Schule': the name ends in or stands before a facility word
+    (``cues.facility_words``), so it names a place called after a person, not the person (train7)."""
+    after = re.match(r" ([A-ZÄÖÜ][a-zäöüß]+)", text[end:end + 40])
+    return last_word in cues.facility_word_set or bool(after and after.group(1) in cues.facility_word_set)
 
 
 def _alone_on_line(text: str, m: Mention) -> bool:
@@ -834,9 +840,8 @@ def find_persons(text: str, toks: list[Tok], g: Gazetteer, lexicon: dict[str, fl
                 or parts[0] in cues.function_caps_set:
             i = end + 1  # 'Dr..jana', 'Nach Angaben': OCR debris or prose, not a name
             continue
-        if parts[-1] in cues.facility_word_set or (end + 1 < len(toks) and toks[end + 1].text in cues.facility_word_set
-                                                   and text[toks[end].end:toks[end + 1].start] == " "):
-            i = end + 2  # 'in der Günter Klotz Anlage', 'Ludwig Guttmann Schule': a facility named after a person
+        if _names_a_facility(text, toks[end].end, parts[-1], cues):
+            i = end + 1
             continue
         value = " ".join(parts)
         title, role = _title_role(text, toks, name_start, end, g, titles, honorifics)
@@ -1175,9 +1180,8 @@ def merge_model(text: str, rules: list[Mention], model: list[tuple[int, int, str
             if len(words) < 2 or not all(_NAME_PART.match(w) for w in words) or \
                     any(w in g.roles or cues.role_word.search(w) or w in cues.function_caps_set for w in words):
                 continue
-            after = re.match(r" ([A-ZÄÖÜ][a-zäöüß]+)", text[e:e + 30])
-            if words[-1] in cues.facility_word_set or (after and after.group(1) in cues.facility_word_set):
-                continue  # 'Günter Klotz Anlage': a facility named after a person (as find_persons)
+            if _names_a_facility(text, e, words[-1], cues):
+                continue
             if words_stats is not None and not words[0].isupper() and words[0] not in g.given_names \
                     and words_stats.ordinary(words[0]) is True:
                 continue  # 'von Lotus Notes', 'Wolfartsweierer Brücke': a name opens with no ordinary council word
