@@ -1,6 +1,6 @@
 """Score the pipeline's entities against the hand-made real gold in tests/real_gold (issue 15).
 
-    python -m evaluation.real_gold [--split tune|check|train|train2|train3|train4|train5|train6|train7|trainall|all] [--json PATH] [--errors]
+    python -m evaluation.real_gold [--split tune|check|train|train2|train3|train4|train5|train6|train7|train8|trainall|all] [--json PATH] [--errors]
 
 The gold (tests/real_gold/<set>/<id>.json, see the READMEs there) gives PERSON, CITY, DISTRICT, ORG
 and DATE mentions with exact character offsets into real council texts (born-digital text layers
@@ -35,7 +35,7 @@ part to write rules on; it is not in ``trainall``, so the figures of the earlier
 ``train6`` (issues 15/16, 2026-12-08: 24 more council documents and 12 more Karlsruhe train protocols, seed
 20261208, the same labels, folder karlsruhe-train6) was drawn and scored the same way: once as unseen text, then
 for rules. ``train7`` (2026-12-08, later: seed 20261209, leaving out the documents the lead had read parts of in
-that day's rule diffs) likewise.
+that day's rule diffs) likewise, and ``train8`` after it (seed 20261210).
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "real_gold"
 LABELS = ("PERSON", "CITY", "DISTRICT", "ORG", "DATE")
 SETS = ("karlsruhe-dev", "council-corpus", "karlsruhe-train", "karlsruhe-train3", "karlsruhe-train5",
-        "karlsruhe-train6", "karlsruhe-train7")
+        "karlsruhe-train6", "karlsruhe-train7", "karlsruhe-train8")
 
 
 def data_root() -> Path:
@@ -125,8 +125,10 @@ def _text_of(gold: dict) -> str:
 
 
 _UNIONS = {"all": ("tune", "check"), "trainall": ("train", "train2", "train3", "train4")}
-SPLITS = ("tune", "check", "train", "train2", "train3", "train4", "train5", "train6", "train7", "trainall", "all")
-STUDY = ("tune", "train", "train2", "train3", "train4", "train5", "train6", "train7", "trainall")  # the parts whose errors may be listed
+SPLITS = ("tune", "check", "train", "train2", "train3", "train4", "train5", "train6", "train7", "train8", "trainall",
+          "all")
+# the parts whose errors may be listed
+STUDY = ("tune", "train", "train2", "train3", "train4", "train5", "train6", "train7", "train8", "trainall")
 
 
 def load_split(path: Path = GOLD / "split.json") -> dict[str, dict[str, list[str]]]:

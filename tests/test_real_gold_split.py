@@ -42,8 +42,8 @@ def test_train4_is_person_and_date_drawn_by_its_rule():
     path = rg.data_root() / "karlsruhe-protocols" / "council-corpus.jsonl.gz"
     if not path.exists():
         pytest.skip("shared data not found (set RATSAKTEN_SHARED_DATA)")
-    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in ("train4", "train5", "train6", "train7")
-              for i in ids}
+    later = ("train4", "train5", "train6", "train7", "train8")
+    before = {int(i) for part, ids in sets["council-corpus"].items() if part not in later for i in ids}
     people = re.compile(r"\b(Herr|Frau|Herrn|Oberbürgermeister(in)?|Bürgermeister(in)?|Stadtr(at|ätin)|Dr\.)"
                         r"\s+[A-ZÄÖÜ]")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -68,7 +68,7 @@ def test_errors_are_refused_for_check(capsys):
     assert "check is reported" in capsys.readouterr().err
 
 
-FOUR_LABEL_PARTS = ("train6", "train7")  # in the order they were drawn (train5's corpus rule is in split.json)
+FOUR_LABEL_PARTS = ("train6", "train7", "train8")  # in the order they were drawn (train5's corpus rule is in split.json)
 
 
 def _redrawn_four_label_part(part: str, seed: int, exclude: frozenset[int] = frozenset()) -> None:
@@ -111,3 +111,12 @@ READ_BEFORE_TRAIN7 = {5, 33, 37, 107, 134, 160, 192, 193, 262, 263, 305, 328, 37
 def test_train7_is_drawn_by_its_rule_and_carries_four_labels():
     """train7 (2026-12-08, later): seed 20261209, leaving out the lines the lead had read that day."""
     _redrawn_four_label_part("train7", 20261209, frozenset(READ_BEFORE_TRAIN7))
+
+
+# and the lines read after train7 was drawn, before train8 was
+READ_BEFORE_TRAIN8 = READ_BEFORE_TRAIN7 | {381, 389, 413, 489, 807, 808, 1076, 1401}
+
+
+def test_train8_is_drawn_by_its_rule_and_carries_four_labels():
+    """train8 (2026-12-08, last): seed 20261210, leaving out the lines the lead had read that day."""
+    _redrawn_four_label_part("train8", 20261210, frozenset(READ_BEFORE_TRAIN8))
