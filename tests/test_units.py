@@ -100,6 +100,9 @@ def test_dehyphenation(lines, want, unwanted):
     ("GR Offenlage 02./03.07.2024 1 N", ["2024-07-02", "2024-07-03"]),
     ("in der Fassung vom 06.06./10.07.1956 gilt", ["XXXX-06-06", "1956-07-10"]),  # a date, not a day, before '/'
     ("Vom 17.3. bis 9.4.2006 präsentiert", ["2006-04-09"]),  # not 2006-04-03 from "3. bis 9.4.2006"
+    # train8: the business year (5 more in the unlabelled texts, all dates)
+    ("Kapitalrücklage im Geschäftsjahr 2016 zu", ["2016"]),
+    ("wird für das \nWirtschaftsjahr 2023 Folgendes beschlossen", ["2023"]),
 ])
 def test_dates(text, values):
     assert [d.value for d in find_dates(text)] == values

@@ -54,7 +54,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # a year alone only after a temporal word ('seit 1977', 'aus dem Jahr 2019', 'in 2017', 'von 1963', 'für die
     # Jahre 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20',
     # 'Für 2024 / 2025', nor an amount ('von 2000 Euro')
-    ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|Haushaltsjahr(?:es)?|Kalenderjahr|für|ab|bis|Ende|Anfang|Mitte|"
+    ("year", re.compile(r"\b(?P<cue>(?i:seit|im\s+Jahre?|das\s+Jahr|Jahres|"
+                        r"Haushaltsjahr(?:es)?|Kalenderjahr|(?:Geschäfts|Wirtschafts)jahr(?:es)?|für|ab|bis|Ende|Anfang|Mitte|"
                         r"Frühjahr|Sommer|Herbst|Winter|Spätsommer|Jahreswechsel|(?:dem|den|die|der)\s+Jahr(?:e|en|es)?(?:\s+von)?|"
                         r"Jahren(?:\s+von)?|in|von|vor|nach|(?:im\s+)?Vergleich\s+zu(?:m\s+Jahr)?|"
                         # train6 (2026-12-08): 'Unterdeckung aus 2017' (on its line: not 'aus' closing a form field

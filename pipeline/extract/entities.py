@@ -1074,13 +1074,26 @@ def _role_and_surname(text: str, toks: list[Tok], i: int, g: Gazetteer, lexicon:
             or cues.role_word.search(s.text) or s.text in g.cities or s.text[:-1] in g.cities or s.text in g.orgs \
             or s.text in g.districts \
             or s.text in g.given_names or s.text in cues.honorific_set or s.text in cues.role_abbreviations \
-            or zipf(lexicon, s.text) >= _SURNAME_MAX_ZIPF or "-" in s.text:
+            or zipf(lexicon, s.text) >= _SURNAME_MAX_ZIPF or ("-" in s.text and not _double_surname(s.text, g, cues)):
         return None
     if k + 1 < len(toks):  # 'Oberbürgermeister Westphal Thomas'? a capitalised word straight after is no end
         nxt = toks[k + 1]
         if text[s.end:nxt.start] == " " and s.raw == s.text and _is_cap(nxt.text):
             return None
     return Mention("PERSON", s.start, s.end, s.text, 0.7, "rule", role=abbrev or t)
+
+
+_DOUBLE_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)+")
+
+
+def _double_surname(word: str, g: Gazetteer, cues: Cues) -> bool:
+    """'Luczak-Schwarz', 'Nida-Rümelin' after a role: a double surname, each part name-shaped and none a place, body or
+    role ('Karlsruhe-Durlach', 'CDU-Fraktion', 'Bürgermeister-Wahl' are none; train8)."""
+    if not _DOUBLE_NAME.fullmatch(word):
+        return False
+    parts = word.split("-")
+    return not any(x in g.cities or x in g.districts or x in g.orgs or x in g.roles or cues.role_word.search(x)
+                   or x in cues.not_surname_set or x in cues.function_caps_set for x in parts)
 
 
 def _broken_role(text: str, toks: list[Tok], i: int, g: Gazetteer) -> Optional[str]:
