@@ -103,6 +103,11 @@ def test_dehyphenation(lines, want, unwanted):
     # train8: the business year (5 more in the unlabelled texts, all dates)
     ("Kapitalrücklage im Geschäftsjahr 2016 zu", ["2016"]),
     ("wird für das \nWirtschaftsjahr 2023 Folgendes beschlossen", ["2023"]),
+    # two months sharing one year (8 more in the unlabelled texts, all right); not across a year's end, not a day's
+    ("zwischen Juni und Oktober 2004 hat", ["2004-06", "2004-10"]),
+    ("für die Monate April bis Juni 2020 auf", ["2020-04", "2020-06"]),
+    ("Oktober bis März 2021", ["2021-03"]),
+    ("am 15. Juni bis September 2021", ["XXXX-06-15", "2021-09"]),
 ])
 def test_dates(text, values):
     assert [d.value for d in find_dates(text)] == values

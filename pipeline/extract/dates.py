@@ -50,6 +50,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("named_noyear", re.compile(rf"(?<![\d.])(?P<d>\d{{1,2}})\.\s*{M}(?!\s*\d)", re.I)),
     ("weekday_noyear", re.compile(rf"\b{WEEKDAYS},?\s*\(?(?:den\s+)?(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.\)?(?!\d)")),
     ("am_noyear", re.compile(r"\b(?:am|vom|bis zum|zum)\s+(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?!\s?\d)")),
+    # two months sharing one year ('von Juni bis September 2021', 'zwischen März und Oktober 2019', 'Mai bis Mitte Juni
+    # 2022'; train8: 28 in 14 of the 1,500 council texts): the first month takes the year too
+    ("range_month", re.compile(rf"(?<![\d.])(?<!\d\.\s)\b(?-i:(?=[A-ZÄÖ]))(?P<m1>{_MONTH_ALT})\s+"
+                               rf"(?:bis(?:\s+zum)?|und|–|-)\s+(?:(?:Ende|Anfang|Mitte)\s+)?(?-i:(?=[A-ZÄÖ])){M}\s+"
+                               rf"(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
     ("month_year", re.compile(rf"\b{M}\s+(?P<y>(?:1[89]|20)\d{{2}})\b", re.I)),
     # a year alone only after a temporal word ('seit 1977', 'aus dem Jahr 2019', 'in 2017', 'von 1963', 'für die
     # Jahre 2024 und 2025': a second year joined by und/bis/sowie/oder is a date too); never a split year '2019/20',
@@ -254,6 +259,12 @@ def find_dates(text: str) -> list[DateMatch]:
                 # the date only: a weekday or 'am' before it and a bracket after it are outside the span
                 ds, de = (s, e) if kind == "named_noyear" else (m.start("d"), m.end("m") + 1)
                 found = [DateMatch(ds, de, v, 0.5, "no year written")]
+            elif kind == "range_month":
+                m1, m2, y = _month(g["m1"])[0], _month(g["mon"])[0], _year(g["y"])
+                if not m1 or not m2 or y is None or m1 >= m2:
+                    continue
+                found = [DateMatch(m.start("m1"), m.end("m1"), f"{y:04d}-{m1:02d}", 0.85),
+                         DateMatch(m.start("mon"), e, f"{y:04d}-{m2:02d}", 0.9)]
             elif kind == "month_year":
                 month = _month(g["mon"])[0]
                 y = _year(g["y"])
